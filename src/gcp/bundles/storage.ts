@@ -1,0 +1,2 @@
+// Cloud Storage JSON API client.
+export { Storage } from '@google-cloud/storage';

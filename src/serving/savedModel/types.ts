@@ -1,0 +1,46 @@
+/** What the SavedModel reader finds in a model folder. Pure data: no vscode, no I/O. */
+
+/** TensorFlow dtype names as TF Serving prints them in metadata (`DT_FLOAT`, `DT_STRING`, ...). */
+export type DType = string;
+
+export interface TensorSpec {
+  /** Graph tensor name, e.g. `serving_default_x:0`. */
+  name: string;
+  dtype: DType;
+  /** Dimension sizes; -1 is unknown. `undefined` when the rank itself is unknown. */
+  shape?: number[];
+}
+
+export interface Signature {
+  /** e.g. `tensorflow/serving/predict`, `.../classify`, `.../regress`. */
+  methodName: string;
+  inputs: Record<string, TensorSpec>;
+  outputs: Record<string, TensorSpec>;
+}
+
+export interface MetaGraphSummary {
+  tags: string[];
+  tensorflowVersion?: string;
+  tensorflowGitVersion?: string;
+  /** Signatures by key, without `__saved_model_init_op`. */
+  signatures: Record<string, Signature>;
+  /** Every op type used, in the main graph and inside library functions (sorted, unique). */
+  ops: string[];
+  /** Where each op was seen: `graph`, `library:<function name>`, or `stripped_op_list`. */
+  opSources: Record<string, string[]>;
+}
+
+/** The decoded saved_model.pb. */
+export interface SavedModelProto {
+  schemaVersion: number;
+  metaGraphs: MetaGraphSummary[];
+}
+
+/** Abstract file access so the reader runs over a local folder or gs:// alike. */
+export interface ModelFileSource {
+  /** Entries directly under `dir` (names only; folders end with `/`). */
+  list(dir: string): Promise<string[]>;
+  read(file: string): Promise<Uint8Array>;
+  /** Human-readable location for messages (`/path/x` or `gs://b/x`). */
+  describe(path: string): string;
+}
