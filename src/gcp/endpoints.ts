@@ -17,8 +17,18 @@ export interface EmulatorEndpoints {
 
 export type Connection = { kind: 'google' } | { kind: 'emulator'; endpoints: EmulatorEndpoints };
 
+/** The subset of gax ClientOptions this project sets. */
+export interface GrpcClientOptions {
+  apiEndpoint?: string;
+  port?: number;
+  // grpc.ChannelCredentials of the bundle's own grpc-js copy
+  sslCreds?: any;
+  universeDomain?: string;
+  [option: string]: string | number | {} | undefined;
+}
+
 interface GrpcLike {
-  credentials: { createInsecure(): unknown };
+  credentials: { createInsecure(): object };
 }
 
 function splitHostPort(hostPort: string, field: string): { host: string; port: number } {
@@ -31,14 +41,14 @@ function splitHostPort(hostPort: string, field: string): { host: string; port: n
  * Options for a gRPC client (Vertex AI, Cloud Run, Logging). Against the emulator: insecure channel
  * (no call credentials), and universeDomain set so the library never probes the GCE metadata server.
  */
-export function grpcClientOptions(conn: Connection, service: 'vertex' | 'run' | 'logging', grpc: GrpcLike, googleEndpoint?: string): Record<string, unknown> {
+export function grpcClientOptions(conn: Connection, service: 'vertex' | 'run' | 'logging', grpc: GrpcLike, googleEndpoint?: string): GrpcClientOptions {
   if (conn.kind === 'google') return googleEndpoint ? { apiEndpoint: googleEndpoint } : {};
   const { host, port } = splitHostPort(conn.endpoints[service], `emulator endpoints.${service}`);
   return { apiEndpoint: host, port, sslCreds: grpc.credentials.createInsecure(), universeDomain: 'googleapis.com' };
 }
 
 /** Options for the Storage client (JSON API over HTTP). */
-export function storageClientOptions(conn: Connection): Record<string, unknown> {
+export function storageClientOptions(conn: Connection): { apiEndpoint?: string } {
   if (conn.kind === 'google') return {};
   return { apiEndpoint: conn.endpoints.storage };
 }

@@ -44,3 +44,17 @@ export interface ModelFileSource {
   /** Human-readable location for messages (`/path/x` or `gs://b/x`). */
   describe(path: string): string;
 }
+
+/** What the project's own encoder writes (the emulator's demo models and test material). */
+export interface SavedModelSpec {
+  /** Meta graph tags; default `["serve"]`. */
+  tags?: string[];
+  tensorflowVersion?: string;
+  signatures: Record<string, Signature>;
+  /** Op types of nodes in the main graph_def. */
+  graphOps: string[];
+  /** Functions in graph_def.library, each with the op types of its node_def. */
+  libraryFunctions?: Array<{ name: string; ops: string[] }>;
+  /** meta_info_def.stripped_op_list names (TF1 exports list ops here; TF2 often omits custom ones). */
+  strippedOps?: string[];
+}

@@ -1,0 +1,70 @@
+// Starts the Google API emulator (out/test/emulator/main.js, built by scripts/build.mjs) as a child
+// process and reads the endpoints it prints as its first stdout line. Used by test.mjs and demo.mjs.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+export const emulatorMain = join(repoRoot, 'out', 'test', 'emulator', 'main.js');
+
+export function emulatorBuilt() {
+  return existsSync(emulatorMain);
+}
+
+/** Environment that points the extension (and google-auth-library) at the emulator. */
+export function emulatorEnv(endpoints) {
+  return {
+    MLSERVING_EMULATOR: endpoints.admin,
+    // The admin server also answers GCE metadata requests, so Application Default Credentials resolve offline.
+    GCE_METADATA_HOST: new URL(endpoints.admin).host,
+    METADATA_SERVER_DETECTION: 'assume-present',
+  };
+}
+
+/**
+ * Starts `node out/test/emulator/main.js ...args` and resolves once it printed its endpoints.
+ * Its output goes to `logFile`. stop() ends its whole process group.
+ * @param {{ args?: string[], logFile: string, timeoutMs?: number }} opts
+ * @returns {Promise<{ endpoints: Record<string,string>, env: Record<string,string>, pid: number, stop: () => Promise<void> }>}
+ */
+export async function startEmulator({ args = ['--demo'], logFile, timeoutMs = 30_000 }) {
+  if (!emulatorBuilt()) throw new Error(`${emulatorMain} does not exist: run node scripts/build.mjs`);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile);
+  // Own process group: the emulator may start helpers (e.g. a model server) that must stop with it.
+  const child = spawn(process.execPath, [emulatorMain, ...args], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.pipe(log, { end: false });
+  let exited = null;
+  const exitP = new Promise(r => child.on('exit', (code, sig) => { exited = { code, sig }; r(exited); }));
+  const stop = async () => {
+    if (!exited) {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+      const done = await Promise.race([exitP, new Promise(r => setTimeout(() => r(null), 5000))]);
+      if (!done) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } await exitP; }
+    }
+    log.end();
+  };
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise(resolve => {
+    const timer = setTimeout(() => resolve({ error: `printed no endpoints within ${timeoutMs / 1000} s` }), timeoutMs);
+    lines.once('line', line => { clearTimeout(timer); resolve({ line }); });
+    exitP.then(e => { clearTimeout(timer); resolve({ error: `exited (${e.code ?? e.sig}) before printing its endpoints` }); });
+  });
+  // Keep draining stdout into the log so the emulator never blocks on a full pipe.
+  lines.on('line', l => log.write(l + '\n'));
+  let endpoints;
+  try {
+    if (first.error) throw new Error(first.error);
+    endpoints = JSON.parse(first.line);
+    for (const k of ['vertex', 'run', 'logging', 'storage', 'admin']) {
+      if (typeof endpoints[k] !== 'string') throw new Error(`its endpoints line lacks "${k}": ${first.line}`);
+    }
+  } catch (e) {
+    await stop();
+    throw new Error(`emulator ${e.message}; see ${logFile}`);
+  }
+  log.write(`endpoints: ${first.line}\n`);
+  return { endpoints, env: emulatorEnv(endpoints), pid: child.pid, stop };
+}

@@ -1,0 +1,33 @@
+/**
+ * Every tree item contextValue and context key, in one place, matched exactly in package.json
+ * `when` clauses. A contextValue is a fixed kind plus state: `mlServing.run.pipeline.succeeded`.
+ */
+export const ContextKeys = {
+  projectSelected: 'mlServing.projectSelected',
+  authState: 'mlServing.authState',
+  emulator: 'mlServing.emulator',
+  showAllServices: 'mlServing.showAllServices',
+} as const;
+
+export type AuthState = 'unknown' | 'signedIn' | 'signedOut';
+
+export const NodeKind = {
+  run: 'mlServing.run',
+  pushedModel: 'mlServing.pushedModel',
+  artifact: 'mlServing.artifact',
+  registeredAs: 'mlServing.registeredAs',
+  model: 'mlServing.model',
+  modelVersion: 'mlServing.modelVersion',
+  service: 'mlServing.service',
+  revision: 'mlServing.revision',
+  loadMore: 'mlServing.loadMore',
+  error: 'mlServing.error',
+  info: 'mlServing.info',
+} as const;
+
+export function runContext(kind: 'pipeline' | 'custom', state: string): string {
+  return `${NodeKind.run}.${kind}.${state}`;
+}
+export function serviceContext(state: 'ready' | 'failed' | 'deploying' | 'unknown'): string {
+  return `${NodeKind.service}.${state}`;
+}

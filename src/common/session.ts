@@ -1,0 +1,154 @@
+import * as vscode from 'vscode';
+import { GcpClients } from '../gcp/clients';
+import { fetchEmulatorEndpoints, gcloudProject } from '../gcp/connection';
+import type { Connection } from '../gcp/endpoints';
+import { runApi } from '../gcp/run';
+import type { RunApi, VertexApi } from '../gcp/types';
+import { vertexApi } from '../gcp/vertex';
+import { ContextKeys, type AuthState } from './contextValues';
+import { UserError } from './errors';
+import type { Logger } from './logger';
+import { affectsSettings, readSettings } from './settings';
+import type { Settings } from './settingsSchema';
+
+/** What a feature needs to call Google Cloud: built once per project/connection, rebuilt on change. */
+export interface CloudContext {
+  project: string;
+  regions: string[];
+  connection: Connection;
+  clients: GcpClients;
+  vertex: VertexApi;
+  run: RunApi;
+}
+
+export class NoProjectError extends UserError {
+  constructor() {
+    super('No Google Cloud project is selected.', 'Run "ML Serving: Select Project" or set mlServing.project.', [{ title: 'Select Project', command: 'mlServing.selectProject' }]);
+  }
+}
+
+export class SignedOutError extends UserError {
+  constructor(detail: string) {
+    super(`Not signed in to Google Cloud (${detail}).`, 'Run "gcloud auth application-default login" in a terminal, then retry.', [{ title: 'Sign In', command: 'mlServing.signIn' }]);
+  }
+}
+
+/**
+ * Settings, connection, project and clients, with one change event. Nothing here does I/O at
+ * construction: the first feature that needs the cloud resolves it.
+ */
+export class Session implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private current?: Promise<CloudContext>;
+  private built?: CloudContext;
+  private settingsValue: Settings;
+  private reported = new Set<string>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private gcloudProjectValue?: Promise<string | undefined>;
+
+  constructor(private readonly logger: Logger) {
+    this.settingsValue = this.readAndReport();
+    this.disposables.push(this.changed, vscode.workspace.onDidChangeConfiguration(e => {
+      if (!affectsSettings(e)) return;
+      this.settingsValue = this.readAndReport();
+      void this.reset();
+    }));
+  }
+
+  get settings(): Settings {
+    return this.settingsValue;
+  }
+
+  get usesEmulator(): boolean {
+    return Boolean(this.settingsValue.emulator);
+  }
+
+  private readAndReport(): Settings {
+    const { settings, problems } = readSettings();
+    for (const p of problems) {
+      if (this.reported.has(p)) continue;
+      this.reported.add(p);
+      this.logger.warn(`settings: ${p}`);
+      void vscode.window.showWarningMessage(`ML Serving settings: ${p}. Using the default instead.`);
+    }
+    void vscode.commands.executeCommand('setContext', ContextKeys.emulator, Boolean(settings.emulator));
+    void vscode.commands.executeCommand('setContext', ContextKeys.showAllServices, settings.showAllServices);
+    return settings;
+  }
+
+  /** The project in use: the setting, else gcloud's active project (looked up once). */
+  async projectId(): Promise<string | undefined> {
+    if (this.settingsValue.project) return this.settingsValue.project;
+    if (this.usesEmulator) return undefined;
+    this.gcloudProjectValue ??= gcloudProject();
+    return this.gcloudProjectValue;
+  }
+
+  /** Sets the welcome-view context keys without failing. */
+  async refreshContextKeys(): Promise<void> {
+    const project = await this.projectId();
+    await vscode.commands.executeCommand('setContext', ContextKeys.projectSelected, Boolean(project));
+  }
+
+  async setAuthState(state: AuthState): Promise<void> {
+    await vscode.commands.executeCommand('setContext', ContextKeys.authState, state);
+  }
+
+  /** The cloud context, or a UserError saying what is missing (no project, not signed in). */
+  cloud(): Promise<CloudContext> {
+    this.current ??= this.build().catch(e => {
+      this.current = undefined;
+      throw e;
+    });
+    return this.current;
+  }
+
+  private async build(): Promise<CloudContext> {
+    const s = this.settingsValue;
+    const project = await this.projectId();
+    await vscode.commands.executeCommand('setContext', ContextKeys.projectSelected, Boolean(project));
+    if (!project) throw new NoProjectError();
+    let connection: Connection;
+    if (s.emulator) {
+      try {
+        connection = await fetchEmulatorEndpoints(s.emulator);
+      } catch (e) {
+        throw new UserError((e as Error).message);
+      }
+      await this.setAuthState('signedIn');
+    } else {
+      connection = { kind: 'google' };
+    }
+    const clients = new GcpClients(connection, project);
+    if (connection.kind === 'google') {
+      try {
+        await clients.auth().getAccessToken();
+        await this.setAuthState('signedIn');
+      } catch (e) {
+        await this.setAuthState('signedOut');
+        throw new SignedOutError((e as Error).message);
+      }
+    }
+    this.logger.info(`session: project ${project}, regions ${s.regions.join(',')}, ${connection.kind === 'emulator' ? `emulator ${s.emulator}` : 'Google Cloud'}`);
+    const ctx: CloudContext = { project, regions: s.regions, connection, clients, vertex: vertexApi(clients), run: runApi(clients) };
+    this.built = ctx;
+    return ctx;
+  }
+
+  /** Drops clients and cached lookups; listeners reload. */
+  async reset(): Promise<void> {
+    const old = this.built;
+    this.current = undefined;
+    this.built = undefined;
+    this.gcloudProjectValue = undefined;
+    await this.refreshContextKeys();
+    this.changed.fire();
+    await old?.clients.dispose();
+  }
+
+  dispose(): void {
+    void this.built?.clients.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

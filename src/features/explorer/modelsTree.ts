@@ -1,0 +1,121 @@
+import { NodeKind } from '../../common/contextValues';
+import type { Logger } from '../../common/logger';
+import type { Session } from '../../common/session';
+import type { CloudRunService, ModelVersion, RegisteredModel } from '../../serving/domain';
+import { idOf } from '../../serving/domain';
+import { modelVersionView, modelView } from './present/modelView';
+import { SERVICE_LABELS } from './present/serviceView';
+import type { ItemView } from './present/item';
+import { MessageNode, Node } from './node';
+import { ExplorerTree } from './tree';
+
+export class ModelNode extends Node {
+  readonly id: string;
+  constructor(readonly model: RegisteredModel, private readonly tree: ModelsTree) {
+    super();
+    this.id = `model:${model.name}`;
+  }
+  view(): ItemView {
+    return modelView(this.model);
+  }
+  override async children(): Promise<Node[]> {
+    const cloud = await this.tree.cloud();
+    const [versions, services] = await Promise.all([cloud.vertex.listModelVersions(this.model.name), this.tree.services(this.model.region)]);
+    return versions.map(v => new ModelVersionNode(this, v, servedBy(services, v)));
+  }
+}
+
+export class ModelVersionNode extends Node {
+  readonly id: string;
+  constructor(readonly modelNode: ModelNode, readonly version: ModelVersion, readonly servedBy: CloudRunService[]) {
+    super();
+    this.parent = modelNode;
+    this.id = `${modelNode.id}@${version.versionId}`;
+  }
+  view(): ItemView {
+    return modelVersionView(this.version, this.servedBy);
+  }
+}
+
+/** Services whose labels name this model and version. */
+export function servedBy(services: CloudRunService[], v: ModelVersion): CloudRunService[] {
+  const model = idOf(v.modelName);
+  return services.filter(s => s.labels[SERVICE_LABELS.model] === model && s.labels[SERVICE_LABELS.modelVersion] === v.versionId);
+}
+
+class LoadMoreModels extends Node {
+  readonly id: string;
+  constructor(readonly region: string, count: number) {
+    super();
+    this.id = `models:loadMore:${region}:${count}`;
+    this.command = { command: 'mlServing.explorer.loadMore', title: 'Load more', arguments: [this] };
+  }
+  view(): ItemView {
+    return { label: 'Load more…', icon: { id: 'ellipsis' }, contextValue: NodeKind.loadMore, collapsible: 'none' };
+  }
+}
+
+export class ModelsTree extends ExplorerTree {
+  private pages = new Map<string, { items: RegisteredModel[]; token?: string; done: boolean }>();
+  private servicesByRegion = new Map<string, Promise<CloudRunService[]>>();
+
+  constructor(session: Session, logger: Logger) {
+    super(session, logger, 'models');
+  }
+
+  cloud() {
+    return this.session.cloud();
+  }
+
+  services(region: string): Promise<CloudRunService[]> {
+    let p = this.servicesByRegion.get(region);
+    if (!p) {
+      p = this.session.cloud().then(c => c.run.listServices(region));
+      p.catch(() => this.servicesByRegion.delete(region));
+      this.servicesByRegion.set(region, p);
+    }
+    return p;
+  }
+
+  protected clear(): void {
+    this.pages.clear();
+    this.servicesByRegion.clear();
+  }
+
+  protected async rootChildren(): Promise<Node[]> {
+    const cloud = await this.session.cloud();
+    const nodes: Node[] = [];
+    for (const region of cloud.regions) {
+      let page = this.pages.get(region);
+      if (!page) {
+        page = { items: [], done: false };
+        this.pages.set(region, page);
+        await this.loadPage(region);
+      }
+      nodes.push(...page.items.map(m => new ModelNode(m, this)));
+      if (!page.done) nodes.push(new LoadMoreModels(region, page.items.length));
+    }
+    if (!nodes.length) nodes.push(new MessageNode('models:empty', { label: `No models in the Model Registry (${cloud.regions.join(', ')})`, icon: { id: 'info' }, contextValue: NodeKind.info, collapsible: 'none' }));
+    return nodes;
+  }
+
+  private async loadPage(region: string): Promise<void> {
+    const cloud = await this.session.cloud();
+    const page = this.pages.get(region)!;
+    const res = await cloud.vertex.listModels(region, { pageSize: 100, pageToken: page.token });
+    page.items.push(...res.items);
+    page.token = res.nextPageToken;
+    page.done = !res.nextPageToken;
+  }
+
+  async loadMore(node: Node): Promise<void> {
+    if (!(node instanceof LoadMoreModels)) return;
+    await this.loadPage(node.region);
+    this.refresh();
+  }
+
+  /** Models or versions changed (a registration, a deploy): reload. */
+  invalidate(): void {
+    this.reset();
+  }
+}

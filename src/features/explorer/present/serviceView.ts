@@ -1,0 +1,78 @@
+import { NodeKind, serviceContext } from '../../../common/contextValues';
+import type { CloudRunService, Revision, ServiceState } from '../../../serving/domain';
+import { age, labelTable, md } from './format';
+import type { ItemView } from './item';
+
+/** Labels the extension sets on each service it deploys (values sanitised for Cloud Run labels). */
+export const SERVICE_LABELS = {
+  managedBy: 'managed-by',
+  managedByValue: 'ml-serving',
+  model: 'ml-serving-model',
+  modelVersion: 'ml-serving-model-version',
+  run: 'ml-serving-run',
+  container: 'ml-serving-container',
+} as const;
+
+const ICONS: Record<ServiceState, { id: string; color?: string }> = {
+  ready: { id: 'pass-filled', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  deploying: { id: 'loading~spin' },
+  unknown: { id: 'question' },
+};
+
+export function serviceView(s: CloudRunService, opts: { busy?: string } = {}): ItemView {
+  const container = s.labels[SERVICE_LABELS.container];
+  const model = s.labels[SERVICE_LABELS.model];
+  const version = s.labels[SERVICE_LABELS.modelVersion];
+  const state: ServiceState = opts.busy ? 'deploying' : s.state;
+  return {
+    label: s.id,
+    description: [opts.busy ?? (state === 'deploying' ? 'Deploying…' : state === 'failed' ? 'failed' : ''), model ? `${model}${version ? ` v${version}` : ''}` : '', container, s.uri ?? ''].filter(Boolean).join(' · '),
+    icon: ICONS[state],
+    contextValue: serviceContext(state),
+    tooltip: [
+      `**${md(s.id)}** (${s.region})`,
+      `URL: ${s.uri ?? '-'}`,
+      `State: ${state}${s.message ? ` — ${md(s.message)}` : ''}`,
+      `Image: \`${s.image ?? '-'}\``,
+      model ? `Model: \`${model}\`${version ? ` version ${version}` : ''}` : '',
+      container ? `Container: ${container === 'python' ? 'Python server (custom ops)' : 'native TF Serving'}` : '',
+      `Traffic: ${trafficSummary(s)}`,
+      labelTable(s.labels),
+    ].filter(Boolean).join('\n\n'),
+    collapsible: 'collapsed',
+  };
+}
+
+/** "00002-abc 90% · 00001-xyz 10% (tag canary)" from trafficStatuses, else the requested traffic. */
+export function trafficSummary(s: CloudRunService): string {
+  const t = s.trafficStatuses.length ? s.trafficStatuses : s.traffic;
+  if (!t.length) return '-';
+  return t.map(x => `${x.type === 'LATEST' ? `latest${s.latestReadyRevision ? ` (${s.latestReadyRevision.split('/').pop()})` : ''}` : x.revision?.split('/').pop()} ${x.percent}%${x.tag ? ` (tag ${x.tag})` : ''}`).join(' · ');
+}
+
+/** Percent of traffic a revision receives, and its tags. */
+export function revisionTraffic(s: CloudRunService, rev: Revision): { percent: number; tags: string[] } {
+  const t = s.trafficStatuses.length ? s.trafficStatuses : s.traffic;
+  let percent = 0;
+  const tags: string[] = [];
+  for (const x of t) {
+    const target = x.type === 'LATEST' ? s.latestReadyRevision : x.revision;
+    if (!target || target.split('/').pop() !== rev.id) continue;
+    percent += x.percent;
+    if (x.tag) tags.push(x.tag);
+  }
+  return { percent, tags };
+}
+
+export function revisionView(s: CloudRunService, r: Revision, now = Date.now()): ItemView {
+  const { percent, tags } = revisionTraffic(s, r);
+  return {
+    label: r.id,
+    description: [`${percent}%`, ...tags.map(t => `#${t}`), r.state === 'ready' ? '' : r.state, age(r.createTime, now)].filter(Boolean).join(' · '),
+    icon: r.state === 'failed' ? { id: 'error', color: 'testing.iconFailed' } : percent > 0 ? { id: 'circle-filled', color: 'charts.green' } : { id: 'circle-outline' },
+    contextValue: `${NodeKind.revision}.${r.state}${percent > 0 ? '.serving' : ''}`,
+    tooltip: [`**${md(r.id)}**`, `Traffic: ${percent}%${tags.length ? ` (tags ${tags.join(', ')})` : ''}`, `State: ${r.state}${r.message ? ` — ${md(r.message)}` : ''}`, `Image: \`${r.image ?? '-'}\``, `Created: ${r.createTime?.toISOString() ?? '-'}`].join('\n\n'),
+    collapsible: 'none',
+  };
+}

@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { registerCommand } from '../../common/commands';
+import type { Services } from '../../services';
+import { clearRunsFilter, filterRuns } from './commands/filterRuns';
+import { copyGcsUri, copyResourceName } from './commands/copy';
+import { openInConsole, openUrl } from './commands/openInConsole';
+import { registerModel } from './commands/registerModel';
+import { ModelsTree } from './modelsTree';
+import type { Node } from './node';
+import { RunsTree } from './runsTree';
+import { ServicesTree } from './servicesTree';
+
+export interface ExplorerTrees {
+  runs: RunsTree;
+  models: ModelsTree;
+  services: ServicesTree;
+}
+
+export function register(context: vscode.ExtensionContext, services: Services): ExplorerTrees {
+  const { session, logger } = services;
+  const log = logger.child('explorer');
+  const runs = new RunsTree(session, log);
+  const models = new ModelsTree(session, log);
+  const svc = new ServicesTree(session, log);
+  const trees: ExplorerTrees = { runs, models, services: svc };
+  context.subscriptions.push(
+    runs, models, svc,
+    vscode.window.createTreeView('mlServing.runs', { treeDataProvider: runs, showCollapseAll: true }),
+    vscode.window.createTreeView('mlServing.models', { treeDataProvider: models, showCollapseAll: true }),
+    vscode.window.createTreeView('mlServing.services', { treeDataProvider: svc, showCollapseAll: true }),
+    registerCommand('mlServing.explorer.refresh', () => session.reset(), logger),
+    registerCommand('mlServing.explorer.loadMore', async (node: Node) => {
+      await runs.loadMore(node);
+      await models.loadMore(node);
+    }, logger),
+    registerCommand('mlServing.runs.filter', filterRuns(runs), logger),
+    registerCommand('mlServing.runs.clearFilter', clearRunsFilter(runs), logger),
+    registerCommand('mlServing.services.toggleAll', () => svc.toggleAll(), logger),
+    registerCommand('mlServing.copyResourceName', copyResourceName(), logger),
+    registerCommand('mlServing.copyGcsUri', copyGcsUri(), logger),
+    registerCommand('mlServing.openInConsole', openInConsole(session), logger),
+    registerCommand('mlServing.openUrl', openUrl(), logger),
+    registerCommand('mlServing.registerModel', registerModel(session, runs, models), logger),
+  );
+  return trees;
+}

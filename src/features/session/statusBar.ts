@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import type { Session } from '../../common/session';
+
+/** Shows the project and regions in use, and loudly when the local emulator is the target. */
+export function createStatusBar(session: Session): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('mlServing.status', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'ML Serving';
+  item.command = 'mlServing.selectProject';
+  const update = async () => {
+    const project = await session.projectId();
+    const regions = session.settings.regions.join(', ');
+    if (session.usesEmulator) {
+      item.text = `$(beaker) ML Serving: EMULATOR · ${project ?? 'no project'}`;
+      item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      item.tooltip = new vscode.MarkdownString(`**Local emulator in use** (${session.settings.emulator}).\n\nNo call reaches Google Cloud. Project \`${project ?? '-'}\`, regions ${regions}.\n\nClear \`mlServing.emulator\` to use Google Cloud.`);
+    } else {
+      item.text = `$(cloud) ${project ?? 'Select project'}`;
+      item.backgroundColor = undefined;
+      item.tooltip = project ? `ML Serving: project ${project}, regions ${regions}. Click to change.` : 'ML Serving: select a Google Cloud project';
+    }
+    item.show();
+  };
+  void update();
+  const sub = session.onDidChange(() => void update());
+  return vscode.Disposable.from(item, sub);
+}

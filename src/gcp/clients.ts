@@ -1,0 +1,71 @@
+/**
+ * Builds each Google client once (per region where the API is regional) and closes them all on
+ * dispose. The service bundles are required on first use only.
+ */
+import { loadAuth, loadLogging, loadRun, loadStorage, loadVertex } from './bundles';
+import { grpcClientOptions, storageClientOptions, vertexEndpoint, type Connection } from './endpoints';
+
+type Closable = { close?: () => Promise<void> | void };
+
+export class GcpClients {
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(readonly connection: Connection, readonly projectId: string) {}
+
+  private once<T>(key: string, make: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, make());
+    return this.cache.get(key) as T;
+  }
+
+  vertex(region: string) {
+    return this.once(`vertex:${region}`, () => {
+      const b = loadVertex();
+      const opts = grpcClientOptions(this.connection, 'vertex', b.grpc, vertexEndpoint(region));
+      return {
+        models: new b.ModelServiceClient(opts),
+        jobs: new b.JobServiceClient(opts),
+        pipelines: new b.PipelineServiceClient(opts),
+      };
+    });
+  }
+
+  run() {
+    return this.once('run', () => {
+      const b = loadRun();
+      const opts = grpcClientOptions(this.connection, 'run', b.grpc);
+      return { services: new b.ServicesClient(opts), revisions: new b.RevisionsClient(opts) };
+    });
+  }
+
+  logging() {
+    return this.once('logging', () => {
+      const b = loadLogging();
+      // projectId is required: without it tailEntries probes the metadata server and hangs.
+      return new b.Logging({ projectId: this.projectId, ...grpcClientOptions(this.connection, 'logging', b.grpc) });
+    });
+  }
+
+  storage() {
+    return this.once('storage', () => {
+      const b = loadStorage();
+      return new b.Storage({ projectId: this.projectId, ...storageClientOptions(this.connection) });
+    });
+  }
+
+  auth() {
+    return this.once('auth', () => {
+      const b = loadAuth();
+      return new b.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'], projectId: this.projectId });
+    });
+  }
+
+  async dispose(): Promise<void> {
+    const all: Closable[] = [];
+    for (const v of this.cache.values()) {
+      if (v && typeof v === 'object' && 'close' in v) all.push(v as Closable);
+      else if (v && typeof v === 'object') all.push(...(Object.values(v) as Closable[]));
+    }
+    this.cache.clear();
+    await Promise.allSettled(all.map(c => c.close?.()));
+  }
+}

@@ -1,0 +1,10 @@
+import type * as vscode from 'vscode';
+import type { Logger } from './common/logger';
+import type { Session } from './common/session';
+
+/** What features receive from activate(): passed in, never global. */
+export interface Services {
+  channel: vscode.LogOutputChannel;
+  logger: Logger;
+  session: Session;
+}

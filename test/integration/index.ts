@@ -1,0 +1,36 @@
+// The in-host test runner: VS Code's extension host calls run() when the workbench was opened with
+// an `extensionTestsPath` payload (scripts/test.mjs does that). It runs every *.test.js beside this
+// file under mocha and resolves only if all passed; the workbench then reports the exit code.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// CommonJS require on purpose: mocha's module is a constructor with static members, and the
+// extension host resolves it from the repo's node_modules.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Mocha: typeof import('mocha') = require('mocha');
+
+function testFiles(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter(f => f.endsWith('.test.js'))
+    .map(f => path.join(dir, f))
+    .sort();
+}
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20_000, reporter: 'spec' });
+  for (const f of testFiles(__dirname)) mocha.addFile(f);
+  return new Promise((resolve, reject) => {
+    try {
+      const runner = mocha.run(failures => {
+        const { passes = 0, failures: failed = 0, pending = 0 } = runner.stats ?? {};
+        // scripts/test.mjs reads this line from the forwarded console for its summary table.
+        console.log(`integration: ${passes} passed, ${failed} failed${pending ? `, ${pending} skipped` : ''}`);
+        if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+        else resolve();
+      });
+    } catch (e) {
+      console.log('integration: 0 passed, 1 failed');
+      reject(e);
+    }
+  });
+}

@@ -1,0 +1,46 @@
+// The extension entry must stay small: Google clients live in dist/gcp-*.js and load on first use.
+// Reads the built files, so `node scripts/build.mjs` must have run (scripts/test.mjs does).
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const dist = path.resolve(__dirname, '../../../dist');
+
+// Strings found only in the Google client libraries' code (proto package names, module names).
+const clientMarkers: Record<string, string[]> = {
+  vertex: ['google.cloud.aiplatform', 'google-gax'],
+  run: ['google.cloud.run.v2', 'google-gax'],
+  logging: ['google.logging.v2', 'google-gax'],
+  storage: ['gccl-invocation-id'],
+};
+const grpcMarker = 'grpc-js';
+// The clients bundle to megabytes; the entry with all its UI code stays far below this.
+const MAX_ENTRY_BYTES = 1_000_000;
+
+function read(file: string): string {
+  const p = path.join(dist, file);
+  assert.ok(fs.existsSync(p), `${p} is missing: run node scripts/build.mjs first`);
+  return fs.readFileSync(p, 'utf8');
+}
+
+describe('dist/extension.js bundle', () => {
+  it('the marker strings are present in the per-service bundles (so their absence means something)', () => {
+    for (const [service, markers] of Object.entries(clientMarkers)) {
+      const code = read(`gcp-${service}.js`);
+      for (const m of markers) assert.ok(code.includes(m), `dist/gcp-${service}.js lacks "${m}"`);
+    }
+    assert.ok(read('gcp-vertex.js').includes(grpcMarker), `dist/gcp-vertex.js lacks "${grpcMarker}"`);
+  });
+
+  it('contains no Google client code', () => {
+    const code = read('extension.js');
+    const markers = new Set([...Object.values(clientMarkers).flat(), grpcMarker, '@google-cloud/']);
+    const found = [...markers].filter(m => code.includes(m));
+    assert.deepEqual(found, [], 'dist/extension.js contains Google client code');
+  });
+
+  it(`is smaller than ${MAX_ENTRY_BYTES / 1e6} MB`, () => {
+    const size = fs.statSync(path.join(dist, 'extension.js')).size;
+    assert.ok(size < MAX_ENTRY_BYTES, `dist/extension.js is ${size} bytes`);
+  });
+});
