@@ -1,5 +1,6 @@
 import { NodeKind } from '../../../common/contextValues';
 import { classifyGcpError, roleFor } from '../../../gcp/errors';
+import { UserError } from '../../../common/errors';
 import type { ItemView } from './item';
 
 export interface ErrorNodeView extends ItemView {
@@ -9,11 +10,10 @@ export interface ErrorNodeView extends ItemView {
 
 /** A failed tree load as a node: what went wrong and the one thing to do about it. */
 export function errorView(what: string, e: unknown): ErrorNodeView {
-  const userMessage = (e as { next?: string; message?: string }) ?? {};
-  if ((e as Error)?.name === 'UserError') {
+  if (e instanceof UserError) {
     return {
-      label: (e as Error).message, description: userMessage.next, icon: { id: 'warning', color: 'list.warningForeground' },
-      contextValue: `${NodeKind.error}.user`, tooltip: [(e as Error).message, userMessage.next].filter(Boolean).join('\n\n'), collapsible: 'none',
+      label: e.message, description: e.next, icon: { id: 'warning', color: 'list.warningForeground' },
+      contextValue: `${NodeKind.error}.user`, tooltip: [e.message, e.next].filter(Boolean).join('\n\n'), collapsible: 'none',
       action: { command: 'mlServing.explorer.refresh', title: 'Retry' },
     };
   }

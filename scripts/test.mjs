@@ -1,0 +1,275 @@
+// The whole test run: build, type-check, unit tests, then one code-server (real VS Code) with the
+// extension loaded from source and the emulator behind it, the in-host integration suite in one
+// workbench page and the Playwright UI suite in another. Stops everything it started, also on
+// failure and Ctrl-C. Usage: node scripts/test.mjs [--only=unit|integration|e2e]
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as host from './vscode-host.mjs';
+import { emulatorBuilt, startEmulator } from './emulator-process.mjs';
+
+const root = host.repoRoot;
+const resultsDir = join(root, 'test-results');
+const STAGES = ['unit', 'integration', 'e2e'];
+const only = process.argv.find(a => a.startsWith('--only='))?.slice(7);
+if (only && !STAGES.includes(only)) {
+  console.error(`--only must be one of ${STAGES.join(', ')}; got "${only}"`);
+  process.exit(2);
+}
+const want = s => !only || only === s;
+
+const HOST_PREFIX = '[integration] '; // test/integration/index.ts OUTPUT_PREFIX
+const T0 = Date.now();
+const log = (...a) => console.log(`[test ${((Date.now() - T0) / 1000).toFixed(1).padStart(6)}s]`, ...a);
+
+/** @type {{ stage: string, passed: number, failed: number, skipped: number, seconds: number, note?: string }[]} */
+const rows = [];
+const cleanups = []; // run last-in first-out
+const children = new Set();
+
+async function cleanup() {
+  for (const child of children) { try { child.kill('SIGTERM'); } catch { /* gone */ } }
+  while (cleanups.length) {
+    const fn = cleanups.pop();
+    try { await fn(); } catch (e) { log(`cleanup: ${e.message}`); }
+  }
+}
+
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${sig}: stopping everything`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** Runs a command, streaming its output; resolves with its exit code and (filtered) stdout. */
+function run(cmd, args, { env = {}, filter } = {}) {
+  return new Promise(resolve => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(child);
+    let out = '';
+    let partial = '';
+    child.stdout.on('data', d => {
+      const text = partial + d.toString();
+      const lines = text.split('\n');
+      partial = lines.pop();
+      for (const l of lines) { out += l + '\n'; if (!filter || filter(l)) process.stdout.write(l + '\n'); }
+    });
+    child.on('close', code => {
+      if (partial) { out += partial; if (!filter || filter(partial)) process.stdout.write(partial + '\n'); }
+      children.delete(child);
+      resolve({ code: code ?? 1, out });
+    });
+  });
+}
+
+async function timed(stage, fn) {
+  const t = Date.now();
+  log(`=== ${stage}`);
+  let row;
+  try {
+    row = await fn();
+  } catch (e) {
+    log(`${stage}: ${e.stack ?? e}`);
+    row = { passed: 0, failed: 1, skipped: 0, note: e.message.split('\n')[0] };
+  }
+  row = { stage, skipped: 0, ...row, seconds: (Date.now() - t) / 1000 };
+  rows.push(row);
+  return row;
+}
+
+// --- stages -----------------------------------------------------------------------------------
+
+/** Built test files whose .ts source still exists (out/ keeps files of deleted sources). */
+function builtTests(dir) {
+  const abs = join(root, 'out', dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { recursive: true })
+    .filter(f => f.endsWith('.test.js'))
+    .filter(f => existsSync(join(root, dir, f.replace(/\.js$/, '.ts'))))
+    .sort()
+    .map(f => join(abs, f));
+}
+
+async function mochaStage(files, { timeout, env } = {}) {
+  if (!files.length) return { passed: 0, failed: 0, skipped: 0, note: 'no test files' };
+  const { code, out } = await run(process.execPath, [join(root, 'scripts', 'run-mocha.mjs'), `--timeout=${timeout}`, ...files],
+    { env, filter: l => !l.startsWith('@@mocha-stats ') });
+  const m = /^@@mocha-stats (.*)$/m.exec(out);
+  if (!m) return { passed: 0, failed: 1, skipped: 0, note: `mocha exited ${code} without a summary` };
+  const s = JSON.parse(m[1]);
+  return { passed: s.passes, failed: s.failures, skipped: s.pending };
+}
+
+/** Formats console arguments the way DevTools shows them: %s, %d, %o substituted, %c dropped. The
+ * workbench relays the extension host's console as a second format string among the arguments. */
+function formatArgs(args) {
+  const out = [];
+  while (args.length) {
+    let first = args.shift();
+    if (typeof first === 'string' && /%[sdifoOc]/.test(first)) {
+      first = first.replace(/%[sdifoOc%]/g, spec => {
+        if (spec === '%%') return '%';
+        if (!args.length) return spec;
+        const v = args.shift();
+        if (spec === '%c') return '';
+        return typeof v === 'string' ? v : JSON.stringify(v);
+      });
+    }
+    out.push(typeof first === 'string' ? first : JSON.stringify(first));
+  }
+  return out.join(' ');
+}
+
+async function formatConsole(msg) {
+  const args = await Promise.all(msg.args().map(a => a.jsonValue().catch(() => String(a))));
+  return args.length ? formatArgs(args) : msg.text();
+}
+
+async function integrationStage(server, workspace) {
+  const url = host.workbenchUrl(server.url, {
+    folder: workspace,
+    extensionDevelopmentPath: root,
+    extensionTestsPath: join(root, 'out', 'test', 'integration', 'index'),
+  });
+  const browser = await host.launchBrowser();
+  cleanups.push(() => browser.close());
+  const page = await browser.newPage();
+  let exit;
+  const exited = new Promise(r => { exit = r; });
+  await page.exposeFunction('codeAutomationExit', code => exit(code));
+  let summary = null;
+  let chain = Promise.resolve();
+  page.on('console', msg => {
+    chain = chain.then(async () => {
+      const text = await formatConsole(msg);
+      // The in-host runner prefixes its lines; everything else is the workbench's own chatter.
+      const at = text.indexOf(HOST_PREFIX);
+      if (at >= 0) {
+        const line = text.slice(at + HOST_PREFIX.length);
+        console.log(`  ${line}`);
+        const s = /integration: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?/.exec(line);
+        if (s) summary = { passed: +s[1], failed: +s[2], skipped: +(s[3] ?? 0) };
+      } else if (process.env.VERBOSE) console.log(`  [workbench] ${text}`);
+    });
+  });
+  page.on('pageerror', e => log(`workbench page error: ${e.message}`));
+  const limit = 5 * 60_000;
+  await page.goto(url);
+  const code = await Promise.race([exited, new Promise(r => setTimeout(() => r('timeout'), limit))]);
+  await chain;
+  await browser.close();
+  if (code === 'timeout') return { passed: summary?.passed ?? 0, failed: (summary?.failed ?? 0) + 1, note: `no result within ${limit / 60_000} min` };
+  if (!summary) return { passed: 0, failed: 1, note: `exit code ${code}, no summary line (see log above)` };
+  // A run() that rejected before any test (e.g. a file that fails to load) still fails the stage.
+  if (code !== 0 && summary.failed === 0) return { ...summary, failed: 1, note: `exit code ${code}` };
+  return summary;
+}
+
+// --- main -------------------------------------------------------------------------------------
+
+async function main() {
+  rmSync(resultsDir, { recursive: true, force: true });
+  mkdirSync(resultsDir, { recursive: true });
+
+  const build = await timed('build', async () => {
+    const { code } = await run(process.execPath, [join(root, 'scripts', 'build.mjs')]);
+    return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1, note: `build.mjs exited ${code}` };
+  });
+  if (build.failed) return;
+
+  if (!only) {
+    await timed('typecheck', async () => {
+      const { code } = await run('npm', ['run', '--silent', 'typecheck']);
+      return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1, note: 'npm run typecheck failed (errors above)' };
+    });
+  }
+
+  if (want('unit')) {
+    await timed('unit', () => mochaStage([...builtTests('test/unit'), ...builtTests('test/emulator')], { timeout: 20_000 }));
+  }
+  if (!want('integration') && !want('e2e')) return;
+
+  // One emulator and one code-server for both in-VS Code stages.
+  let emulator = null;
+  if (emulatorBuilt()) {
+    try {
+      emulator = await startEmulator({ args: ['--demo'], logFile: join(resultsDir, 'emulator.log') });
+      cleanups.push(() => emulator.stop());
+      log(`emulator up: ${JSON.stringify(emulator.endpoints)}`);
+    } catch (e) {
+      rows.push({ stage: 'emulator', passed: 0, failed: 1, skipped: 0, seconds: 0, note: e.message.split('\n')[0] });
+      log(e.message);
+    }
+  } else {
+    log('emulator not built (out/test/emulator/main.js missing): tests that need it are skipped');
+  }
+  if (interrupted) return;
+
+  const runDirs = join(host.cacheDir, 'runs');
+  mkdirSync(runDirs, { recursive: true });
+  const workspace = mkdtempSync(join(runDirs, 'ws-'));
+  cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
+  writeFileSync(join(workspace, 'README.md'), '# Test workspace\n');
+
+  let server;
+  const t = Date.now();
+  try {
+    server = await host.start({
+      workspace,
+      env: emulator?.env ?? {},
+      settings: emulator ? { 'mlServing.emulator': emulator.endpoints.admin } : {},
+      log: (...a) => log(...a),
+    });
+  } catch (e) {
+    rows.push({ stage: 'code-server', passed: 0, failed: 1, skipped: 0, seconds: (Date.now() - t) / 1000, note: e.message.split('\n')[0] });
+    log(e.message);
+    return;
+  }
+  let serverFailed = false;
+  cleanups.push(async () => {
+    if (serverFailed) copyFileSync(server.logFile, join(resultsDir, 'code-server.log'));
+    await server.stop();
+  });
+
+  if (want('integration') && !interrupted) {
+    const r = await timed('integration', () => integrationStage(server, workspace));
+    serverFailed ||= r.failed > 0;
+  }
+  if (want('e2e') && !interrupted) {
+    const url = host.workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: root });
+    const r = await timed('e2e', () => mochaStage(builtTests('test/e2e'), {
+      timeout: 60_000,
+      env: { MLSERVING_E2E_URL: url, ...(emulator ? { MLSERVING_EMULATOR: emulator.endpoints.admin } : {}) },
+    }));
+    serverFailed ||= r.failed > 0;
+  }
+}
+
+function report() {
+  const pad = (s, n) => String(s).padStart(n);
+  console.log('\nstage          passed  failed  skipped     time');
+  for (const r of rows) {
+    console.log(`${r.stage.padEnd(13)} ${pad(r.passed, 7)} ${pad(r.failed, 7)} ${pad(r.skipped, 8)} ${pad(r.seconds.toFixed(1), 7)}s${r.note ? `  ${r.note}` : ''}`);
+  }
+  const sum = k => rows.reduce((n, r) => n + r[k], 0);
+  const [passed, failed, skipped] = [sum('passed'), sum('failed'), sum('skipped')];
+  console.log(`total time ${((Date.now() - T0) / 1000).toFixed(1)}s; test output in ${relative(process.cwd(), resultsDir) || '.'}/ on failure`);
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  return failed;
+}
+
+let failed = 1;
+try {
+  await main();
+} catch (e) {
+  log(`harness error: ${e.stack ?? e}`);
+  rows.push({ stage: 'harness', passed: 0, failed: 1, skipped: 0, seconds: 0, note: e.message });
+} finally {
+  await cleanup();
+  if (!interrupted) failed = report();
+}
+process.exit(interrupted ? 130 : failed ? 1 : 0);
