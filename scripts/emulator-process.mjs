@@ -26,15 +26,15 @@ export function emulatorEnv(endpoints) {
 /**
  * Starts `node out/test/emulator/main.js ...args` and resolves once it printed its endpoints.
  * Its output goes to `logFile`. stop() ends its whole process group.
- * @param {{ args?: string[], logFile: string, timeoutMs?: number }} opts
+ * @param {{ args?: string[], logFile: string, timeoutMs?: number, main?: string }} opts
  * @returns {Promise<{ endpoints: Record<string,string>, env: Record<string,string>, pid: number, stop: () => Promise<void> }>}
  */
-export async function startEmulator({ args = ['--demo'], logFile, timeoutMs = 30_000 }) {
-  if (!emulatorBuilt()) throw new Error(`${emulatorMain} does not exist: run node scripts/build.mjs`);
+export async function startEmulator({ args = ['--demo'], logFile, timeoutMs = 30_000, main = emulatorMain }) {
+  if (!existsSync(main)) throw new Error(`${main} does not exist: run node scripts/build.mjs`);
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
   // Own process group: the emulator may start helpers (e.g. a model server) that must stop with it.
-  const child = spawn(process.execPath, [emulatorMain, ...args], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main, ...args], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr.pipe(log, { end: false });
   let exited = null;
   const exitP = new Promise(r => child.on('exit', (code, sig) => { exited = { code, sig }; r(exited); }));
@@ -49,15 +49,21 @@ export async function startEmulator({ args = ['--demo'], logFile, timeoutMs = 30
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise(resolve => {
     const timer = setTimeout(() => resolve({ error: `printed no endpoints within ${timeoutMs / 1000} s` }), timeoutMs);
-    lines.once('line', line => { clearTimeout(timer); resolve({ line }); });
+    let seen = false;
+    // One listener for all lines: later ones go to the log, so the emulator never blocks on a full pipe.
+    lines.on('line', line => {
+      if (seen) { log.write(line + '\n'); return; }
+      seen = true;
+      log.write(`endpoints line: ${line}\n`);
+      clearTimeout(timer);
+      resolve({ line });
+    });
     exitP.then(e => { clearTimeout(timer); resolve({ error: `exited (${e.code ?? e.sig}) before printing its endpoints` }); });
   });
-  // Keep draining stdout into the log so the emulator never blocks on a full pipe.
-  lines.on('line', l => log.write(l + '\n'));
   let endpoints;
   try {
     if (first.error) throw new Error(first.error);
-    endpoints = JSON.parse(first.line);
+    try { endpoints = JSON.parse(first.line); } catch { throw new Error(`first stdout line is not JSON: ${first.line.slice(0, 200)}`); }
     for (const k of ['vertex', 'run', 'logging', 'storage', 'admin']) {
       if (typeof endpoints[k] !== 'string') throw new Error(`its endpoints line lacks "${k}": ${first.line}`);
     }
@@ -65,6 +71,5 @@ export async function startEmulator({ args = ['--demo'], logFile, timeoutMs = 30
     await stop();
     throw new Error(`emulator ${e.message}; see ${logFile}`);
   }
-  log.write(`endpoints: ${first.line}\n`);
   return { endpoints, env: emulatorEnv(endpoints), pid: child.pid, stop };
 }

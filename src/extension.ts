@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createLogger } from './common/logger';
 import { Session } from './common/session';
+import * as deployFeature from './features/deploy/register';
 import * as explorer from './features/explorer/register';
 import * as sessionFeature from './features/session/register';
 import type { Services } from './services';
@@ -9,17 +10,18 @@ import type { Services } from './services';
  * Activation builds no Google client and loads no Google code: the per-service bundles are
  * required by the first feature that calls the cloud.
  */
-export function activate(context: vscode.ExtensionContext): { services: Services } {
+export function activate(context: vscode.ExtensionContext) {
   const channel = vscode.window.createOutputChannel('ML Serving', { log: true });
   const logger = createLogger(channel);
   const session = new Session(logger.child('session'));
   context.subscriptions.push(channel, session);
   const services: Services = { channel, logger, session };
   sessionFeature.register(context, services);
-  explorer.register(context, services);
+  const trees = explorer.register(context, services);
+  const deploy = deployFeature.register(context, services, trees);
   logger.info(`activated ${context.extension.packageJSON.version}`);
   // Exposed for the in-host integration tests.
-  return { services };
+  return { services, trees, deploy };
 }
 
 export function deactivate(): void {}

@@ -1,4 +1,5 @@
 /** VertexApi over the official Vertex AI clients. */
+import { abortable } from '../common/abortable';
 import type { GcpClients } from './clients';
 import { toCustomJobRun, toModelVersion, toPipelineRun, toRegisteredModel } from './normalize';
 import type { PageRequest, UploadModelRequest, VertexApi } from './types';
@@ -55,14 +56,4 @@ export function vertexApi(clients: GcpClients): VertexApi {
       return toModelVersion(model as Json);
     },
   };
-}
-
-function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return p;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(Object.assign(new Error('Cancelled'), { name: 'AbortError' }));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -69,8 +69,8 @@ describe('ML Serving views in the workbench', function () {
       // Start from the state the previous test saw, so "gone" below means something.
       for (const v of VIEWS) await wb.view(v).locator('.welcome-view-content', { hasText: NO_PROJECT }).waitFor();
       await wb.runCommand('ML Serving: Select Project');
-      const items = await wb.quickPickItems();
-      assert.ok(items.some(i => i.includes(DEMO_PROJECT)), `quick pick lacks ${DEMO_PROJECT}: ${items.join(', ')}`);
+      const listed = await wb.quickPickRow(DEMO_PROJECT).waitFor({ timeout: 20_000 }).then(() => true, () => false);
+      assert.ok(listed, `quick pick lacks ${DEMO_PROJECT}; it lists: ${(await wb.quickPickItems()).join(', ')}`);
       await wb.pick(DEMO_PROJECT);
       for (const v of VIEWS) {
         await wb.view(v).locator('.welcome-view-content', { hasText: NO_PROJECT }).waitFor({ state: 'hidden', timeout: 20_000 });

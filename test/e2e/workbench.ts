@@ -119,6 +119,11 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** A row of the open quick pick whose label contains `label` (items may arrive after the pick opens). */
+  quickPickRow(label: string): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+  }
+
   /** The rows of the open quick pick, once it shows at least one. */
   async quickPickItems(timeout = 15_000): Promise<string[]> {
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');

@@ -35,7 +35,6 @@ export interface RoutingDecision {
 }
 
 const NATIVE = 'native TF Serving (tensorflow/serving:2.19.0)';
-const PYTHON = 'the Python server (TensorFlow + the ops\' packages, same REST API)';
 const MAX_PLACES = 3;
 
 /** "Scann>ScannSearchBatched in library function __inference_x" (places capped, rest counted). */
@@ -95,9 +94,9 @@ export function chooseContainer(input: RoutingInput, opts: RoutingOptions = {}):
   decision.container = 'python';
   for (const s of sets) {
     if (s.id === 'scann') {
-      decision.reasons.push(`${PYTHON}: it imports ${s.pythonModule} before loading the model, which registers the ScaNN ops`);
+      decision.reasons.push(`the Python server (same TF Serving REST API) imports ${s.pythonModule} before loading the model, which registers the ScaNN ops`);
     } else {
-      decision.reasons.push(`${PYTHON}: it must import ${s.pythonModule} before loading the model`);
+      decision.reasons.push(`the Python server (same TF Serving REST API) must import ${s.pythonModule} before loading the model, which registers the ${s.library} ops`);
       decision.warnings.push(`the Python server image needs the pip package ${s.pythonPackage} (for ${custom.filter(u => u.set?.id === s.id).map(u => u.op).join(', ')}); without it loading fails with "Op type not registered"`);
     }
   }

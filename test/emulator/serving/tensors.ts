@@ -6,8 +6,10 @@ import { internal } from './status';
 
 /** One element: numbers for numeric dtypes (bigint beyond 2^53), string or bytes for DT_STRING. */
 export type TensorScalar = number | bigint | boolean | string | Uint8Array;
+/** A tf.Example as classify/regress requests give it: feature name -> values (context merged in). */
+export type Example = Record<string, Array<number | bigint | string | Uint8Array>>;
 /** A tensor as nested arrays; the outer array is the batch for batched tensors. */
-export type TensorValue = TensorScalar | TensorValue[];
+export type TensorValue = TensorScalar | Example | TensorValue[];
 
 export interface Tensor {
   dtype: string;
@@ -50,6 +52,7 @@ export function fromNested(name: string, dtype: string, value: TensorValue): Ten
   const walk = (v: TensorValue, dim: number, path: string) => {
     if (dim === shape.length) {
       if (Array.isArray(v)) throw internal(`predictor output '${name}' is ragged at ${path}: a list where a value was expected`);
+      if (!isScalar(v)) throw internal(`predictor output '${name}' holds an object at ${path}`);
       values.push(v);
       return;
     }
@@ -61,6 +64,9 @@ export function fromNested(name: string, dtype: string, value: TensorValue): Ten
   walk(value, 0, name);
   return { dtype, shape, values };
 }
+
+const isScalar = (v: TensorValue): v is TensorScalar =>
+  typeof v !== 'object' || v instanceof Uint8Array;
 
 export const bytesOf = (v: TensorScalar): Uint8Array =>
   v instanceof Uint8Array ? v : Buffer.from(String(v), 'utf8');

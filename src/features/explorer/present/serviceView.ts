@@ -3,15 +3,8 @@ import type { CloudRunService, Revision, ServiceState } from '../../../serving/d
 import { age, labelTable, md } from './format';
 import type { ItemView } from './item';
 
-/** Labels the extension sets on each service it deploys (values sanitised for Cloud Run labels). */
-export const SERVICE_LABELS = {
-  managedBy: 'managed-by',
-  managedByValue: 'ml-serving',
-  model: 'ml-serving-model',
-  modelVersion: 'ml-serving-model-version',
-  run: 'ml-serving-run',
-  container: 'ml-serving-container',
-} as const;
+export { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
+import { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
 
 const ICONS: Record<ServiceState, { id: string; color?: string }> = {
   ready: { id: 'pass-filled', color: 'testing.iconPassed' },

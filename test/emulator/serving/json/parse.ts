@@ -10,7 +10,7 @@ export type JNumberKind = 'int' | 'uint' | 'int64' | 'uint64' | 'double';
 export type JValue =
   | { t: 'null' }
   | { t: 'bool'; v: boolean }
-  | { t: 'num'; v: number; kind: JNumberKind; big?: bigint }
+  | { t: 'num'; v: number; kind: JNumberKind; big?: bigint; raw: string }
   | { t: 'str'; v: string }
   | { t: 'arr'; items: JValue[] }
   | { t: 'obj'; members: Array<[string, JValue]> };
@@ -118,11 +118,11 @@ export function parseJson(text: string): JValue {
     let neg = false;
     if (bytes[i] === 0x2d) { neg = true; i++; }
     // kParseNanAndInfFlag: NaN, Inf, Infinity (optionally negative).
-    if (lit('NaN')) { i += 3; return { t: 'num', v: NaN, kind: 'double' }; }
+    if (lit('NaN')) { i += 3; return { t: 'num', v: NaN, kind: 'double', raw: neg ? '-NaN' : 'NaN' }; }
     if (lit('Inf')) {
       i += 3;
       if (lit('inity')) i += 5;
-      return { t: 'num', v: neg ? -Infinity : Infinity, kind: 'double' };
+      return { t: 'num', v: neg ? -Infinity : Infinity, kind: 'double', raw: bytes.subarray(start, i).toString('latin1') };
     }
     const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
     if (!isDigit(bytes[i])) fail('Invalid value.', start);
@@ -147,15 +147,15 @@ export function parseJson(text: string): JValue {
     if (!isDouble) {
       const big = BigInt(bytes.subarray(start, intEnd).toString('latin1'));
       // rapidjson keeps integers that fit 64 bits as integers, else falls back to double.
-      if (big >= INT32_MIN && big <= INT32_MAX) return { t: 'num', v: Number(big), kind: 'int', big };
-      if (big >= 0n && big <= UINT32_MAX) return { t: 'num', v: Number(big), kind: 'uint', big };
-      if (big >= INT64_MIN && big < 0n) return { t: 'num', v: Number(big), kind: 'int64', big };
-      if (big >= 0n && big < 2n ** 63n) return { t: 'num', v: Number(big), kind: 'int64', big };
-      if (big >= 0n && big <= UINT64_MAX) return { t: 'num', v: Number(big), kind: 'uint64', big };
+      if (big >= INT32_MIN && big <= INT32_MAX) return { t: 'num', v: Number(big), kind: 'int', big, raw: textNum };
+      if (big >= 0n && big <= UINT32_MAX) return { t: 'num', v: Number(big), kind: 'uint', big, raw: textNum };
+      if (big >= INT64_MIN && big < 0n) return { t: 'num', v: Number(big), kind: 'int64', big, raw: textNum };
+      if (big >= 0n && big < 2n ** 63n) return { t: 'num', v: Number(big), kind: 'int64', big, raw: textNum };
+      if (big >= 0n && big <= UINT64_MAX) return { t: 'num', v: Number(big), kind: 'uint64', big, raw: textNum };
     }
     const v = Number(textNum);
     if (!Number.isFinite(v)) fail('Number too big to be stored in double.', start);
-    return { t: 'num', v, kind: 'double' };
+    return { t: 'num', v, kind: 'double', raw: textNum };
   }
 
   ws();

@@ -7,7 +7,8 @@ import * as protobuf from 'protobufjs';
 import { readFileSync } from 'node:fs';
 import type { Signature, TensorSpec } from '../../../../src/serving/savedModel/types';
 
-const root = protobuf.Root.fromJSON({
+// Map fields carry `keyType`, which protobufjs' IField typing omits: hence the separate constant.
+const descriptor = {
   nested: {
     sm: {
       nested: {
@@ -26,7 +27,8 @@ const root = protobuf.Root.fromJSON({
       },
     },
   },
-});
+};
+const root = protobuf.Root.fromJSON(descriptor);
 
 // tensorflow/core/framework/types.proto enum values.
 const DTYPES: Record<number, string> = {

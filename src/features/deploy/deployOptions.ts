@@ -1,0 +1,62 @@
+import { ValidationError } from '../../common/errors';
+import type { DeployPlan } from '../../serving/deploy/plan';
+
+/**
+ * Answers given up front (by another command, a test, or automation) instead of asked:
+ * validated like any other input. `yes` skips the confirmation.
+ */
+export interface DeployAnswers {
+  serviceName?: string;
+  region?: string;
+  container?: 'native' | 'python';
+  isPublic?: boolean;
+  cpu?: string;
+  memory?: string;
+  minInstances?: number;
+  maxInstances?: number;
+  concurrency?: number;
+  yes?: boolean;
+}
+
+const STRING_FIELDS = ['serviceName', 'region', 'cpu', 'memory'] as const;
+const INT_FIELDS = ['minInstances', 'maxInstances', 'concurrency'] as const;
+
+export function parseAnswers(raw: unknown): DeployAnswers {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('options', 'expected an object');
+  const o = raw as Record<string, unknown>;
+  const known = new Set<string>([...STRING_FIELDS, ...INT_FIELDS, 'container', 'isPublic', 'yes']);
+  for (const k of Object.keys(o)) if (!known.has(k)) throw new ValidationError(`options.${k}`, 'unknown option');
+  const a: DeployAnswers = {};
+  for (const k of STRING_FIELDS) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'string') throw new ValidationError(`options.${k}`, 'expected a string');
+    a[k] = o[k] as string;
+  }
+  for (const k of INT_FIELDS) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'number' || !Number.isInteger(o[k])) throw new ValidationError(`options.${k}`, 'expected a whole number');
+    a[k] = o[k] as number;
+  }
+  if (o.container !== undefined) {
+    if (o.container !== 'native' && o.container !== 'python') throw new ValidationError('options.container', 'expected "native" or "python"');
+    a.container = o.container;
+  }
+  for (const k of ['isPublic', 'yes'] as const) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'boolean') throw new ValidationError(`options.${k}`, 'expected true or false');
+    a[k] = o[k] as boolean;
+  }
+  return a;
+}
+
+export function applyAnswers(plan: DeployPlan, a: DeployAnswers): DeployPlan {
+  const p = { ...plan };
+  if (a.cpu !== undefined) p.cpu = a.cpu;
+  if (a.memory !== undefined) p.memory = a.memory;
+  if (a.minInstances !== undefined) p.minInstances = a.minInstances;
+  if (a.maxInstances !== undefined) p.maxInstances = a.maxInstances;
+  if (a.concurrency !== undefined) p.concurrency = a.concurrency;
+  if (a.isPublic !== undefined) p.isPublic = a.isPublic;
+  return p;
+}

@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import { CancelledError, UserError, ValidationError } from '../../common/errors';
+import type { CloudContext } from '../../common/session';
+import { idOf } from '../../serving/domain';
+import type { ContainerKind } from '../../serving/routing/chooseContainer';
+import { pushedDestination, pushedModelOf } from '../../serving/vertex/artifacts';
+import { ModelVersionNode } from '../explorer/modelsTree';
+import { ArtifactNode, RunNode } from '../explorer/runsTree';
+import { ServiceNode } from '../explorer/servicesTree';
+
+/** What is being deployed, whatever it was invoked on. */
+export interface DeploySource {
+  displayName: string;
+  modelUri: string;
+  region: string;
+  labels: Record<string, string>;
+  links: { model?: string; modelVersion?: string; run?: string };
+  /** Set when redeploying an existing service (e.g. "redeploy with the Python server"). */
+  serviceName?: string;
+  modelName?: string;
+  container?: ContainerKind;
+}
+
+export interface RedeployArgs {
+  service: string;
+  container?: ContainerKind;
+  memory?: string;
+}
+
+function isRedeployArgs(a: unknown): a is RedeployArgs {
+  return !!a && typeof a === 'object' && typeof (a as RedeployArgs).service === 'string';
+}
+
+export async function resolveSource(arg: unknown, cloud: CloudContext): Promise<DeploySource> {
+  if (arg instanceof ModelVersionNode) {
+    const v = arg.version;
+    if (!v.artifactUri) throw new UserError(`${v.displayName} v${v.versionId} has no artifact URI to deploy.`);
+    return { displayName: v.displayName, modelUri: v.artifactUri, region: arg.modelNode.model.region, labels: v.labels,
+      links: { model: idOf(v.modelName), modelVersion: v.versionId, run: v.labels.training_run_id } };
+  }
+  if (arg instanceof ArtifactNode || arg instanceof RunNode) {
+    let run = arg instanceof ArtifactNode ? arg.runNode.run : arg.run;
+    if (run.state !== 'succeeded') throw new ValidationError('run', `"${run.displayName}" has not succeeded (${run.rawState})`);
+    if (run.kind === 'pipeline' && !run.artifacts.length) run = await cloud.vertex.getPipelineRun(run.name);
+    const a = arg instanceof ArtifactNode ? arg.artifact : pushedModelOf(run.artifacts);
+    if (!a) throw new UserError(`"${run.displayName}" has no pushed model to deploy.`);
+    return { displayName: run.pipelineName || run.displayName, modelUri: pushedDestination(a), region: run.region, labels: run.labels, links: { run: run.id } };
+  }
+  if (arg instanceof ServiceNode) return fromService(arg.service.name, cloud, {});
+  if (isRedeployArgs(arg)) {
+    if (arg.container !== undefined && arg.container !== 'native' && arg.container !== 'python') throw new ValidationError('container', 'expected "native" or "python"');
+    return fromService(arg.service, cloud, arg);
+  }
+  if (arg !== undefined) throw new ValidationError('target', 'Deploy to Cloud Run runs on a model version, a finished run, its pushed model or a service');
+  return pickModelVersion(cloud);
+}
+
+/** Redeploy: the model the service mounts, read back from its spec. */
+async function fromService(name: string, cloud: CloudContext, args: Partial<RedeployArgs>): Promise<DeploySource> {
+  if (!/^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+$/.test(name)) throw new ValidationError('service', `"${name}" is not a Cloud Run service name (projects/P/locations/R/services/S)`);
+  const [raw] = await cloud.clients.run().services.getService({ name });
+  const s = raw as Record<string, any>;
+  const vol = (s.template?.volumes ?? []).find((v: any) => v.gcs?.bucket);
+  if (!vol) throw new UserError(`${idOf(name)} does not mount a model from Cloud Storage, so it was not deployed by ML Serving.`);
+  const dir = ((vol.gcs.mountOptions ?? []) as string[]).find(o => o.startsWith('only-dir='))?.slice('only-dir='.length) ?? '';
+  const env = Object.fromEntries(((s.template?.containers?.[0]?.env ?? []) as any[]).map(e => [e.name, e.value]));
+  const labels = (s.labels ?? {}) as Record<string, string>;
+  return {
+    displayName: labels['ml-serving-model'] ?? idOf(name), modelUri: `gs://${vol.gcs.bucket}/${dir}`, region: /\/locations\/([^/]+)/.exec(name)![1], labels,
+    links: { model: labels['ml-serving-model'], modelVersion: labels['ml-serving-model-version'], run: labels['ml-serving-run'] },
+    serviceName: idOf(name), modelName: env.MODEL_NAME, container: args.container,
+  };
+}
+
+async function pickModelVersion(cloud: CloudContext): Promise<DeploySource> {
+  const pages = await Promise.all(cloud.regions.map(r => cloud.vertex.listModels(r, { pageSize: 100 })));
+  const models = pages.flatMap(p => p.items);
+  if (!models.length) throw new UserError('No models in the Model Registry to deploy.', 'Register a training run\'s model first (right-click a run → Register in Model Registry).');
+  const m = await vscode.window.showQuickPick(models.map(x => ({ label: x.displayName, description: `${x.region} · ${x.id}`, model: x })), { title: 'Deploy to Cloud Run: pick a model' });
+  if (!m) throw new CancelledError();
+  const versions = await cloud.vertex.listModelVersions(m.model.name);
+  const v = await vscode.window.showQuickPick(versions.map(x => ({ label: `v${x.versionId}`, description: [x.aliases.map(a => `@${a}`).join(' '), x.artifactUri].filter(Boolean).join(' · '), version: x })), { title: `Deploy ${m.model.displayName}: pick a version` });
+  if (!v) throw new CancelledError();
+  return { displayName: m.model.displayName, modelUri: v.version.artifactUri, region: m.model.region, labels: v.version.labels,
+    links: { model: m.model.id, modelVersion: v.version.versionId, run: v.version.labels.training_run_id } };
+}

@@ -1,0 +1,72 @@
+/**
+ * A deploy plan: what will be deployed where and why, as the user confirms it. Pure: the deploy
+ * command builds it from the inspection and the user's answers.
+ */
+import type { ModelInspection } from '../savedModel/inspection';
+import type { ContainerKind } from '../routing/chooseContainer';
+import { DEFAULT_DEPLOY, type DeployOptions } from './serviceSpec';
+import { serviceNameProblem } from './names';
+import { isKnownRegion } from '../regions';
+
+export interface DeployPlan extends DeployOptions {
+  isPublic: boolean;
+  /** Existing service → a new revision; else a new service. */
+  update: boolean;
+  reasons: string[];
+  warnings: string[];
+}
+
+/** Checks every field the user can change; each problem names the field. */
+export function planProblems(p: DeployPlan): string[] {
+  const out: string[] = [];
+  const n = serviceNameProblem(p.serviceName);
+  if (n) out.push(`serviceName: ${n}`);
+  if (!isKnownRegion(p.region)) out.push(`region: "${p.region}" is not a Cloud Run region`);
+  if (!/^(\d+(\.\d+)?|\d+m)$/.test(p.cpu) || Number.parseFloat(p.cpu) <= 0) out.push(`cpu: "${p.cpu}" is not a CPU limit (e.g. 1, 2, 4 or 500m)`);
+  else if (!p.cpu.endsWith('m') && Number(p.cpu) > 8) out.push('cpu: Cloud Run allows at most 8 CPUs');
+  if (!/^\d+(Mi|Gi)$/.test(p.memory)) out.push(`memory: "${p.memory}" is not a memory limit (e.g. 512Mi, 4Gi)`);
+  else {
+    const mib = p.memory.endsWith('Gi') ? Number.parseInt(p.memory, 10) * 1024 : Number.parseInt(p.memory, 10);
+    if (mib < 512 || mib > 32768) out.push('memory: Cloud Run allows 512Mi to 32Gi');
+  }
+  if (!Number.isInteger(p.minInstances) || p.minInstances < 0 || p.minInstances > 1000) out.push('minInstances: a whole number from 0 to 1000');
+  if (!Number.isInteger(p.maxInstances) || p.maxInstances < 1 || p.maxInstances > 1000) out.push('maxInstances: a whole number from 1 to 1000');
+  else if (p.minInstances > p.maxInstances) out.push('minInstances: cannot exceed maxInstances');
+  if (!Number.isInteger(p.concurrency) || p.concurrency < 1 || p.concurrency > 1000) out.push('concurrency: a whole number from 1 to 1000');
+  if (!Number.isInteger(p.timeoutSeconds) || p.timeoutSeconds < 1 || p.timeoutSeconds > 3600) out.push('timeoutSeconds: 1 to 3600');
+  if (!/^gs:\/\/[a-z0-9][a-z0-9._-]+[a-z0-9](\/.*)?$/.test(p.modelUri)) out.push(`modelUri: "${p.modelUri}" is not a gs:// folder`);
+  if (p.container === 'python') {
+    const mib = p.memory.endsWith('Gi') ? Number.parseInt(p.memory, 10) * 1024 : Number.parseInt(p.memory, 10);
+    if (mib < 2048) out.push('memory: the Python server needs at least 2Gi');
+  }
+  return out;
+}
+
+/** Defaults for a model: the container the routing picked (or the override), resources by kind. */
+export function defaultPlan(args: {
+  inspection: ModelInspection; serviceName: string; region: string; project: string; image: string; container: ContainerKind;
+  modelName: string; links: DeployOptions['links']; update: boolean;
+}): DeployPlan {
+  const { inspection: ins } = args;
+  return {
+    ...DEFAULT_DEPLOY,
+    serviceName: args.serviceName, region: args.region, project: args.project, image: args.image, container: args.container,
+    modelName: args.modelName, modelUri: ins.modelDir ?? ins.path, version: ins.version, links: args.links,
+    memory: args.container === 'python' ? '4Gi' : DEFAULT_DEPLOY.memory,
+    isPublic: false, update: args.update, reasons: ins.reasons, warnings: ins.warnings,
+  };
+}
+
+/** The confirmation text: where, what, which container and why. */
+export function planSummary(p: DeployPlan): string {
+  return [
+    `${p.update ? 'New revision of' : 'New service'} ${p.serviceName} in ${p.region} (${p.project})`,
+    `Model: ${p.modelUri} as /models/${p.modelName}/${p.version ?? '1'}${p.version ? '' : ' (unversioned export, mounted as version 1)'}`,
+    `Container: ${p.container === 'native' ? 'native TF Serving' : 'Python server'} — ${p.image}`,
+    ...p.reasons.map(r => `  • ${r}`),
+    ...p.warnings.map(w => `  ⚠ ${w}`),
+    `Resources: ${p.cpu} CPU, ${p.memory}, instances ${p.minInstances}–${p.maxInstances}, concurrency ${p.concurrency}, timeout ${p.timeoutSeconds}s`,
+    `Access: ${p.isPublic ? 'PUBLIC — anyone on the internet can call it' : 'authenticated (roles/run.invoker required)'}`,
+    p.update ? 'The current revision keeps serving until the new one is ready; it is kept for rollback.' : '',
+  ].filter(Boolean).join('\n');
+}

@@ -1,0 +1,49 @@
+/** Cloud Logging filters for a Cloud Run service's logs. */
+
+/** A filter string literal: double-quoted, with backslash and double quote escaped. */
+export function quoteFilterValue(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export interface ServiceLogQuery {
+  /** Service id (`my-model`), not the full resource name. */
+  service: string;
+  /** One revision (`my-model-00002-abc`), or all of the service's. */
+  revision?: string;
+  /** Only entries at or after this time (ListLogEntries backfill after a reconnect). */
+  since?: Date;
+  /** Only entries at or above this severity. */
+  minSeverity?: string;
+}
+
+// Cloud Run ids: lowercase letters, digits and hyphens, starting with a letter.
+const RUN_ID = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * `resource.type="cloud_run_revision" AND resource.labels.service_name="SVC"`, plus the revision,
+ * a lower time bound and a severity floor when given. Bad ids throw naming the field, since a typo
+ * would otherwise tail nothing, silently.
+ */
+export function serviceLogFilter(q: ServiceLogQuery): string {
+  if (typeof q.service !== 'string' || !RUN_ID.test(q.service)) throw new Error(`service: expected a Cloud Run service id (lowercase letters, digits, hyphens), got ${JSON.stringify(q.service)}`);
+  const parts = ['resource.type="cloud_run_revision"', `resource.labels.service_name=${quoteFilterValue(q.service)}`];
+  if (q.revision !== undefined) {
+    if (typeof q.revision !== 'string' || !RUN_ID.test(q.revision)) throw new Error(`revision: expected a Cloud Run revision id, got ${JSON.stringify(q.revision)}`);
+    parts.push(`resource.labels.revision_name=${quoteFilterValue(q.revision)}`);
+  }
+  if (q.since !== undefined) {
+    if (!(q.since instanceof Date) || Number.isNaN(q.since.getTime())) throw new Error('since: expected a valid Date');
+    parts.push(`timestamp>=${quoteFilterValue(q.since.toISOString())}`);
+  }
+  if (q.minSeverity !== undefined) {
+    if (!/^[A-Z]+$/.test(q.minSeverity)) throw new Error(`minSeverity: expected a severity name such as WARNING, got ${JSON.stringify(q.minSeverity)}`);
+    parts.push(`severity>=${q.minSeverity}`);
+  }
+  return parts.join(' AND ');
+}
+
+/** `projects/P/locations/R/services/S` → `S` (an id passes through). */
+export function serviceIdOf(nameOrId: string): string {
+  const m = /^projects\/[^/]+\/locations\/[^/]+\/services\/([^/]+)$/.exec(nameOrId);
+  return m ? m[1] : nameOrId;
+}

@@ -1,0 +1,170 @@
+/**
+ * What happens behind a Cloud Run write: a template change makes a revision, the revision starts
+ * (or fails), traffic is routed to ready revisions only, and the service's output fields (uri,
+ * latestReadyRevision, terminalCondition, conditions, trafficStatuses) follow.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Identity, StartStandIn } from '../adapters';
+import type { Faults } from '../faults';
+import type { LogStore } from '../logging/store';
+import { nowTimestamp, sleep } from '../time';
+import { startRevision } from './revisionStart';
+import { revisionLogger } from './revisionLog';
+import { CALLER, LATEST, Proto, REVISION, RevisionRec, RunStore, ServiceRec, condition, logUri, newEtag, newUid } from './store';
+import { parseServiceName } from './validate';
+
+export interface DeployerOptions {
+  gcsRoot: string;
+  /** How long a revision takes to become ready (or fail). */
+  deployMs: number;
+  coldStartMs?: number;
+  startStandIn: StartStandIn;
+  identity?: Identity;
+  predictors: Map<string, unknown>;
+  faults: Faults;
+  logs: LogStore;
+}
+
+const REVISION_FIELDS = ['labels', 'annotations', 'scaling', 'vpcAccess', 'timeout', 'serviceAccount', 'containers', 'volumes',
+  'executionEnvironment', 'encryptionKey', 'maxInstanceRequestConcurrency', 'serviceMesh', 'encryptionKeyRevocationAction',
+  'encryptionKeyShutdownDuration', 'sessionAffinity', 'nodeSelector', 'gpuZonalRedundancyDisabled'];
+
+/** Defaults Cloud Run fills into a template it stores (as its recorded responses show). */
+export function withTemplateDefaults(template: Proto, projectNumber: string): Proto {
+  const t = structuredClone(template);
+  t.containers = (t.containers ?? []).map((c: Proto) => ({ ...c, resources: { ...(c.resources ?? {}), limits: c.resources?.limits ?? { cpu: '1000m', memory: '512Mi' } } }));
+  t.maxInstanceRequestConcurrency ??= 80;
+  t.timeout ??= { seconds: '300', nanos: 0 };
+  t.serviceAccount ||= `${projectNumber}-compute@developer.gserviceaccount.com`;
+  return t;
+}
+
+/** Canonical JSON, to tell whether an update changes the template (and so makes a revision). */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object' && !Buffer.isBuffer(v)) {
+    return `{${Object.keys(v).sort().filter(k => (v as Proto)[k] !== undefined).map(k => `${JSON.stringify(k)}:${canonical((v as Proto)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export class Deployer {
+  constructor(private readonly store: RunStore, private readonly o: DeployerOptions) {}
+
+  isPublic(svc: ServiceRec): boolean {
+    if (svc.proto.invokerIamDisabled) return true;
+    return svc.policy.bindings.some(b => b.role === 'roles/run.invoker' && (b.members ?? []).includes('allUsers'));
+  }
+
+  applyPublic(svc: ServiceRec): void {
+    const pub = this.isPublic(svc);
+    for (const r of this.store.revisionsOf(svc.proto.name)) r.instance?.setPublic(pub);
+  }
+
+  /** A new revision from the service's current template (not started yet). */
+  createRevision(svc: ServiceRec): RevisionRec {
+    const { project, location, id } = parseServiceName(svc.proto.name);
+    const t = svc.proto.template;
+    const seq = ++svc.revisionSeq;
+    const revId = t.revision || `${id}-${String(seq).padStart(5, '0')}-${randomBytes(2).toString('hex').slice(0, 3)}`;
+    const now = nowTimestamp();
+    const proto: Proto = {
+      name: `${svc.proto.name}/revisions/${revId}`, uid: newUid(), generation: '1', createTime: now, updateTime: now,
+      launchStage: svc.proto.launchStage ?? 'GA', service: svc.proto.name, reconciling: true, observedGeneration: '1',
+      conditions: [condition('Ready', 'CONDITION_RECONCILING'), condition('ContainerHealthy', 'CONDITION_RECONCILING'), condition('ResourcesAvailable', 'CONDITION_RECONCILING')],
+      logUri: logUri(project, id, revId), etag: newEtag(), creator: CALLER,
+      labels: {}, annotations: {},
+    };
+    for (const k of REVISION_FIELDS) if (t[k] !== undefined) proto[k] = structuredClone(t[k]);
+    if (t.scaling) proto.scaling = { minInstanceCount: t.scaling.minInstanceCount, maxInstanceCount: t.scaling.maxInstanceCount };
+    proto.scalingStatus = { desiredMinInstanceCount: t.scaling?.minInstanceCount ?? 0 };
+    const rec: RevisionRec = { proto, seq, ready: false };
+    this.store.revisions.set(proto.name, rec);
+    void location;
+    return rec;
+  }
+
+  /** Start a revision and settle the service; resolves to undefined when ready, or the error message. */
+  async start(svc: ServiceRec, rev: RevisionRec): Promise<string | undefined> {
+    const { project, location, id } = parseServiceName(svc.proto.name);
+    const revId = rev.proto.name.split('/').pop()!;
+    const log = revisionLogger(this.o.logs, { project, location, serviceId: id, revisionId: revId });
+    await sleep(this.o.deployMs);
+    let result;
+    try {
+      result = await startRevision({
+        serviceId: id, revisionId: revId, template: rev.proto, gcsRoot: this.o.gcsRoot, coldStartMs: this.o.coldStartMs,
+        public: this.isPublic(svc), audience: svc.proto.uri,
+      }, { startStandIn: this.o.startStandIn, identity: this.o.identity, predictors: this.o.predictors, faults: this.o.faults, log });
+    } catch (e) {
+      log('stderr', 'ERROR', { textPayload: `emulator: revision failed to start: ${(e as Error).message}` });
+      result = { ok: false as const, reason: (e as Error).message };
+    }
+    if (svc.deleted || !this.store.revisions.has(rev.proto.name)) {
+      if (result.ok) await result.instance.close();
+      return 'The service was deleted while the revision was starting.';
+    }
+    rev.proto.reconciling = false;
+    rev.proto.updateTime = nowTimestamp();
+    if (result.ok) {
+      rev.ready = true;
+      rev.instance = result.instance;
+      rev.proto.conditions = [condition('Ready', 'CONDITION_SUCCEEDED'), condition('ContainerHealthy', 'CONDITION_SUCCEEDED'), condition('ResourcesAvailable', 'CONDITION_SUCCEEDED')];
+      const current = svc.proto.latestReadyRevision ? this.store.revisions.get(svc.proto.latestReadyRevision) : undefined;
+      if (!current || current.seq < rev.seq) svc.proto.latestReadyRevision = rev.proto.name;
+      return undefined;
+    }
+    const port = rev.proto.containers?.[0]?.ports?.[0]?.containerPort ?? 8080;
+    const message = `Revision '${revId}' is not ready and cannot serve traffic. The user-provided container failed to start and listen on the port defined provided by the PORT=${port} environment variable within the allocated timeout. This can happen when the container port is misconfigured or if the timeout is too short. The health check timeout can be extended. Logs for this revision might contain more information.\n\nLogs URL: ${rev.proto.logUri}\nFor more troubleshooting guidance, see https://cloud.google.com/run/docs/troubleshooting#container-failed-to-start`;
+    rev.failed = message;
+    rev.proto.conditions = [
+      condition('Ready', 'CONDITION_FAILED', { message, severity: 'ERROR' }),
+      condition('ContainerHealthy', 'CONDITION_FAILED', { message: `Container failed to start: ${result.reason}`, revisionReason: 'HEALTH_CHECK_CONTAINER_ERROR', severity: 'ERROR' }),
+      condition('ResourcesAvailable', 'CONDITION_SUCCEEDED'),
+    ];
+    return message;
+  }
+
+  /** Route traffic to ready revisions and refresh the service's output fields. */
+  async settle(svc: ServiceRec, failure?: string): Promise<void> {
+    const p = svc.proto;
+    const latestReady = p.latestReadyRevision ? this.store.revisions.get(p.latestReadyRevision) : undefined;
+    const weights = new Map<RevisionRec, number>();
+    const tags = new Map<string, string | undefined>();
+    const statuses: Proto[] = [];
+    for (const t of p.traffic ?? []) {
+      const rev = t.type === REVISION ? this.store.findRevision(p.name, t.revision) : latestReady;
+      if (rev?.ready && t.percent) weights.set(rev, (weights.get(rev) ?? 0) + t.percent);
+      const st: Proto = { type: t.type, percent: t.percent ?? 0 };
+      if (t.type === REVISION) st.revision = t.revision.split('/').pop();
+      if (t.tag) { st.tag = t.tag; tags.set(t.tag, rev?.instance?.url); }
+      statuses.push(st);
+    }
+    svc.router.setTargets([...weights].map(([r, percent]) => ({ url: r.instance!.url, percent })));
+    const tagUrls = await svc.router.setTags(tags);
+    for (const st of statuses) if (st.tag) st.uri = tagUrls.get(st.tag);
+    p.trafficStatuses = statuses;
+    const configOk = !failure;
+    const routesOk = weights.size > 0;
+    p.reconciling = false;
+    p.observedGeneration = p.generation;
+    p.terminalCondition = configOk && routesOk
+      ? condition('Ready', 'CONDITION_SUCCEEDED')
+      : condition('Ready', 'CONDITION_FAILED', { message: failure ?? 'No revision is ready to serve traffic.', severity: 'ERROR' });
+    p.conditions = [
+      routesOk ? condition('RoutesReady', 'CONDITION_SUCCEEDED') : condition('RoutesReady', 'CONDITION_FAILED', { message: failure ?? 'No revision is ready to serve traffic.', severity: 'ERROR' }),
+      configOk ? condition('ConfigurationsReady', 'CONDITION_SUCCEEDED') : condition('ConfigurationsReady', 'CONDITION_FAILED', { message: failure, severity: 'ERROR' }),
+    ];
+    p.etag = newEtag();
+    this.applyPublic(svc);
+  }
+
+  async stopRevision(rev: RevisionRec): Promise<void> {
+    const inst = rev.instance;
+    rev.instance = undefined;
+    rev.ready = false;
+    if (inst) await inst.close();
+  }
+}
+
+export { LATEST };

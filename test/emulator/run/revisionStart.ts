@@ -1,0 +1,159 @@
+/**
+ * A new revision "starts": the serving container reads its model from the Cloud Storage mount,
+ * the way TF Serving (or the Python server) would, and either comes up as a stand-in that serves
+ * the TF Serving REST API or fails with the text the real server prints, logged to the revision's
+ * stderr. The stock TF Serving binary cannot run custom ops such as `Scann>ScannSearchBatched`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { decodeSavedModel } from '../../../src/serving/savedModel/decode';
+import { isCustomOp, customOpSetFor } from '../../../src/serving/savedModel/customOps';
+import type { StandInHandle, StartStandIn, Identity } from '../adapters';
+import type { DemoPredictor } from '../serving/standIn';
+import { loadingLines } from '../serving/startupLog';
+import type { Faults } from '../faults';
+import { startHelloContainer } from './helloContainer';
+import { isNativeTfServing, locateModel, servesModel } from './modelMount';
+import { RevisionLogger, glog, gunicorn } from './revisionLog';
+
+export interface RevisionStartInput {
+  serviceId: string;
+  revisionId: string;
+  template: any;
+  gcsRoot: string;
+  coldStartMs?: number;
+  public: boolean;
+  /** The service URL: the audience ID tokens must carry. */
+  audience: string;
+}
+
+export interface RevisionStartDeps {
+  startStandIn: StartStandIn;
+  identity?: Identity;
+  /** Predictors of known models, by sha256 of their saved_model.pb. */
+  predictors: Map<string, unknown>;
+  faults: Faults;
+  log: RevisionLogger;
+}
+
+export type RevisionStartResult = { ok: true; instance: StandInHandle; version?: string } | { ok: false; reason: string };
+
+const OP_NOT_REGISTERED = (op: string) =>
+  `Op type not registered '${op}' in binary running on localhost. Make sure the Op and Kernel are registered in the binary running in this process. Note that if you are loading a saved graph which used ops from tf.contrib, accessing (e.g.) \`tf.contrib.resampler\` should be done before importing the graph, as contrib ops are lazily registered when the module is first accessed.`;
+
+/** Op namespaces the Python server registers before loading (it imports scann). */
+const PYTHON_SERVER_OP_SETS = new Set(['scann']);
+
+export async function startRevision(input: RevisionStartInput, deps: RevisionStartDeps): Promise<RevisionStartResult> {
+  const { log } = deps;
+  const container = input.template.containers?.[0] ?? {};
+  const image: string = container.image ?? '';
+  const port: number = container.ports?.[0]?.containerPort ?? 8080;
+  log('varlog/system', 'INFO', { textPayload: 'Starting new instance. Reason: DEPLOYMENT_ROLLOUT - Instance started due to traffic shifting between revisions due to deployment, traffic split adjustment, or deployment health check.' });
+
+  if (!servesModel(input.template)) {
+    const instance = await startHelloContainer(log);
+    log('varlog/system', 'INFO', { textPayload: `Default STARTUP TCP probe succeeded after 1 attempt for container "${container.name || 'app-1'}" on port ${port}.` });
+    return { ok: true, instance };
+  }
+
+  const native = isNativeTfServing(image);
+  const loc = locateModel(input.template, input.gcsRoot);
+  const name = loc.modelName;
+  // Plain text on stderr has no severity in Cloud Run (DEFAULT), as real entries show.
+  const pending: string[] = [];
+  const stderr = (level: 'I' | 'W' | 'E', where: string, text: string) =>
+    log('stderr', 'DEFAULT', { textPayload: native ? glog(level, where, text) : gunicorn(level === 'E' ? 'ERROR' : 'INFO', text, 2) });
+  const fail = (level: 'W' | 'E', where: string, text: string): RevisionStartResult => {
+    // The stand-in prints TF Serving's loading lines when it starts; a failed load prints them here.
+    pending.forEach(t => log('stderr', 'DEFAULT', { textPayload: t }));
+    stderr(level, where, text);
+    return { ok: false, reason: text };
+  };
+
+  if (native) {
+    pending.push(...loadingLines(new Date(), name, loc.containerPath));
+  } else {
+    log('stderr', 'INFO', { textPayload: gunicorn('INFO', 'Starting gunicorn 23.0.0') });
+    log('stderr', 'INFO', { textPayload: gunicorn('INFO', `Listening at: http://0.0.0.0:${port} (1)`) });
+    log('stderr', 'INFO', { textPayload: gunicorn('INFO', 'Using worker: gthread') });
+    log('stderr', 'INFO', { textPayload: gunicorn('INFO', 'Booting worker with pid: 2') });
+  }
+
+  if (!loc.localDir || !isDir(loc.localDir)) {
+    return native
+      ? fail('E', 'tensorflow_serving/sources/storage_path/file_system_storage_path_source.cc:353', `FileSystemStoragePathSource encountered a filesystem access error: Could not find base path ${loc.containerPath} for servable ${name} with error NOT_FOUND: ${loc.containerPath} not found`)
+      : fail('E', '', `OSError: SavedModel file does not exist at: ${loc.containerPath}/{saved_model.pbtxt|saved_model.pb}`);
+  }
+  const versions = fs.readdirSync(loc.localDir, { withFileTypes: true })
+    .filter(d => d.isDirectory() && /^\d+$/.test(d.name)).map(d => d.name)
+    .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  if (!versions.length) {
+    return native
+      ? fail('W', 'tensorflow_serving/sources/storage_path/file_system_storage_path_source.cc:267', `No versions of servable ${name} found under base path ${loc.containerPath}. Did you forget to name your leaf directory as a number (eg. '/1/')?`)
+      : fail('E', '', `ValueError: no numeric version folder under ${loc.containerPath}: expected ${loc.containerPath}/<version>/saved_model.pb`);
+  }
+  // TF Serving's default version policy serves the latest (highest) version only.
+  const version = versions[versions.length - 1];
+  const exportDir = `${loc.containerPath}/${version}`;
+  const servable = `{name: ${name} version: ${version}}`;
+  const loadFailed = (status: string, text: string) => native
+    ? fail('E', 'tensorflow_serving/util/retrier.cc:40', `Loading servable: ${servable} failed: ${status}: ${text}`)
+    : fail('E', '', text);
+  if (native) {
+    const g = (where: string, text: string) => glog('I', where, text);
+    pending.push(
+      g('tensorflow_serving/core/basic_manager.cc:740', `Successfully reserved resources to load servable ${servable}`),
+      g('tensorflow_serving/core/loader_harness.cc:74', `Loading servable version ${servable}`),
+      g('external/org_tensorflow/tensorflow/cc/saved_model/reader.cc:83', `Reading SavedModel from: ${exportDir}`),
+    );
+  } else {
+    log('stderr', 'INFO', { textPayload: gunicorn('INFO', `Loading SavedModel from ${exportDir}`, 2) });
+  }
+  const pb = path.join(loc.localDir, version, 'saved_model.pb');
+  if (!fs.existsSync(pb)) {
+    return loadFailed('NOT_FOUND', `Could not find SavedModel .pb or .pbtxt at supplied export directory path: ${exportDir}. Check that the directory exists and that you have the right permissions for accessing it.`);
+  }
+  const bytes = fs.readFileSync(pb);
+  let meta;
+  try {
+    meta = decodeSavedModel(bytes, `${exportDir}/saved_model.pb`).metaGraphs.find(m => m.tags.includes('serve'));
+  } catch {
+    return loadFailed('DATA_LOSS', `Can't parse ${exportDir}/saved_model.pb as binary proto`);
+  }
+  if (!meta) {
+    return loadFailed('NOT_FOUND', 'Could not find meta graph def matching supplied tags: { serve }. To inspect available tag-sets in the SavedModel, please use the SavedModel CLI: `saved_model_cli`');
+  }
+  const missing = meta.ops.filter(op => isCustomOp(op) && (native || !PYTHON_SERVER_OP_SETS.has(customOpSetFor(op)?.id ?? '')));
+  if (missing.length) {
+    // The Scann op is the one TF reports first for a TFRS ScaNN index (the search op of the serving signature).
+    const op = missing.find(o => o === 'Scann>ScannSearchBatched') ?? missing[0];
+    return native ? loadFailed('NOT_FOUND', OP_NOT_REGISTERED(op)) : fail('E', '', `tensorflow.python.framework.errors_impl.NotFoundError: ${OP_NOT_REGISTERED(op)}`);
+  }
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  const identity = deps.identity;
+  const instance = await deps.startStandIn({
+    modelName: name,
+    versions: [{ version, signatures: meta.signatures }],
+    coldStartMs: input.coldStartMs,
+    modelBasePath: loc.containerPath,
+    auth: {
+      public: input.public,
+      audience: input.audience,
+      verify: (token, audience) => {
+        if (!identity) throw new Error('ID token verification is not available: the identity module is missing');
+        return identity.verify(token, audience);
+      },
+    },
+    predictor: deps.predictors.get(digest) as DemoPredictor | undefined,
+    log: e => log(e.logName, e.severity, { textPayload: e.textPayload, jsonPayload: e.jsonPayload, httpRequest: e.httpRequest as unknown as Record<string, unknown>, timestamp: e.timestamp }),
+    faults: { takePredictFailure: () => deps.faults.takePredictFailure(input.serviceId), addedLatencyMs: () => deps.faults.latencyMs('predict') },
+  });
+  log('varlog/system', 'INFO', { textPayload: `Default STARTUP TCP probe succeeded after 1 attempt for container "${container.name || 'serving-1'}" on port ${port}.` });
+  return { ok: true, instance, version };
+}
+
+function isDir(p: string): boolean {
+  try { return fs.statSync(p).isDirectory(); } catch { return false; }
+}
