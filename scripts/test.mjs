@@ -27,8 +27,17 @@ const rows = [];
 const cleanups = []; // run last-in first-out
 const children = new Set();
 
-async function cleanup() {
-  for (const child of children) { try { child.kill('SIGTERM'); } catch { /* gone */ } }
+// Memoized: the signal handler and main's finally block may both ask for it.
+let cleaning = null;
+const cleanup = () => (cleaning ??= stopAll());
+
+async function stopAll() {
+  // Let interrupted children (mocha, and the browser it drives) finish before the servers go away.
+  await Promise.all([...children].map(child => new Promise(resolve => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 5000);
+    child.once('close', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  })));
   while (cleanups.length) {
     const fn = cleanups.pop();
     try { await fn(); } catch (e) { log(`cleanup: ${e.message}`); }
