@@ -101,6 +101,25 @@ export function isInstalled() {
 export function installCodeServer({ log = defaultLog } = {}) {
   if (isInstalled()) return entryJs;
   ensurePrerequisites({ log });
+  // Several test runs may share one checkout: one installs, the others wait for its stamp.
+  const lock = join(cacheDir, 'install.lock');
+  mkdirSync(cacheDir, { recursive: true });
+  const waitUntil = Date.now() + 10 * 60_000;
+  for (;;) {
+    try { mkdirSync(lock); break; } catch (e) { if (e.code !== 'EEXIST') throw e; }
+    if (isInstalled()) return entryJs;
+    if (Date.now() > waitUntil) throw new Error(`another install holds ${lock} for over 10 min; remove it if no install is running`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
+  try {
+    if (isInstalled()) return entryJs;
+    return installLocked(log);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function installLocked(log) {
   const t0 = Date.now();
   log(`installing code-server@${CODE_SERVER_VERSION} into ${installDir} (about a minute, once)`);
   rmSync(installDir, { recursive: true, force: true });
@@ -187,6 +206,8 @@ export async function start({ workspace, env = {}, settings = {}, port, log = de
       const done = await Promise.race([exitP, sleep(5000).then(() => null)]);
       if (!done) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } await exitP; }
     }
+    // Children that outlived the server (an extension host in its grace period) go too.
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group already empty */ }
     if (!keep) rmSync(runDir, { recursive: true, force: true });
   };
   try {
@@ -234,6 +255,7 @@ const isLoopback = u => /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]
  * @param {{ viewport?: { width: number, height: number }, headless?: boolean }} [opts]
  */
 export async function launchBrowser({ viewport = { width: 1400, height: 900 }, headless = true } = {}) {
+  if (!existsSync(CHROMIUM)) ensurePrerequisites();
   const { chromium } = createRequire(import.meta.url)('playwright-core');
   mkdirSync(join(cacheDir, 'runs'), { recursive: true });
   const profile = mkdtempSync(join(cacheDir, 'runs', 'chromium-'));

@@ -12,9 +12,10 @@ const clientMarkers: Record<string, string[]> = {
   run: ['google.cloud.run.v2', 'google-gax'],
   logging: ['google.logging.v2', 'google-gax'],
   storage: ['gccl-invocation-id'],
+  auth: ['metadata.google.internal', 'oauth2.googleapis.com/token'],
 };
 const grpcMarker = 'grpc-js';
-// The clients bundle to megabytes; the entry with all its UI code stays far below this.
+// The client bundles weigh 0.7 to 8 MB; the entry with all its UI code stays well below 1 MB.
 const MAX_ENTRY_BYTES = 1_000_000;
 
 function read(file: string): string {

@@ -49,11 +49,10 @@ export function parsePredictResponse(status: number, text: string, outputNames: 
   const single = outputNames.length === 1 ? outputNames[0] : undefined;
   if ('predictions' in json) {
     const p = json.predictions;
-    if (Array.isArray(p) && p.length && p.every(isObj) && (!single || !(single in (p[0] as Json)) === false || outputNames.length > 1)) {
-      const names = outputNames.length > 1 ? outputNames : Object.keys(p[0] as Json);
-      if (names.every(n => p.every(row => n in (row as Json)))) {
-        return { ok, status, json, outputs: Object.fromEntries(names.map(n => [n, p.map(row => (row as Json)[n])])) };
-      }
+    // Several outputs: one object per instance. One output: bare values (which may be objects such as {"b64": ...}).
+    const names = outputNames.length > 1 ? outputNames : outputNames.length === 0 && Array.isArray(p) && p.length && isObj(p[0]) ? Object.keys(p[0]) : [];
+    if (Array.isArray(p) && names.length && p.every(row => isObj(row) && names.every(n => n in row))) {
+      return { ok, status, json, outputs: Object.fromEntries(names.map(n => [n, p.map(row => (row as Json)[n])])) };
     }
     return { ok, status, json, outputs: { [single ?? 'predictions']: p } };
   }

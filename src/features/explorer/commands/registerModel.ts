@@ -15,7 +15,8 @@ import { ArtifactNode, RunNode, type RunsTree } from '../runsTree';
  * with labels from the run and the serving container the routing picks.
  */
 export function registerModel(session: Session, runs: RunsTree, models: ModelsTree) {
-  return async (node?: Node): Promise<ModelVersion> => {
+  return async (node?: Node, rawAnswers?: unknown): Promise<ModelVersion> => {
+    const answers = parseRegisterAnswers(rawAnswers);
     const cloud = await session.cloud();
     let run = node instanceof RunNode ? node.run : node instanceof ArtifactNode ? node.runNode.run : await pickRun(session);
     if (run.state !== 'succeeded') throw new ValidationError('run', `"${run.displayName}" has not succeeded (${run.rawState}); only a finished run's model can be registered`);
@@ -28,16 +29,21 @@ export function registerModel(session: Session, runs: RunsTree, models: ModelsTr
     const inspection = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the model at ${uri}…` }, () => inspectGcsModel(cloud.clients, uri, { labels }));
     if (inspection.container === 'none') throw new UserError(`The model at ${uri} cannot be served: ${inspection.errors.join('; ')}`);
 
-    const existing = await cloud.vertex.listModels(run.region, { pageSize: 100 });
-    const NEW = '$(add) New model';
-    const pick = await vscode.window.showQuickPick(
-      [{ label: NEW, description: defaultModelName(run) }, ...existing.items.map(m => ({ label: m.displayName, description: `new version of ${m.id}`, name: m.name }))],
-      { title: 'Register in Model Registry', placeHolder: 'A new model, or a new version of an existing one' },
-    );
-    if (!pick) throw new CancelledError();
-    let displayName = pick.label;
-    const parentModel = 'name' in pick ? (pick.name as string) : undefined;
-    if (!parentModel) {
+    let displayName = answers.displayName ?? '';
+    let parentModel = answers.parentModel;
+    if (answers.parentModel === undefined && answers.displayName === undefined) {
+      const existing = await cloud.vertex.listModels(run.region, { pageSize: 100 });
+      const NEW = '$(add) New model';
+      const pick = await vscode.window.showQuickPick(
+        [{ label: NEW, description: defaultModelName(run) }, ...existing.items.map(m => ({ label: m.displayName, description: `new version of ${m.id}`, name: m.name }))],
+        { title: 'Register in Model Registry', placeHolder: 'A new model, or a new version of an existing one' },
+      );
+      if (!pick) throw new CancelledError();
+      displayName = 'name' in pick ? pick.label : '';
+      parentModel = 'name' in pick ? (pick.name as string) : undefined;
+    }
+    if (parentModel) displayName ||= parentModel.split('/').pop()!;
+    if (!parentModel && !displayName) {
       const name = await vscode.window.showInputBox({
         title: 'Model display name', value: defaultModelName(run),
         validateInput: v => (!v.trim() ? 'displayName: cannot be empty' : v.length > 128 ? 'displayName: at most 128 characters' : undefined),
@@ -74,4 +80,15 @@ async function pickRun(session: Session): Promise<TrainingRun> {
   const pick = await vscode.window.showQuickPick(runs.map(r => ({ label: r.displayName, description: `${r.region} · ${r.createTime?.toISOString() ?? ''}`, run: r })), { title: 'Register a run\'s model', placeHolder: 'Pick a succeeded training run' });
   if (!pick) throw new CancelledError();
   return pick.run;
+}
+
+/** Answers given up front (tests, automation): `{displayName}` for a new model or `{parentModel}` for a new version. */
+export function parseRegisterAnswers(raw: unknown): { displayName?: string; parentModel?: string } {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('options', 'expected an object');
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'displayName' && k !== 'parentModel') throw new ValidationError(`options.${k}`, 'unknown option');
+  if (o.displayName !== undefined && (typeof o.displayName !== 'string' || !o.displayName.trim() || o.displayName.length > 128)) throw new ValidationError('options.displayName', '1 to 128 characters');
+  if (o.parentModel !== undefined && (typeof o.parentModel !== 'string' || !/^projects\/[^/]+\/locations\/[^/]+\/models\/[^/@]+$/.test(o.parentModel))) throw new ValidationError('options.parentModel', 'expected projects/P/locations/R/models/ID');
+  return { displayName: o.displayName?.toString().trim(), parentModel: o.parentModel as string | undefined };
 }

@@ -1,0 +1,356 @@
+"""Predict request bodies to numpy tensors, with TF Serving's checks and error texts
+(util/json_tensor.cc FillPredictRequestFromJson), in the same order.
+
+Each input is converted as a whole batch by numpy: one object array, one vectorised type check,
+one cast. The element-by-element walk in _explain runs only after a batch failed, to name the
+first offending value the way TF Serving does.
+"""
+
+import base64
+import binascii
+import json
+import re
+
+import numpy as np
+
+from tfs_errors import TfServingError, invalid_argument, unimplemented
+
+# TF dtype -> (numpy dtype, JSON types allowed). bool is not int here: type() is compared exactly.
+_FLOATS = {"DT_FLOAT": np.float32, "DT_DOUBLE": np.float64, "DT_HALF": np.float16,
+           # numpy has no bfloat16; the backend casts float32 to it.
+           "DT_BFLOAT16": np.float32}
+_INTS = {"DT_INT8": np.int8, "DT_INT16": np.int16, "DT_INT32": np.int32, "DT_INT64": np.int64,
+         "DT_UINT8": np.uint8, "DT_UINT16": np.uint16, "DT_UINT32": np.uint32, "DT_UINT64": np.uint64}
+_FLT_MAX = float(np.finfo(np.float32).max)
+# IsLosslessDecimal: integers must fit the mantissa of the target type.
+_MAX_EXACT_INT = {"DT_FLOAT": 2 ** 24 - 1, "DT_BFLOAT16": 2 ** 24 - 1, "DT_HALF": 2 ** 11 - 1,
+                  "DT_DOUBLE": 2 ** 53 - 1}
+
+_type_of = np.frompyfunc(type, 1, 1)
+
+
+class RequestFormat:
+    ROW = "row"
+    COLUMNAR = "columnar"
+
+
+def data_type_string(dtype):
+    """tensorflow::DataTypeString: DT_FLOAT -> float."""
+    return dtype[3:].lower() if dtype.startswith("DT_") else dtype.lower()
+
+
+def json_text(value):
+    """How a JSON value is quoted inside TF Serving's error messages (compact)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=True)
+
+
+def json_type(value):
+    """json_tensor.cc JsonTypeString."""
+    if value is None:
+        return "Null"
+    if value is True:
+        return "True"
+    if value is False:
+        return "False"
+    if isinstance(value, dict):
+        return "Object"
+    if isinstance(value, list):
+        return "Array"
+    if isinstance(value, str):
+        return "String"
+    return "Number"
+
+
+# rapidjson's GetParseError_En texts for the errors Python's json module reports.
+_PARSE_REASONS = [
+    ("Expecting value", "Invalid value."),
+    ("Expecting property name enclosed in double quotes", "Missing a name for object member."),
+    ("Expecting ':' delimiter", "Missing a colon after a name of object member."),
+    ("Expecting ',' delimiter", "Missing a comma or ']' after an array element."),
+    ("Extra data", "The document root must not be followed by other values."),
+    ("Unterminated string", "Missing a closing quotation mark in string."),
+    ("Invalid control character", "Invalid encoding in string."),
+    ("Invalid \\escape", "Invalid escape character in string."),
+    ("Invalid \\uXXXX escape", "Incorrect hex digit after \\u escape in string."),
+]
+
+
+def parse_body(body):
+    """ParseJson: the body must be one JSON object. NaN and Infinity are accepted, as TF Serving
+    accepts them."""
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise invalid_argument("JSON Parse error: Invalid encoding in string. at offset: ", e.start)
+    if body == "":
+        raise invalid_argument("JSON Parse error: The document is empty")
+    try:
+        doc = json.loads(body)
+    except json.JSONDecodeError as e:
+        if body.strip() == "":
+            raise invalid_argument("JSON Parse error: The document is empty")
+        reason = next((tf for py, tf in _PARSE_REASONS if e.msg.startswith(py)), e.msg)
+        raise invalid_argument("JSON Parse error: ", reason, " at offset: ", e.pos)
+    except RecursionError:
+        raise invalid_argument("JSON Parse error: document nested too deeply")
+    if not isinstance(doc, dict):
+        raise invalid_argument("JSON Value: ", json_text(doc), " Is not object")
+    return doc
+
+
+def signature_name_of(doc):
+    """The optional signature_name ("" when absent)."""
+    name = doc.get("signature_name")
+    if name is None and "signature_name" not in doc:
+        return ""
+    if not isinstance(name, str):
+        raise invalid_argument("JSON Value: ", json_text(doc),
+                               " not formatted correctly. 'signature_name' key must be a string value.")
+    return name
+
+
+def _is_b64(value):
+    return isinstance(value, dict) and len(value) == 1 and isinstance(value.get("b64"), str)
+
+
+def _is_element_object(value):
+    return isinstance(value, dict) and not _is_b64(value)
+
+
+def read_predict_request(doc, input_specs):
+    """(format, {input name: numpy array}) for a parsed predict body. input_specs maps each input
+    of the chosen signature to its TensorSpec."""
+    if not input_specs:
+        raise invalid_argument("Failed to get input map for signature: ",
+                               doc.get("signature_name") or "DEFAULT")
+    has_instances = "instances" in doc
+    has_inputs = "inputs" in doc
+    if has_instances:
+        if has_inputs:
+            raise invalid_argument("JSON Value: ", json_text(doc), " Not formatted correctly expecting only"
+                                   " one of 'inputs' or 'instances' keys to exist ")
+        instances = doc["instances"]
+        if not isinstance(instances, list):
+            raise invalid_argument("JSON Value: ", json_text(doc), " Excepting 'instances' to be an list/array")
+        if not instances:
+            raise invalid_argument("JSON Value: ", json_text(doc), " No values in 'instances' array")
+        return RequestFormat.ROW, _from_instances(instances, input_specs)
+    if has_inputs:
+        return RequestFormat.COLUMNAR, _from_inputs(doc["inputs"], input_specs)
+    raise invalid_argument("Missing 'inputs' or 'instances' key")
+
+
+def _from_instances(instances, specs):
+    names = list(specs)
+    if not isinstance(instances[0], dict) and len(names) > 1:
+        raise invalid_argument("instances is a plain list, but expecting list of objects as multiple input"
+                               " tensors required as per tensorinfo_map")
+    if not _is_element_object(instances[0]):
+        # One input: the instances list is the batch.
+        bad = next((i for i, x in enumerate(instances) if _is_element_object(x)), None)
+        if bad is not None:
+            raise invalid_argument("Expecting value/list but got object at item ", bad, " of input list")
+        return {names[0]: _batch(instances, specs[names[0]], "'instances' list", None)}
+    expected = set(names)
+    for index, item in enumerate(instances):
+        if not _is_element_object(item):
+            raise invalid_argument("Expecting object but got list at item ", index, " of input list")
+        unknown = next((k for k in item if k not in specs), None)
+        if unknown is not None:
+            raise invalid_argument("Failed to process element: ", index, " key: ", unknown,
+                                   " of 'instances' list. Error: INVALID_ARGUMENT: JSON object: does not"
+                                   " have named input: ", unknown)
+        if item.keys() != expected:
+            raise invalid_argument("Failed to process element: ", index, " of 'instances' list. JSON object: ",
+                                   json_text(item), " keys must be equal to: ", ",".join(sorted(names)))
+    return {name: _batch([item[name] for item in instances], specs[name], "'instances' list", name)
+            for name in names}
+
+
+def _from_inputs(value, specs):
+    names = list(specs)
+    if not isinstance(value, dict) or _is_b64(value):
+        if len(names) > 1:
+            raise invalid_argument("inputs is a plain value/list, but expecting an object as multiple input"
+                                   " tensors required as per tensorinfo_map")
+        return {names[0]: to_tensor(value, specs[names[0]].dtype)}
+    out = {}
+    for name in names:
+        if name not in value:
+            raise invalid_argument("Missing named input: ", name, " in 'inputs' object.")
+        out[name] = _wrap(lambda: to_tensor(value[name], specs[name].dtype),
+                          "Failed to process input: %s of 'inputs' object. Error: " % name)
+    unknown = next((k for k in value if k not in specs), None)
+    if unknown is not None:
+        raise invalid_argument("JSON object: does not have named input: ", unknown)
+    return out
+
+
+def _wrap(fn, prefix):
+    try:
+        return fn()
+    except TfServingError as e:
+        raise invalid_argument(prefix, e.status_string())
+
+
+def _batch(items, spec, where, key):
+    """The row-format items of one input stacked into one tensor [batch, ...]."""
+    try:
+        return to_tensor(items, spec.dtype, row_items=True)
+    except TfServingError as e:
+        index, inner = _first_bad_item(items, spec.dtype, e)
+        what = "%d key: %s" % (index, key) if key is not None else "%d" % index
+        raise invalid_argument("Failed to process element: ", what, " of ", where, ". Error: ", inner.status_string())
+
+
+def _first_bad_item(items, dtype, batch_error):
+    """Error path only: which instance broke the batch, with TF Serving's per-item message."""
+    first_shape = None
+    for index, item in enumerate(items):
+        try:
+            t = to_tensor(item, dtype)
+        except TfServingError as e:
+            return index, e
+        if first_shape is None:
+            first_shape = t.shape
+        elif t.size != int(np.prod(first_shape)):
+            return index, invalid_argument("Expecting tensor size: ", int(np.prod(first_shape)), " but got: ", t.size)
+        elif t.shape != first_shape:
+            return index, invalid_argument("Expecting shape ", _shape_text(first_shape), " but got: ", _shape_text(t.shape))
+    return 0, batch_error
+
+
+def _shape_text(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def to_tensor(value, dtype, row_items=False):
+    """One JSON value (nested lists of scalars) as a numpy array of the TF dtype, whole-batch."""
+    if dtype not in _FLOATS and dtype not in _INTS and dtype not in ("DT_BOOL", "DT_STRING"):
+        raise unimplemented("Conversion of JSON Value: ", json_text(_first_leaf(value)), " to type: ",
+                            data_type_string(dtype))
+    try:
+        obj = np.array(value, dtype=object)
+    except (ValueError, TypeError):
+        raise _explain(value, dtype)
+    if obj.size == 0:
+        return np.zeros(obj.shape, dtype=_FLOATS.get(dtype) or _INTS.get(dtype) or
+                        (np.bool_ if dtype == "DT_BOOL" else object))
+    types = _type_of(obj)
+    if dtype in _FLOATS:
+        is_int = types == int
+        if not np.all(is_int | (types == float)):
+            raise _explain(value, dtype)
+        as_double = obj.astype(np.float64)
+        ints = obj[is_int]
+        if ints.size and max(abs(ints.min()), abs(ints.max())) > _MAX_EXACT_INT[dtype]:
+            raise _explain(value, dtype)
+        if dtype != "DT_DOUBLE":
+            finite = np.isfinite(as_double) & ~is_int
+            if np.any(np.abs(as_double[finite]) > _FLT_MAX):
+                raise _explain(value, dtype)
+        return as_double.astype(_FLOATS[dtype])
+    if dtype in _INTS:
+        if not np.all(types == int):
+            raise _explain(value, dtype)
+        info = np.iinfo(_INTS[dtype])
+        if obj.min() < int(info.min) or obj.max() > int(info.max):
+            raise _explain(value, dtype)
+        return obj.astype(_INTS[dtype])
+    if dtype == "DT_BOOL":
+        if not np.all(types == bool):
+            raise _explain(value, dtype)
+        return obj.astype(np.bool_)
+    # DT_STRING: text as UTF-8 bytes, {"b64": ...} decoded.
+    if not np.all((types == str) | (types == dict)):
+        raise _explain(value, dtype)
+    return _to_bytes(obj)
+
+
+def _string_bytes(v):
+    if type(v) is str:
+        return v.encode("utf-8")
+    return decode_b64(v)
+
+
+_to_bytes = np.frompyfunc(_string_bytes, 1, 1)
+
+
+def decode_b64(value):
+    """{"b64": "..."} -> bytes; standard or web-safe alphabet, padding optional (absl Base64Unescape)."""
+    if not _is_b64(value):
+        raise invalid_argument("JSON Value: ", json_text(value), " not formatted correctly for base64 data")
+    text = value["b64"]
+    if not re.fullmatch(r"[A-Za-z0-9+/_-]*={0,2}", text) or len(text.rstrip("=")) % 4 == 1:
+        raise invalid_argument("Unable to base64 decode")
+    core = text.rstrip("=").replace("-", "+").replace("_", "/")
+    try:
+        return base64.b64decode(core + "=" * (-len(core) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid_argument("Unable to base64 decode")
+
+
+def _first_leaf(value):
+    while isinstance(value, list) and value:
+        value = value[0]
+    return value
+
+
+def _explain(value, dtype):
+    """Error path: GetDenseTensorShape + FillTensorProto's walk, returning the first error."""
+    shape = []
+    v = value
+    while isinstance(v, list):
+        shape.append(len(v))
+        if not v:
+            break
+        v = v[0]
+    try:
+        _check(value, 0, shape, dtype)
+    except TfServingError as e:
+        return e
+    return invalid_argument("JSON Value: ", json_text(value), " cannot be converted to a ", data_type_string(dtype), " tensor")
+
+
+def _check(v, level, shape, dtype):
+    if not isinstance(v, list):
+        if level != len(shape):
+            raise invalid_argument("JSON Value: ", json_text(v), " found at incorrect level: ", level + 1,
+                                   " in the JSON DOM. Expected at level: ", len(shape))
+        _check_scalar(v, dtype)
+        return
+    if level >= len(shape):
+        raise invalid_argument("Encountered list at unexpected level: ", level, " expected < ", len(shape))
+    if len(v) != shape[level]:
+        raise invalid_argument("Encountered list at unexpected size: ", len(v), " at level: ", level,
+                               " expected size: ", shape[level])
+    for x in v:
+        _check(x, level + 1, shape, dtype)
+
+
+def _type_error(v, dtype):
+    return invalid_argument("JSON Value: ", json_text(v), " Type: ", json_type(v), " is not of expected type: ",
+                            data_type_string(dtype))
+
+
+def _check_scalar(v, dtype):
+    """AddValueToTensor's checks for one value."""
+    if dtype in _FLOATS:
+        if type(v) not in (int, float):
+            raise _type_error(v, dtype)
+        limit = _MAX_EXACT_INT[dtype] if type(v) is int else (_FLT_MAX if dtype != "DT_DOUBLE" else None)
+        if limit is not None and np.isfinite(v) and abs(v) > limit:
+            raise invalid_argument("Cannot convert JSON value: ", json_text(v), " to ", data_type_string(dtype),
+                                   " without loss of precision.")
+    elif dtype in _INTS:
+        info = np.iinfo(_INTS[dtype])
+        if type(v) is not int or not int(info.min) <= v <= int(info.max):
+            raise _type_error(v, dtype)
+    elif dtype == "DT_BOOL":
+        if type(v) is not bool:
+            raise _type_error(v, dtype)
+    elif type(v) is dict:
+        decode_b64(v)
+    elif type(v) is not str:
+        raise _type_error(v, dtype)
