@@ -9,6 +9,7 @@ first offending value the way TF Serving does.
 import base64
 import binascii
 import json
+import math
 import re
 
 import numpy as np
@@ -23,7 +24,7 @@ _INTS = {"DT_INT8": np.int8, "DT_INT16": np.int16, "DT_INT32": np.int32, "DT_INT
          "DT_UINT8": np.uint8, "DT_UINT16": np.uint16, "DT_UINT32": np.uint32, "DT_UINT64": np.uint64}
 _FLT_MAX = float(np.finfo(np.float32).max)
 # IsLosslessDecimal: integers must fit the mantissa of the target type.
-_MAX_EXACT_INT = {"DT_FLOAT": 2 ** 24 - 1, "DT_BFLOAT16": 2 ** 24 - 1, "DT_HALF": 2 ** 11 - 1,
+_MAX_EXACT_INT = {"DT_FLOAT": 2 ** 24 - 1, "DT_BFLOAT16": 2 ** 24 - 1, "DT_HALF": 2 ** 24 - 1,
                   "DT_DOUBLE": 2 ** 53 - 1}
 
 _type_of = np.frompyfunc(type, 1, 1)
@@ -174,11 +175,13 @@ def _from_inputs(value, specs):
         if len(names) > 1:
             raise invalid_argument("inputs is a plain value/list, but expecting an object as multiple input"
                                    " tensors required as per tensorinfo_map")
-        return {names[0]: to_tensor(value, specs[names[0]].dtype)}
+        return {names[0]: _wrap(lambda: to_tensor(value, specs[names[0]].dtype),
+                                "Failed to process 'inputs' (input: %s). Error: " % names[0])}
     out = {}
     for name in names:
         if name not in value:
             raise invalid_argument("Missing named input: ", name, " in 'inputs' object.")
+        # TF Serving's message follows the prefix naming the input.
         out[name] = _wrap(lambda: to_tensor(value[name], specs[name].dtype),
                           "Failed to process input: %s of 'inputs' object. Error: " % name)
     unknown = next((k for k in value if k not in specs), None)
@@ -242,10 +245,10 @@ def to_tensor(value, dtype, row_items=False):
         is_int = types == int
         if not np.all(is_int | (types == float)):
             raise _explain(value, dtype)
-        as_double = obj.astype(np.float64)
         ints = obj[is_int]
         if ints.size and max(abs(ints.min()), abs(ints.max())) > _MAX_EXACT_INT[dtype]:
             raise _explain(value, dtype)
+        as_double = obj.astype(np.float64)
         if dtype != "DT_DOUBLE":
             finite = np.isfinite(as_double) & ~is_int
             if np.any(np.abs(as_double[finite]) > _FLT_MAX):
@@ -339,8 +342,11 @@ def _check_scalar(v, dtype):
     if dtype in _FLOATS:
         if type(v) not in (int, float):
             raise _type_error(v, dtype)
-        limit = _MAX_EXACT_INT[dtype] if type(v) is int else (_FLT_MAX if dtype != "DT_DOUBLE" else None)
-        if limit is not None and np.isfinite(v) and abs(v) > limit:
+        if type(v) is int:
+            lossy = abs(v) > _MAX_EXACT_INT[dtype]
+        else:
+            lossy = dtype != "DT_DOUBLE" and math.isfinite(v) and abs(v) > _FLT_MAX
+        if lossy:
             raise invalid_argument("Cannot convert JSON value: ", json_text(v), " to ", data_type_string(dtype),
                                    " without loss of precision.")
     elif dtype in _INTS:

@@ -18,7 +18,7 @@ export type FaultRequest =
   | { kind: 'predict503'; count?: number; service?: string }
   | { kind: 'latency'; ms: number; method?: string };
 
-export type Fault = FaultRequest & { id: number; remaining: number };
+export type Fault = FaultRequest & { id: number; remaining: number; method?: string; message?: string; permission?: string };
 
 export const FAULT_KINDS = ['failLro', 'unavailable', 'permissionDenied', 'resourceExhausted', 'dropTail', 'tailRateLimit', 'predict503', 'latency'] as const;
 

@@ -141,7 +141,7 @@ export function generateDemo(o: DemoOptions): DemoSummary {
     const recall = v?.recall ?? 0.3 + rand() * 0.25;
     if (v) v.runId = runId;
     else if (states[j] === 'SUCCEEDED' && blessed) writeSavedModel(`${pushBase.slice(5)}/${pushVersion}`, kind.id);
-    const metrics = modelType === 'ranking'
+    const metrics: Record<string, number> = modelType === 'ranking'
       ? { root_mean_squared_error: Number((0.85 + rand() * 0.2).toFixed(4)), loss: Number((0.75 + rand() * 0.2).toFixed(4)) }
       : { 'factorized_top_k/top_100_categorical_accuracy': Number(recall.toFixed(4)), 'factorized_top_k/top_10_categorical_accuracy': Number((recall / 3).toFixed(4)), recall_at_100: Number(recall.toFixed(4)) };
     const job = tfxPipelineJob({ parent, projectNumber: DEMO_PROJECT_NUMBER, pipelineName, runId, state: states[j], createMs, modelType, pushBase, pushVersion, blessed, metrics, pipelineRoot, nextId });
@@ -225,7 +225,7 @@ export function generateDemo(o: DemoOptions): DemoSummary {
       state, createTime: toTimestamp(createMs), updateTime: toTimestamp(createMs + 40 * 60_000),
       labels: { model_type: kind.id === 'ranking' ? 'ranking' : 'retrieval', team: 'recsys' },
     };
-    if (state !== 'JOB_STATE_PENDING') job.startTime = toTimestamp(createMs + 60_000);
+    job.startTime = toTimestamp(createMs + 60_000);
     if (state !== 'JOB_STATE_RUNNING') job.endTime = toTimestamp(createMs + 40 * 60_000);
     if (state === 'JOB_STATE_FAILED') job.error = { code: 3, message: 'The replica workerpool0-0 exited with a non-zero status of 1. Termination reason: Error.' };
     o.vertex.customJobs.set(job.name, job);

@@ -6,7 +6,7 @@ import type { OperationStore } from '../lro';
 import { orderBy, paginate } from '../paging';
 import { compileResourceFilter, ResourceSchema } from '../filter/resource';
 import { nowTimestamp, timestampMs } from '../time';
-import { Proto, VertexStore, checkLabels, checkParent } from './store';
+import { Proto, RegisteredModel, VertexStore, checkLabels, checkParent } from './store';
 
 const M = 'google.cloud.aiplatform.v1.ModelService.';
 const V1 = 'google.cloud.aiplatform.v1.';
@@ -81,7 +81,7 @@ export function modelService(ctx: CallContext, store: VertexStore, ops: Operatio
       if (m.artifactUri && !/^gs:\/\/[a-z0-9][a-z0-9._-]+[a-z0-9](\/.*)?$/.test(m.artifactUri)) throw invalidArgument(`model.artifact_uri: expected a gs:// URI, got "${m.artifactUri}"`);
       checkLabels(m.labels, 'model.labels');
       checkAliases(m.versionAliases);
-      let existing;
+      let existing: RegisteredModel | undefined;
       if (req.parentModel) {
         existing = store.resolve(req.parentModel).model;
         if (!existing.name.startsWith(parent + '/')) throw invalidArgument(`parent_model: "${req.parentModel}" is not in ${parent}`);
@@ -98,7 +98,7 @@ export function modelService(ctx: CallContext, store: VertexStore, ops: Operatio
         if (failure) return op.fail(failure.code, failure.message);
         const now = nowTimestamp();
         const aliases = [...(m.versionAliases ?? [])];
-        const model = existing ?? { name: modelName, versions: [] };
+        const model: RegisteredModel = existing ?? { name: modelName, versions: [] };
         if (!existing) { if (!aliases.includes('default')) aliases.unshift('default'); store.models.set(modelName, model); }
         // an alias names one version of a model: moving it takes it off the others
         for (const v of model.versions) v.versionAliases = (v.versionAliases ?? []).filter((a: string) => !aliases.includes(a));
