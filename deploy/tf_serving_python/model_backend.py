@@ -11,7 +11,7 @@ import importlib
 import os
 import re
 
-from tfs_errors import TfServingError, from_code_number, internal
+from tfs_errors import from_code_number, internal
 
 # dtype is TF's enum name ("DT_FLOAT"); shape is a list of ints (-1 = unknown) or None for unknown
 # rank; name is the graph tensor name ("x:0").
@@ -19,7 +19,6 @@ TensorSpec = collections.namedtuple("TensorSpec", "dtype shape name")
 Signature = collections.namedtuple("Signature", "inputs outputs method_name")
 
 INIT_OP_SIGNATURE = "__saved_model_init_op"
-DEFAULT_PRELOAD = "scann"
 
 
 class ModelNotFound(Exception):
@@ -54,7 +53,7 @@ def find_model_version(base_path, model_name):
 
 
 def preload_op_modules(names):
-    """Imports the Python packages whose custom ops the model uses (comma-separated names)."""
+    """Imports extra packages whose custom ops the model uses (comma-separated module names)."""
     loaded = []
     for name in [n.strip() for n in names.split(",") if n.strip()]:
         importlib.import_module(name)
@@ -102,11 +101,24 @@ _TF_DTYPE = {
 }
 
 
-def load_saved_model(folder, version, preload=DEFAULT_PRELOAD):
-    """Loads the SavedModel in folder (its `serve` meta graph). Custom-op packages are imported
-    first: TensorFlow resolves every op of the graph while loading it."""
-    preload_op_modules(preload)
+def load_saved_model(folder, version, extra_op_modules=""):
+    """Loads the SavedModel in folder (its `serve` meta graph). TensorFlow resolves every op of the
+    graph while loading, so the packages that register custom ops are imported first."""
+    import scann  # noqa: F401  registers the Scann>... ops (tf.load_op_library) before the load
+    preload_op_modules(extra_op_modules)
     import tensorflow as tf  # the only TensorFlow import of the server
+
+    try:
+        loaded = tf.saved_model.load(folder, tags=["serve"])
+    except tf.errors.OpError as e:
+        raise from_code_number(e.error_code, e.message)
+    return TfSavedModel(version, folder, tf, loaded, read_signatures(folder))
+
+
+def read_signatures(folder):
+    """{key: Signature} of the `serve` meta graph, from saved_model.pb itself: TF Serving's metadata
+    shows graph tensor names ("x:0") and method names, which loaded functions do not keep."""
+    from google.protobuf import text_format
     from tensorflow.core.framework import types_pb2
     from tensorflow.core.protobuf import saved_model_pb2
 
@@ -116,7 +128,6 @@ def load_saved_model(folder, version, preload=DEFAULT_PRELOAD):
         with open(pb, "rb") as f:
             proto.ParseFromString(f.read())
     else:
-        from google.protobuf import text_format
         with open(os.path.join(folder, "saved_model.pbtxt")) as f:
             text_format.Parse(f.read(), proto)
     graphs = [g for g in proto.meta_graphs if "serve" in g.meta_info_def.tags]
@@ -131,8 +142,4 @@ def load_saved_model(folder, version, preload=DEFAULT_PRELOAD):
             {n: _tensor_spec(i, dtype_names) for n, i in sig.inputs.items()},
             {n: _tensor_spec(i, dtype_names) for n, i in sig.outputs.items()},
             sig.method_name)
-    try:
-        loaded = tf.saved_model.load(folder, tags=["serve"])
-    except tf.errors.OpError as e:
-        raise TfServingError(from_code_number(e.error_code, e.message).code, e.message)
-    return TfSavedModel(version, folder, tf, loaded, signatures)
+    return signatures

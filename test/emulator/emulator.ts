@@ -23,9 +23,9 @@ import { servicesService } from './run/services';
 import { revisionsService } from './run/revisions';
 import { startGcsServer } from './gcs/server';
 import { startAdminServer } from './admin/server';
-import { loadIdentity } from './adapters';
 import { startServingStandIn } from './serving/standIn';
-import { generateDemo, DemoSummary } from './demo/project';
+import { createIdentity, Identity } from './identity/identity';
+import { generateDemo, DemoSummary, DEMO_PROJECT } from './demo/project';
 
 export interface EmulatorOptions {
   /** Generate the demo project (`demo-project`, `us-central1`). */
@@ -44,6 +44,8 @@ export interface EmulatorOptions {
   deployMs?: number;
   /** How long Vertex model operations take (default 200 ms). */
   operationMs?: number;
+  /** Project the GCE metadata server reports (default `demo-project`). */
+  projectId?: string;
   /** Where emulator log lines go (default: stderr). */
   log?: (line: string) => void;
 }
@@ -55,6 +57,8 @@ export interface Emulator {
   logs: LogStore;
   vertex: VertexStore;
   run: RunStore;
+  /** Issues and verifies the ID tokens the serving stand-ins check; serves GCE metadata. */
+  identity: Identity;
   /** Predictors of demo models by sha256 of saved_model.pb (the stand-in uses them). */
   predictors: Map<string, unknown>;
   demo?: DemoSummary;
@@ -80,8 +84,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const predictors = new Map<string, unknown>();
 
   const startStandIn = startServingStandIn;
-  const identity = loadIdentity();
-  if (!identity) log('identity module (test/emulator/identity) not found: ID tokens cannot be verified and GCE metadata is not served');
+  const identity = createIdentity({ projectId: opts.projectId ?? DEMO_PROJECT, projectNumber: PROJECT_NUMBER });
 
   let demo: DemoSummary | undefined;
   if (opts.demo) {
@@ -133,7 +136,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     endpoints = { vertex: vertexAddr, run: runAddr, logging: loggingAddr, storage: gcs.url, admin: admin.url };
     let stopped = false;
     return {
-      endpoints, dataDir, faults, logs, vertex, run, predictors, demo,
+      endpoints, dataDir, faults, logs, vertex, run, identity, predictors, demo,
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -7,13 +7,13 @@ import * as http from 'node:http';
 import { ApiError } from '../errors';
 import type { Faults } from '../faults';
 import type { LogStore } from '../logging/store';
-import type { Identity } from '../adapters';
+import type { Identity } from '../identity/identity';
 
 export interface AdminDeps {
   endpoints: () => object;
   faults: Faults;
   logs: LogStore;
-  identity?: Identity;
+  identity: Identity;
   state: () => object;
 }
 
@@ -47,7 +47,7 @@ export function startAdminServer(deps: AdminDeps, port = 0): Promise<{ url: stri
     const u = new URL(req.url ?? '/', 'http://x');
     try {
       if (u.pathname.startsWith('/computeMetadata/') || u.pathname === '/') {
-        if (deps.identity?.handleMetadata(req, res)) return;
+        if (deps.identity.handleMetadata(req, res)) return;
         if (u.pathname === '/') return send(res, 200, { service: 'ml-serving emulator admin', paths: ['/endpoints', '/faults', '/logs', '/state', '/computeMetadata/v1/'] });
         return send(res, 404, { error: { code: 404, message: `metadata path not served: ${u.pathname}` } });
       }

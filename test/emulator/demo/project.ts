@@ -8,11 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { encodeSavedModel } from '../../../src/serving/savedModel/encode';
-import { loadDemoModels, DemoModel } from '../adapters';
+import { DEMO_MODELS, DemoModel } from './models';
 import type { LogStore } from '../logging/store';
 import { toTimestamp } from '../time';
 import type { VertexStore } from '../vertex/store';
-import { FALLBACK_DEMO_MODELS } from './fallbackModels';
 import { RunState, tfxPipelineJob } from './tfxRun';
 
 export const DEMO_PROJECT = 'demo-project';
@@ -21,6 +20,8 @@ export const DEMO_PROJECT_NUMBER = '123456789012';
 const MODELS_BUCKET = `${DEMO_PROJECT}-models`;
 const PIPELINES_BUCKET = `${DEMO_PROJECT}-pipelines`;
 const TRAINING_BUCKET = `${DEMO_PROJECT}-training`;
+/** Model folder and display names by demo model kind. */
+const FOLDER_NAMES: Record<string, string> = { retrieval_bruteforce: 'recsys-retrieval', retrieval_scann: 'recsys-retrieval-scann', ranking: 'recsys-ranking' };
 
 export interface DemoOptions {
   dataDir: string;
@@ -70,7 +71,8 @@ export function generateDemo(o: DemoOptions): DemoSummary {
   const parent = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}`;
   let idSeq = 4_000_000;
   const nextId = () => ++idSeq;
-  const kinds: DemoModel[] = loadDemoModels() ?? FALLBACK_DEMO_MODELS;
+  const kinds: readonly DemoModel[] = DEMO_MODELS;
+  const folderBase = (k: DemoModel) => FOLDER_NAMES[k.id] ?? k.id.replace(/_/g, '-');
   const pbByKind = new Map<string, Uint8Array>();
   for (const k of kinds) {
     const bytes = encodeSavedModel(k.spec);
@@ -78,7 +80,7 @@ export function generateDemo(o: DemoOptions): DemoSummary {
     if (k.predictor) o.predictors.set(createHash('sha256').update(bytes).digest('hex'), k.predictor);
   }
   for (const b of [MODELS_BUCKET, PIPELINES_BUCKET, TRAINING_BUCKET]) fs.mkdirSync(path.join(o.dataDir, b), { recursive: true });
-  const writeSavedModel = (gsDir: string, kind: string) => {
+  const writeSavedModel = (gsDir: string, kind: DemoModel['id']) => {
     writeFile(o.dataDir, `${gsDir}/saved_model.pb`, pbByKind.get(kind)!);
     writeFile(o.dataDir, `${gsDir}/fingerprint.pb`, createHash('sha256').update(gsDir).digest());
     writeFile(o.dataDir, `${gsDir}/variables/variables.index`, Buffer.from(`demo variables index for ${kind}\n`));
@@ -95,7 +97,7 @@ export function generateDemo(o: DemoOptions): DemoSummary {
     const kind = kinds[i % kinds.length];
     const n = (used.get(kind.id) ?? 0) + 1;
     used.set(kind.id, n);
-    const folder = n === 1 ? kind.displayName : `${kind.displayName}-${n}`;
+    const folder = n === 1 ? folderBase(kind) : `${folderBase(kind)}-${n}`;
     modelFolders[folder] = `gs://${MODELS_BUCKET}/${folder}/pushed_model`;
     const count = 1 + (i % 3);
     for (let v = 1; v <= count; v++) {
@@ -107,7 +109,7 @@ export function generateDemo(o: DemoOptions): DemoSummary {
   }
 
   // Pipeline runs, oldest first; the newest are still running or pending.
-  const pipelineName = 'movielens-tfx';
+  const pipelineName = 'recsys-tfx';
   const pipelineRoot = `gs://${PIPELINES_BUCKET}/root`;
   const succeededSlots: number[] = [];
   const states: RunState[] = [];
@@ -186,7 +188,7 @@ export function generateDemo(o: DemoOptions): DemoSummary {
   // One model pushed without a version folder: TF Serving finds no servable version in it.
   let unversionedModel: string | undefined;
   if (modelCount >= 4) {
-    const folder = 'movielens-ranking-unversioned';
+    const folder = 'recsys-ranking-unversioned';
     const kind = kinds.find(k => k.id === 'ranking') ?? kinds[0];
     const ms = now - 3 * 3_600_000;
     writeSavedModel(`${MODELS_BUCKET}/${folder}/pushed_model`, kind.id);
@@ -209,10 +211,10 @@ export function generateDemo(o: DemoOptions): DemoSummary {
     const createMs = now - (customCount - c) * 9 * 3_600_000;
     const state = c === 0 ? 'JOB_STATE_FAILED' : c === customCount - 1 ? 'JOB_STATE_RUNNING' : c % 7 === 3 ? 'JOB_STATE_CANCELLED' : 'JOB_STATE_SUCCEEDED';
     const kind = kinds[c % kinds.length];
-    const out = `gs://${TRAINING_BUCKET}/custom/${kind.id}/${stamp(createMs)}`;
+    const out = `gs://${TRAINING_BUCKET}/custom/${folderBase(kind)}/${stamp(createMs)}`;
     if (state === 'JOB_STATE_SUCCEEDED') writeSavedModel(`${out.slice(5)}/model`, kind.id);
     const job: Record<string, any> = {
-      name: `${parent}/customJobs/${id}`, displayName: `${kind.displayName}-trainer-${stamp(createMs)}`,
+      name: `${parent}/customJobs/${id}`, displayName: `${folderBase(kind)}-trainer-${stamp(createMs)}`,
       jobSpec: {
         workerPoolSpecs: [{
           machineSpec: { machineType: 'n1-standard-8', ...(c % 2 ? { acceleratorType: 'NVIDIA_TESLA_T4', acceleratorCount: 1 } : {}) }, replicaCount: '1',

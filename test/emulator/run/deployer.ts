@@ -4,7 +4,8 @@
  * latestReadyRevision, terminalCondition, conditions, trafficStatuses) follow.
  */
 import { randomBytes } from 'node:crypto';
-import type { Identity, StartStandIn } from '../adapters';
+import type { Identity } from '../identity/identity';
+import type { startServingStandIn } from '../serving/standIn';
 import type { Faults } from '../faults';
 import type { LogStore } from '../logging/store';
 import { nowTimestamp, sleep } from '../time';
@@ -18,8 +19,8 @@ export interface DeployerOptions {
   /** How long a revision takes to become ready (or fail). */
   deployMs: number;
   coldStartMs?: number;
-  startStandIn: StartStandIn;
-  identity?: Identity;
+  startStandIn: typeof startServingStandIn;
+  identity: Identity;
   predictors: Map<string, unknown>;
   faults: Faults;
   logs: LogStore;
@@ -54,6 +55,16 @@ export class Deployer {
   isPublic(svc: ServiceRec): boolean {
     if (svc.proto.invokerIamDisabled) return true;
     return svc.policy.bindings.some(b => b.role === 'roles/run.invoker' && (b.members ?? []).includes('allUsers'));
+  }
+
+  /**
+   * run.routes.invoke for a verified caller: the emulator's own identity stands for the project
+   * owner (who has it project-wide); others need roles/run.invoker on the service.
+   */
+  isInvoker(svc: ServiceRec, email: string): boolean {
+    if (email === this.o.identity.serviceAccountEmail) return true;
+    return svc.policy.bindings.some(b => (b.role === 'roles/run.invoker' || b.role === 'roles/run.admin' || b.role === 'roles/owner')
+      && (b.members ?? []).some((m: string) => m === 'allAuthenticatedUsers' || m === `user:${email}` || m === `serviceAccount:${email}`));
   }
 
   applyPublic(svc: ServiceRec): void {
@@ -95,7 +106,7 @@ export class Deployer {
       result = await startRevision({
         serviceId: id, revisionId: revId, template: rev.proto, gcsRoot: this.o.gcsRoot, coldStartMs: this.o.coldStartMs,
         public: this.isPublic(svc), audience: svc.proto.uri,
-      }, { startStandIn: this.o.startStandIn, identity: this.o.identity, predictors: this.o.predictors, faults: this.o.faults, log });
+      }, { startStandIn: this.o.startStandIn, identity: this.o.identity, isInvoker: email => this.isInvoker(svc, email), predictors: this.o.predictors, faults: this.o.faults, log });
     } catch (e) {
       log('stderr', 'ERROR', { textPayload: `emulator: revision failed to start: ${(e as Error).message}` });
       result = { ok: false as const, reason: (e as Error).message };

@@ -5,9 +5,9 @@
  */
 import * as http from 'node:http';
 import type { RevisionLogger } from './revisionLog';
-import type { StandInHandle } from '../adapters';
+import type { StandIn } from '../serving/standIn';
 
-export function startHelloContainer(log: RevisionLogger): Promise<StandInHandle> {
+export function startHelloContainer(log: RevisionLogger): Promise<StandIn> {
   const server = http.createServer((req, res) => {
     const t0 = process.hrtime.bigint();
     res.writeHead(200, { 'content-type': 'text/plain' });

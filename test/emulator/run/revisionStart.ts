@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { decodeSavedModel } from '../../../src/serving/savedModel/decode';
 import { isCustomOp, customOpSetFor } from '../../../src/serving/savedModel/customOps';
-import type { StandInHandle, StartStandIn, Identity } from '../adapters';
-import type { DemoPredictor } from '../serving/standIn';
+import type { DemoPredictor, StandIn, startServingStandIn } from '../serving/standIn';
+import type { Identity } from '../identity/identity';
 import { loadingLines } from '../serving/startupLog';
 import type { Faults } from '../faults';
 import { startHelloContainer } from './helloContainer';
@@ -29,15 +29,17 @@ export interface RevisionStartInput {
 }
 
 export interface RevisionStartDeps {
-  startStandIn: StartStandIn;
-  identity?: Identity;
+  startStandIn: typeof startServingStandIn;
+  identity: Identity;
+  /** IAM run.invoker check for a caller whose ID token verified. */
+  isInvoker(email: string): boolean;
   /** Predictors of known models, by sha256 of their saved_model.pb. */
   predictors: Map<string, unknown>;
   faults: Faults;
   log: RevisionLogger;
 }
 
-export type RevisionStartResult = { ok: true; instance: StandInHandle; version?: string } | { ok: false; reason: string };
+export type RevisionStartResult = { ok: true; instance: StandIn; version?: string } | { ok: false; reason: string };
 
 const OP_NOT_REGISTERED = (op: string) =>
   `Op type not registered '${op}' in binary running on localhost. Make sure the Op and Kernel are registered in the binary running in this process. Note that if you are loading a saved graph which used ops from tf.contrib, accessing (e.g.) \`tf.contrib.resampler\` should be done before importing the graph, as contrib ops are lazily registered when the module is first accessed.`;
@@ -132,7 +134,6 @@ export async function startRevision(input: RevisionStartInput, deps: RevisionSta
     return native ? loadFailed('NOT_FOUND', OP_NOT_REGISTERED(op)) : fail('E', '', `tensorflow.python.framework.errors_impl.NotFoundError: ${OP_NOT_REGISTERED(op)}`);
   }
   const digest = createHash('sha256').update(bytes).digest('hex');
-  const identity = deps.identity;
   const instance = await deps.startStandIn({
     modelName: name,
     versions: [{ version, signatures: meta.signatures }],
@@ -141,10 +142,8 @@ export async function startRevision(input: RevisionStartInput, deps: RevisionSta
     auth: {
       public: input.public,
       audience: input.audience,
-      verify: (token, audience) => {
-        if (!identity) throw new Error('ID token verification is not available: the identity module is missing');
-        return identity.verify(token, audience);
-      },
+      verify: (token, audience) => deps.identity.verify(token, audience),
+      isInvoker: email => deps.isInvoker(email),
     },
     predictor: deps.predictors.get(digest) as DemoPredictor | undefined,
     log: e => log(e.logName, e.severity, { textPayload: e.textPayload, jsonPayload: e.jsonPayload, httpRequest: e.httpRequest as unknown as Record<string, unknown>, timestamp: e.timestamp }),

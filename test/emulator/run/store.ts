@@ -1,6 +1,6 @@
 /** Cloud Run state: services (with their router and IAM policy) and revisions (with their instance). */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { StandInHandle } from '../adapters';
+import type { StandIn } from '../serving/standIn';
 import type { ServiceRouter } from './router';
 import { nowTimestamp } from '../time';
 
@@ -11,7 +11,7 @@ export interface RevisionRec {
   seq: number;
   ready: boolean;
   failed?: string;
-  instance?: StandInHandle;
+  instance?: StandIn;
 }
 
 export interface ServiceRec {

@@ -74,7 +74,6 @@ export function formatSetup(verbatim: string): FormatSetup {
   const signatures: Record<string, Signature> = {};
   const requests: FormatRequest[] = [];
   const outputs: Record<string, TensorValue> = {};
-  let thrown: string | undefined;
   const batch = Object.values(tensors)[0]?.shape[0] ?? 0;
   signatures.serving_default = {
     methodName: 'tensorflow/serving/predict',
@@ -110,9 +109,9 @@ export function formatSetup(verbatim: string): FormatSetup {
     } else if (e.what === 'makejsonfromregressionresult') {
       requests.push({ body: JSON.stringify({ signature_name: 'regress', examples: regressions.map(() => ({})) }), expected: e.json, mode: e.mode });
     } else if (e.what.startsWith('status:')) {
-      thrown = e.what.slice(7);
-      requests.push({ body: JSON.stringify({ instances: [0], signature_name: `status:${thrown}` }), expected: e.json, mode: e.mode });
-      signatures[`status:${thrown}`] = { ...signatures.serving_default, outputs: { y: { name: 'y:0', dtype: 'DT_FLOAT' } } };
+      const message = e.what.slice(7);
+      requests.push({ body: JSON.stringify({ instances: [0], signature_name: `status:${message}` }), expected: e.json, mode: e.mode });
+      signatures[`status:${message}`] = { ...signatures.serving_default, outputs: { y: { name: 'y:0', dtype: 'DT_FLOAT' } } };
     }
   }
 

@@ -1,0 +1,179 @@
+"""TF Serving's REST API in Python, for SavedModels whose custom ops (ScaNN, ...) the stock
+tensorflow_model_server binary lacks. Same URLs, bodies, error texts and HTTP status codes:
+
+  GET  /v1/models/NAME[/versions/V|/labels/L]           model status
+  GET  /v1/models/NAME[/versions/V|/labels/L]/metadata  signature defs
+  POST /v1/models/NAME[/versions/V|/labels/L]:predict   row ("instances") or columnar ("inputs")
+
+Environment: MODEL_NAME (default "model"), MODEL_BASE_PATH (default /models; the model is served
+from the highest numeric version folder under MODEL_BASE_PATH/MODEL_NAME), PORT (gunicorn.conf.py),
+MODEL_VERSION_LABELS ("stable=123,canary=124", optional), EXTRA_OP_MODULES (packages to import
+besides scann before loading, optional).
+
+Run: gunicorn -c gunicorn.conf.py "server:create_app()"
+"""
+
+import logging
+import os
+import re
+import urllib.parse
+
+from flask import Flask, Response, request
+
+import request_json
+import response_json
+from rest_routes import is_rest_api_path, route
+from tfs_errors import TfServingError, internal, invalid_argument, not_found, unimplemented
+
+log = logging.getLogger("tf_serving_python")
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+class ConfigError(Exception):
+    """A bad environment setting, named in the message."""
+
+
+def parse_labels(text, version):
+    """MODEL_VERSION_LABELS "label=version,..." -> {label: version}; labels must name the served
+    version (the server holds one)."""
+    labels = {}
+    for part in [p.strip() for p in text.split(",") if p.strip()]:
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)=(\d+)", part)
+        if not m:
+            raise ConfigError("MODEL_VERSION_LABELS: expected label=version, got %r" % part)
+        if str(int(m.group(2))) != version:
+            raise ConfigError("MODEL_VERSION_LABELS: label %s names version %s, but the served version is %s"
+                              % (m.group(1), m.group(2), version))
+        labels[m.group(1)] = version
+    return labels
+
+
+def model_name_from_env(environ):
+    name = environ.get("MODEL_NAME", "model")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise ConfigError("MODEL_NAME: expected letters, digits, '_', '.', '-' (no '/'), got %r" % name)
+    return name
+
+
+class Servable:
+    """The one served model version and how requests resolve to it (ServerCore::GetServableHandle,
+    GetModelVersionForLabel), with TF Serving's error texts."""
+
+    def __init__(self, name, model, labels=None):
+        if not re.fullmatch(r"\d+", str(model.version)):
+            raise ConfigError("model.version: expected a numeric version, got %r" % (model.version,))
+        self.name = name
+        self.model = model
+        self.version = str(model.version)
+        self.labels = dict(labels or {})
+
+    def _version_for(self, r):
+        if r.label is None:
+            return r.version
+        if r.model != self.name or r.label not in self.labels:
+            raise invalid_argument("Unrecognized servable version label: ", r.label)
+        return self.labels[r.label]
+
+    def resolve(self, r):
+        version = self._version_for(r)
+        request_text = "Latest(%s)" % r.model if version is None else "Specific(%s, %s)" % (r.model, version)
+        if r.model != self.name or (version is not None and version != self.version):
+            raise not_found("Servable not found for request: ", request_text)
+        return self.model
+
+    def status_versions(self, r):
+        version = self._version_for(r)
+        if version is None:
+            if r.model != self.name:
+                raise not_found("Could not find any versions of model ", r.model)
+            return [self.version]
+        if r.model != self.name or version != self.version:
+            raise not_found("Could not find version ", version, " of model ", r.model)
+        return [self.version]
+
+
+def _raw_path():
+    """The path as sent (still percent-encoded), so names are decoded once, like TF Serving."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        path = raw.split("?", 1)[0]
+        if "://" in path:  # absolute-form request target
+            path = "/" + path.split("://", 1)[1].split("/", 1)[-1]
+        return path
+    return urllib.parse.quote(request.path, safe="/:")
+
+
+def predict(servable, r, body):
+    doc = request_json.parse_body(body)
+    signature_name = request_json.signature_name_of(doc)
+    model = servable.resolve(r)
+    key = signature_name or "serving_default"
+    signature = model.signatures.get(key)
+    if signature is None:
+        raise invalid_argument('Serving signature name: "', key, '" not found in signature def')
+    request_format, inputs = request_json.read_predict_request(doc, signature.inputs)
+    outputs = model.predict(key, inputs)
+    return response_json.predict_body(outputs, request_format)
+
+
+def handle(servable, http_method, path, body):
+    """(HTTP status, JSON text) for one request."""
+    r = route(http_method, path)
+    if r.kind == "status":
+        return 200, response_json.status_body(servable.status_versions(r))
+    if r.kind == "metadata":
+        model = servable.resolve(r)
+        return 200, response_json.metadata_body(r.model, servable.version, model.signatures)
+    if r.method == "predict":
+        return 200, predict(servable, r, body)
+    servable.resolve(r)
+    raise unimplemented(":", r.method, " is not served by the Python server (tf-serving-python); "
+                        "call :predict with the signature_name of the ", r.method, " signature")
+
+
+def create_app(model=None, model_name=None, labels=None, environ=None):
+    """The Flask app. Without a model, loads the one MODEL_BASE_PATH/MODEL_NAME points at (this is
+    what gunicorn calls); tests pass a stand-in model object."""
+    environ = os.environ if environ is None else environ
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if model_name is None:
+        model_name = model_name_from_env(environ)
+    if model is None:
+        import model_backend  # TensorFlow is imported only here
+
+        base = environ.get("MODEL_BASE_PATH", "/models")
+        version, folder = model_backend.find_model_version(base, model_name)
+        log.info("loading model %s version %s from %s", model_name, version, folder)
+        model = model_backend.load_saved_model(folder, version, environ.get("EXTRA_OP_MODULES", ""))
+        log.info("model %s version %s AVAILABLE; signatures: %s", model_name, version, ", ".join(sorted(model.signatures)))
+    if labels is None:
+        labels = parse_labels(environ.get("MODEL_VERSION_LABELS", ""), str(model.version))
+    servable = Servable(model_name, model, labels)
+
+    app = Flask("tf_serving_python")
+
+    @app.route("/", defaults={"path": ""}, methods=_METHODS)
+    @app.route("/<path:path>", methods=_METHODS)
+    def serve(path):  # noqa: ARG001  the raw path is read from the environ
+        raw = _raw_path()
+        if not is_rest_api_path(raw):
+            # TF Serving's HTTP server has no handler outside /v1/.
+            return _json(404, response_json.error_body("Not found: %s %s (this server answers /v1/models/...)"
+                                                       % (request.method, raw)))
+        try:
+            status, text = handle(servable, request.method, raw, request.get_data(cache=False))
+        except TfServingError as e:
+            status, text = e.http_status, response_json.error_body(e.message)
+        except Exception as e:  # an unexpected failure still answers in TF Serving's error form
+            log.exception("request %s %s failed", request.method, raw)
+            err = internal(type(e).__name__, ": ", e)
+            status, text = err.http_status, response_json.error_body(err.message)
+        return _json(status, text)
+
+    app.config["servable"] = servable
+    return app
+
+
+def _json(status, text):
+    return Response(text, status=status, content_type=response_json.JSON_CONTENT_TYPE)

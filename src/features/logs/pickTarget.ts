@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { CancelledError, UserError, ValidationError } from '../../common/errors';
+import type { Session } from '../../common/session';
+import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
+import type { CloudRunService } from '../../serving/domain';
+import { idOf } from '../../serving/domain';
+
+/** Which logs a command shows: a service (full resource name), optionally one revision. */
+export interface LogTarget {
+  service: string;
+  serviceId: string;
+  revision?: string;
+  /** The service as last read, when the caller had it (tree node, picker). */
+  info?: CloudRunService;
+}
+
+const SERVICE_NAME = /^projects\/[^/]+\/locations\/[^/]+\/services\/[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const REVISION_ID = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function isObj(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null;
+}
+
+/**
+ * The target from what invoked the command: a ServiceNode or RevisionNode of the Serving view
+ * (duck-typed on their `service` / `revision` fields), `{service, revision?}` or a resource name
+ * from another command, or a quick pick from the palette.
+ */
+export async function resolveTarget(arg: unknown, session: Session, title: string): Promise<LogTarget> {
+  if (typeof arg === 'string') return fromName(arg, undefined);
+  if (isObj(arg)) {
+    // RevisionNode: {serviceNode: ServiceNode, revision: Revision}
+    if (isObj(arg.revision) && isObj(arg.serviceNode) && isObj(arg.serviceNode.service)) {
+      const svc = arg.serviceNode.service as CloudRunService;
+      return { ...fromName(svc.name, arg.revision.id), info: svc };
+    }
+    // ServiceNode: {service: CloudRunService}
+    if (isObj(arg.service) && typeof arg.service.name === 'string') return { ...fromName(arg.service.name, undefined), info: arg.service as CloudRunService };
+    if (typeof arg.service === 'string') return fromName(arg.service, arg.revision);
+    throw new ValidationError('service', 'expected a service from the Serving view or {service: "projects/P/locations/R/services/NAME"}');
+  }
+  if (arg !== undefined) throw new ValidationError('service', 'expected a service from the Serving view');
+  return pick(session, title);
+}
+
+function fromName(name: string, revision: unknown): LogTarget {
+  if (!SERVICE_NAME.test(name)) throw new ValidationError('service', `expected projects/P/locations/R/services/NAME, got "${name}"`);
+  if (revision !== undefined && (typeof revision !== 'string' || !REVISION_ID.test(revision))) throw new ValidationError('revision', `expected a revision id such as my-service-00002-abc, got ${JSON.stringify(revision)}`);
+  return { service: name, serviceId: idOf(name), ...(revision ? { revision: revision as string } : {}) };
+}
+
+async function pick(session: Session, title: string): Promise<LogTarget> {
+  const cloud = await session.cloud();
+  const lists = await Promise.all(cloud.regions.map(r => cloud.run.listServices(r)));
+  const all = session.settings.showAllServices;
+  const services = lists.flat().filter(s => all || s.labels[SERVICE_LABELS.managedBy] === SERVICE_LABELS.managedByValue);
+  if (!services.length) {
+    throw new UserError(`No Cloud Run services${all ? '' : ' deployed by ML Serving'} in ${cloud.regions.join(', ')}.`, 'Deploy a model first, or show all services in the Serving view.');
+  }
+  services.sort((a, b) => a.id.localeCompare(b.id));
+  const picked = await vscode.window.showQuickPick(services.map(s => ({ label: s.id, description: `${s.region} · ${s.state}`, detail: s.uri, s })), { title, matchOnDescription: true });
+  if (!picked) throw new CancelledError();
+  return { service: picked.s.name, serviceId: picked.s.id, info: picked.s };
+}

@@ -1,0 +1,155 @@
+/**
+ * At most one live tail per service, shared by every consumer (the output channel, the panel, the
+ * failure watcher's taps do not count), closed when the last consumer leaves. Cloud Logging allows
+ * 10 tail sessions per project, so two views of one service must never open two.
+ * No vscode import: unit tests use it with a fake LogSource.
+ */
+import type { LogItem } from '../../protocol/logs';
+import type { LogSource } from './source';
+import { TailSession, type TailEvent, type TailListener, type TailTiming } from './tailSession';
+
+export interface SubscribeOptions {
+  /** Deliver only this revision's entries (markers always pass). The tail itself stays per service. */
+  revision?: string;
+  /** Deliver the session's recent items first (default true). */
+  replay?: boolean;
+  /** With replay, only items after this sequence number (a panel that was cleared). */
+  afterSeq?: number;
+}
+
+export interface TailSubscription {
+  readonly session: TailSession;
+  /** Changes the revision filter; future items only. */
+  setRevision(revision: string | undefined): void;
+  dispose(): void;
+}
+
+export type TailTap = (session: TailSession, event: TailEvent) => void;
+
+export interface TailRegistryOptions {
+  source: () => Promise<LogSource>;
+  timing?: Partial<TailTiming>;
+  log?: (message: string) => void;
+}
+
+export function filterItems(items: LogItem[], revision: string | undefined): LogItem[] {
+  return revision ? items.filter(i => i.kind === 'marker' || i.revision === revision) : items;
+}
+
+export class TailRegistry {
+  private readonly sessions = new Map<string, { session: TailSession; consumers: number }>();
+  private readonly taps = new Set<TailTap>();
+  private readonly changeListeners = new Set<() => void>();
+
+  constructor(private readonly opts: TailRegistryOptions) {}
+
+  /**
+   * Joins the service's tail, opening it when this is the first consumer. The listener gets the
+   * recent history first (unless replay is false), then live items and state changes.
+   */
+  subscribe(service: string, listener: TailListener, options: SubscribeOptions = {}): TailSubscription {
+    let slot = this.sessions.get(service);
+    const opening = !slot;
+    if (!slot) {
+      const session = new TailSession({ service, source: this.opts.source, timing: this.opts.timing, log: this.opts.log });
+      slot = { session, consumers: 0 };
+      this.sessions.set(service, slot);
+      session.subscribe(e => {
+        for (const t of [...this.taps]) {
+          try {
+            t(session, e);
+          } catch (err) {
+            this.opts.log?.(`log tap failed: ${(err as Error).message}`);
+          }
+        }
+      });
+    }
+    const { session } = slot;
+    slot.consumers++;
+    let revision = options.revision;
+    let active = true;
+    const deliver = (e: TailEvent) => {
+      if (!active) return;
+      if (e.type === 'items') {
+        const items = filterItems(e.items, revision);
+        if (items.length) listener({ type: 'items', items });
+      } else listener(e);
+    };
+    if (options.replay !== false) {
+      const items = filterItems(session.snapshot(options.afterSeq ?? 0), revision);
+      if (items.length) listener({ type: 'items', items });
+      listener({ type: 'state', state: session.state, detail: session.detail });
+    }
+    const unsubscribe = session.subscribe(deliver);
+    if (opening) {
+      session.start();
+      this.changed();
+    }
+    return {
+      session,
+      setRevision: r => {
+        revision = r;
+      },
+      dispose: () => {
+        if (!active) return;
+        active = false;
+        unsubscribe();
+        this.release(service, session);
+      },
+    };
+  }
+
+  private release(service: string, session: TailSession): void {
+    const slot = this.sessions.get(service);
+    if (!slot || slot.session !== session) return;
+    if (--slot.consumers > 0) return;
+    this.sessions.delete(service);
+    session.close();
+    this.changed();
+  }
+
+  get(service: string): TailSession | undefined {
+    return this.sessions.get(service)?.session;
+  }
+
+  /** Open sessions (one per service). */
+  list(): TailSession[] {
+    return [...this.sessions.values()].map(s => s.session);
+  }
+
+  consumers(service: string): number {
+    return this.sessions.get(service)?.consumers ?? 0;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Sees every session's events without keeping any open (failure recognition). */
+  tap(t: TailTap): () => void {
+    this.taps.add(t);
+    return () => this.taps.delete(t);
+  }
+
+  onDidChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of [...this.changeListeners]) l();
+  }
+
+  /** Reconnects every session now (the project or connection changed: new clients). */
+  restartAll(reason: string): void {
+    for (const { session } of this.sessions.values()) session.restart(reason);
+  }
+
+  dispose(): void {
+    for (const { session } of this.sessions.values()) session.close();
+    this.sessions.clear();
+    this.taps.clear();
+    this.changed();
+    this.changeListeners.clear();
+  }
+}

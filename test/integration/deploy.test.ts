@@ -1,0 +1,126 @@
+// In-host: Deploy to Cloud Run against the emulator — spec, stand-in, new revision, canary,
+// rollback, refusal of a concurrent deploy, a ScaNN model forced into the native container.
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import { emulatorAdmin, emulatorDelete, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
+
+type Result = { service: { name: string; uri?: string; state: string; latestReadyRevision?: string; trafficStatuses: Array<{ revision?: string; percent: number; tag?: string; type: string }> }; plan: { container: string; modelName: string; version: string | null } };
+
+const SVC = 'itest-retrieval';
+const NAME = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/${SVC}`;
+
+async function versionsOf(a: ExtensionApi, model: string) {
+  const models = await a.trees.models.getChildren();
+  const items = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
+  const node = models[items.findIndex(i => i.label === model)];
+  assert.ok(node, `model ${model} in the Models tree`);
+  return a.trees.models.getChildren(node);
+}
+
+describe('deploy to Cloud Run against the emulator', function () {
+  this.timeout(90_000);
+  let a: ExtensionApi;
+  let first: Result;
+
+  before(async function () {
+    if (!emulatorAdmin()) this.skip();
+    a = await useDemoProject();
+    a.trees.models.reset();
+  });
+  after(async () => { if (emulatorAdmin()) await emulatorDelete('/faults'); });
+
+  it('deploys a model version: native container, model mounted from GCS, the stand-in answers with an ID token', async () => {
+    const versions = await versionsOf(a, 'recsys-retrieval');
+    first = (await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[versions.length - 1], { yes: true, serviceName: SVC }))!;
+    assert.ok(first, 'deploy returned a result (see the ML Serving log if not)');
+    assert.equal(first.plan.container, 'native');
+    assert.equal(first.service.state, 'ready');
+    assert.match(first.service.uri ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const cloud = await a.services.session.cloud();
+    const [raw] = await cloud.clients.run().services.getService({ name: NAME });
+    const c = (raw as any).template.containers[0];
+    assert.deepEqual(c.volumeMounts.map((m: any) => m.mountPath), [`/models/${first.plan.modelName}/${first.plan.version}`]);
+    assert.equal((raw as any).template.volumes[0].gcs.bucket, 'demo-project-models');
+    assert.equal((raw as any).labels['managed-by'], 'ml-serving');
+
+    const status = `${first.service.uri}/v1/models/${first.plan.modelName}`;
+    assert.equal((await fetch(status)).status, 403, 'authenticated by default: no token, no answer');
+    const client = await cloud.clients.auth().getIdTokenClient(first.service.uri!);
+    const res = await client.request<{ model_version_status: Array<{ state: string }> }>({ url: status });
+    assert.equal(res.data.model_version_status[0].state, 'AVAILABLE');
+
+    a.trees.services.reset();
+    const items = await Promise.all((await a.trees.services.getChildren()).map(n => a.trees.services.getTreeItem(n)));
+    const row = items.find(i => i.label === SVC);
+    assert.ok(row, 'the Serving tree lists the service');
+    assert.equal(row.contextValue, 'mlServing.service.ready');
+    assert.match(String(row.description), /127\.0\.0\.1/);
+  });
+
+  it('redeploying another version adds a revision and keeps the first', async () => {
+    const versions = await versionsOf(a, 'recsys-retrieval');
+    assert.ok(versions.length >= 2, 'the demo model has several versions');
+    const second = (await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: SVC }))!;
+    assert.ok(second);
+    assert.notEqual(second.service.latestReadyRevision, first.service.latestReadyRevision);
+    const cloud = await a.services.session.cloud();
+    const revisions = await cloud.run.listRevisions(NAME);
+    assert.equal(revisions.length, 2, revisions.map(r => r.id).join(', '));
+    assert.ok(revisions.every(r => r.state === 'ready'));
+  });
+
+  it('canary sends the asked share to a revision with a tag; rollback sends everything back', async () => {
+    const cloud = await a.services.session.cloud();
+    const oldRev = first.service.latestReadyRevision!.split('/').pop()!;
+    const canary = await vscode.commands.executeCommand<Result['service']>('mlServing.canary', { service: NAME }, { revision: oldRev, percent: 10 });
+    assert.ok(canary);
+    const split = (await cloud.run.getService(NAME))!.trafficStatuses;
+    const c = split.find(t => t.revision?.endsWith(oldRev));
+    assert.equal(c?.percent, 10);
+    assert.equal(c?.tag, 'canary');
+    assert.equal(split.reduce((s, t) => s + t.percent, 0), 100);
+
+    await vscode.commands.executeCommand('mlServing.rollback', { service: NAME }, { revision: oldRev });
+    const after = (await cloud.run.getService(NAME))!.trafficStatuses;
+    assert.deepEqual(after.filter(t => t.percent > 0).map(t => [t.revision?.split('/').pop(), t.percent]), [[oldRev, 100]]);
+  });
+
+  it('a ScaNN model forced into the native container fails; the service shows the real error and the old revision keeps serving', async () => {
+    const cloud = await a.services.session.cloud();
+    const before = (await cloud.run.getService(NAME))!;
+    const scann = await versionsOf(a, 'recsys-retrieval-scann');
+    const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', scann[0], { yes: true, serviceName: SVC, container: 'native' });
+    assert.equal(r, undefined, 'the deploy reports a failure');
+    const after = (await cloud.run.getService(NAME))!;
+    assert.deepEqual(after.trafficStatuses, before.trafficStatuses, 'traffic did not move');
+    const revisions = await cloud.run.listRevisions(NAME);
+    const failed = revisions.find(rv => rv.state === 'failed');
+    assert.ok(failed, `a failed revision: ${revisions.map(x => `${x.id}:${x.state}`).join(', ')}`);
+    assert.match(failed.message ?? '', /Op type not registered 'Scann>/);
+  });
+
+  it('the routing picks the Python server for the ScaNN model on its own', async () => {
+    const scann = await versionsOf(a, 'recsys-retrieval-scann');
+    const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', scann[0], { yes: true, serviceName: 'itest-scann' });
+    assert.ok(r);
+    assert.equal(r.plan.container, 'python');
+    assert.equal(r.service.state, 'ready');
+  });
+
+  it('rejects bad answers naming the field, before any call', async () => {
+    const versions = await versionsOf(a, 'recsys-retrieval');
+    for (const bad of [{ serviceName: 'Bad_Name', yes: true }, { region: 'mars-1', yes: true }, { cpu: 'lots', yes: true }, { bogus: 1 }]) {
+      const r = await vscode.commands.executeCommand('mlServing.deploy', versions[0], bad);
+      assert.equal(r, undefined, JSON.stringify(bad));
+    }
+    const cloud = await a.services.session.cloud();
+    assert.equal(await cloud.run.getService(`projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/bad-name`), undefined);
+  });
+
+  it('undeploy deletes the service after confirmation', async () => {
+    await vscode.commands.executeCommand('mlServing.undeploy', { service: `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/itest-scann` }, { confirmed: true });
+    const cloud = await a.services.session.cloud();
+    assert.equal(await cloud.run.getService(`projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/itest-scann`), undefined);
+  });
+});
