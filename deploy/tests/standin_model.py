@@ -27,9 +27,10 @@ def _float(name, shape=(-1, 1)):
     return TensorSpec("DT_FLOAT", list(shape), name)
 
 
-def half_plus_two(version="123"):
+def half_plus_two(version="123", cpu_export=False):
     """TF Serving's testdata half_plus_two: y = 0.5x + 2 (and y3 = 0.5x2 + 3), with its six
-    signatures as the SavedModel declares them."""
+    signatures as the SavedModel declares them. The older saved_model_half_plus_two_cpu export
+    (cpu_export) lacks classify_x2_to_y3."""
     examples = TensorSpec("DT_STRING", None, "tf_example:0")
     sigs = {
         "serving_default": Signature({"x": _float("x:0")}, {"y": _float("y:0")}, "tensorflow/serving/predict"),
@@ -41,6 +42,8 @@ def half_plus_two(version="123"):
         "classify_x2_to_y3": Signature({"inputs": _float("x2:0")}, {"scores": _float("y3:0")},
                                        "tensorflow/serving/classify"),
     }
+    if cpu_export:
+        del sigs["classify_x2_to_y3"]
     fns = {
         "serving_default": lambda x: {"y": (x * np.float32(0.5) + np.float32(2)).astype(np.float32)},
         "regress_x2_to_y3": lambda inputs: {"outputs": inputs * np.float32(0.5) + np.float32(3)},

@@ -191,10 +191,11 @@ def _from_inputs(value, specs):
 
 
 def _wrap(fn, prefix):
+    """Names the columnar input in the error; TF Serving's own message follows, same status."""
     try:
         return fn()
     except TfServingError as e:
-        raise invalid_argument(prefix, e.status_string())
+        raise TfServingError(e.code, prefix + e.status_string())
 
 
 def _batch(items, spec, where, key):
@@ -268,7 +269,12 @@ def to_tensor(value, dtype, row_items=False):
     # DT_STRING: text as UTF-8 bytes, {"b64": ...} decoded.
     if not np.all((types == str) | (types == dict)):
         raise _explain(value, dtype)
-    return _to_bytes(obj)
+    converted = _to_bytes(obj)
+    if not isinstance(converted, np.ndarray):  # a scalar input: frompyfunc returns the bare value
+        scalar = np.empty((), dtype=object)
+        scalar[()] = converted
+        return scalar
+    return converted
 
 
 def _string_bytes(v):

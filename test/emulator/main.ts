@@ -39,13 +39,13 @@ async function main(): Promise<void> {
     process.stderr.write(`emulator: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  const emu = await startEmulator(opts);
-  process.stdout.write(JSON.stringify(emu.endpoints) + '\n');
-  process.stderr.write(`[emulator] ready; GCS data folder ${emu.dataDir}; admin ${emu.endpoints.admin}\n`);
-  let stopping = false;
+  // Handlers first: a signal during startup stops the emulator as soon as it is up (temp data removed).
+  let emu: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  let stopSignal: string | undefined;
   const stop = (sig: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (stopSignal && emu) return;
+    stopSignal = sig;
+    if (!emu) return;
     process.stderr.write(`[emulator] ${sig}: stopping\n`);
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
@@ -53,6 +53,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  emu = await startEmulator(opts);
+  if (stopSignal) return stop(stopSignal);
+  process.stdout.write(JSON.stringify(emu.endpoints) + '\n');
+  process.stderr.write(`[emulator] ready; GCS data folder ${emu.dataDir}; admin ${emu.endpoints.admin}\n`);
 }
 
 main().catch(e => {

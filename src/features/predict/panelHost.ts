@@ -106,7 +106,7 @@ export class PredictPanel implements vscode.Disposable {
   private async dispatch(m: WebviewMessage): Promise<void> {
     switch (m.type) {
       case 'ready': return this.onReady();
-      case 'reloadMetadata': return this.loadMetadata();
+      case 'reloadMetadata': await this.loadMetadata(); return;
       case 'send': return this.send(m.requestId, m.signature, m.body);
       case 'cancel': return this.cancel(m.requestId);
       case 'copyCurl': return this.copyCurl(m.body);

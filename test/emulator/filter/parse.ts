@@ -78,8 +78,10 @@ export function parseFilter(src: string | undefined | null): FilterNode {
   const fail = (msg: string): never => { throw new FilterSyntaxError(`${msg} at position ${peek().pos}`, peek().pos); };
 
   function expression(): FilterNode {
-    const items = [sequence()];
-    while (isWord('AND')) { k++; items.push(sequence()); }
+    const items: FilterNode[] = [];
+    const add = (n: FilterNode) => (n.kind === 'and' ? items.push(...n.items) : items.push(n));
+    add(sequence());
+    while (isWord('AND')) { k++; add(sequence()); }
     return items.length === 1 ? items[0] : { kind: 'and', items };
   }
   function sequence(): FilterNode {
@@ -99,6 +101,10 @@ export function parseFilter(src: string | undefined | null): FilterNode {
   function term(): FilterNode {
     if (isWord('NOT')) { k++; return { kind: 'not', item: simple() }; }
     const t = peek();
+    if (t.t === 'word' && t.v === '-' && toks[k + 1].pos === t.end && toks[k + 1].t !== 'eof') {
+      k++;
+      return { kind: 'not', item: simple() };
+    }
     if (t.t === 'word' && t.v.startsWith('-') && t.v.length > 1) {
       toks[k] = { ...t, v: t.v.slice(1), pos: t.pos + 1 };
       return { kind: 'not', item: simple() };

@@ -41,7 +41,9 @@ export function loggingService(ctx: CallContext, store: LogStore): grpc.UntypedS
       if (order !== 'timestamp asc' && order !== 'timestamp desc') throw invalidArgument(`order_by: only "timestamp asc" and "timestamp desc" are supported, got "${req.orderBy}"`);
       let entries = store.query(projects).filter(match);
       if (order === 'timestamp desc') entries = entries.reverse();
-      const { page, nextPageToken } = paginate(entries, req, `${projects}|${req.filter ?? ''}|${order}`, 50, 1000);
+      // Tokens are bound to the projects only: the Node client's getEntries rewrites its 24 h
+      // timestamp filter on every call, so the filter text differs from page to page.
+      const { page, nextPageToken } = paginate(entries, req, `${projects}|${order}`, 50, 1000);
       return { entries: page, nextPageToken };
     }),
 

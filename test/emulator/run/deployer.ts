@@ -40,13 +40,26 @@ export function withTemplateDefaults(template: Proto, projectNumber: string): Pr
   return t;
 }
 
-/** Canonical JSON, to tell whether an update changes the template (and so makes a revision). */
+/**
+ * Canonical JSON, to tell whether an update changes the template (and so makes a revision). Zero
+ * values (and enums' *_UNSPECIFIED) count as unset, as in proto3: `{seconds: "300", nanos: 0}`
+ * equals `{seconds: "300"}`.
+ */
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object' && !Buffer.isBuffer(v)) {
-    return `{${Object.keys(v).sort().filter(k => (v as Proto)[k] !== undefined).map(k => `${JSON.stringify(k)}:${canonical((v as Proto)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object' && !Buffer.isBuffer(v) && !(v instanceof Uint8Array)) {
+    const keys = Object.keys(v).sort().filter(k => !isZero((v as Proto)[k]));
+    return `{${keys.map(k => `${JSON.stringify(k)}:${canonical((v as Proto)[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
+}
+
+function isZero(x: unknown): boolean {
+  if (x === undefined || x === null || x === 0 || x === '' || x === false || x === '0') return true;
+  if (typeof x === 'string' && x.endsWith('_UNSPECIFIED')) return true; // an enum's zero value
+  if (Array.isArray(x)) return x.length === 0;
+  if (x && typeof x === 'object' && !Buffer.isBuffer(x)) return Object.values(x).every(isZero);
+  return false;
 }
 
 export class Deployer {

@@ -1,7 +1,6 @@
 /**
  * The stable URL of a Cloud Run service: an HTTP proxy on 127.0.0.1 that splits requests among the
- * revisions' serving instances by traffic percent (deterministically, so 90/10 means 9 of 10), and
- * one extra port per traffic tag (Cloud Run's `https://TAG---SERVICE` URLs).
+ * revisions' serving instances by traffic percent (deterministically), and one extra port per traffic tag (Cloud Run's `https://TAG---SERVICE` URLs).
  */
 import * as http from 'node:http';
 
@@ -38,7 +37,7 @@ function proxy(req: http.IncomingMessage, res: http.ServerResponse, target: stri
 
 export class ServiceRouter {
   private targets: RouteTarget[] = [];
-  private counter = 0;
+  private current = new Map<string, number>();
   private readonly tagServers = new Map<string, { server: http.Server; url: string; target?: string }>();
   private main?: http.Server;
   url = '';
@@ -49,22 +48,23 @@ export class ServiceRouter {
     return this.url;
   }
 
-  /** Weighted round robin over a 100-slot cycle. */
+  /** Smooth weighted round robin: 50/50 alternates, 90/10 sends every tenth request to the 10. */
   private pick(): string | undefined {
     const live = this.targets.filter(t => t.percent > 0);
     if (!live.length) return undefined;
     const total = live.reduce((s, t) => s + t.percent, 0);
-    const slot = this.counter++ % total;
-    let acc = 0;
+    let best = live[0];
     for (const t of live) {
-      acc += t.percent;
-      if (slot < acc) return t.url;
+      this.current.set(t.url, (this.current.get(t.url) ?? 0) + t.percent);
+      if (this.current.get(t.url)! > this.current.get(best.url)!) best = t;
     }
-    return live[live.length - 1].url;
+    this.current.set(best.url, this.current.get(best.url)! - total);
+    return best.url;
   }
 
   setTargets(targets: RouteTarget[]): void {
     this.targets = targets;
+    this.current.clear();
   }
 
   /** Make tag URLs match `tags` (tag → instance URL); returns tag → tag URL. */

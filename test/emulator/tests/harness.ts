@@ -20,12 +20,12 @@ export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<{ e
 }
 
 export function clientOptions(conn: Connection, service: 'vertex' | 'run' | 'logging', grpc: unknown): Record<string, unknown> {
-  return grpcClientOptions(conn, service, grpc as { credentials: { createInsecure(): unknown } });
+  return grpcClientOptions(conn, service, grpc as Parameters<typeof grpcClientOptions>[2]);
 }
 
 export async function postJson(url: string, body: unknown, method = 'POST'): Promise<any> {
   const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await res.json();
+  const json = (await res.json()) as any;
   if (!res.ok) throw Object.assign(new Error(json.error?.message ?? `HTTP ${res.status}`), { status: res.status });
   return json;
 }

@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import { CancelledError, UserError } from '../../../common/errors';
+import type { ServiceLogChannels } from '../outputChannels';
+import { resolveTarget } from '../pickTarget';
+import type { Session } from '../../../common/session';
+
+/** "Stop Tailing Serving Logs": the node's service, or a pick among the services being followed. */
+export function stopTailing(session: Session, channels: ServiceLogChannels) {
+  return async (arg?: unknown) => {
+    let service: string;
+    if (arg !== undefined) {
+      service = (await resolveTarget(arg, session, 'Stop tailing which service?')).service;
+    } else {
+      const following = channels.following();
+      if (!following.length) throw new UserError('No service logs are being tailed.');
+      if (following.length === 1) service = following[0].service;
+      else {
+        const picked = await vscode.window.showQuickPick(following.map(t => ({ label: t.serviceId, description: t.revision, service: t.service })), { title: 'Stop tailing which service?' });
+        if (!picked) throw new CancelledError();
+        service = picked.service;
+      }
+    }
+    if (!channels.stop(service)) throw new UserError(`The logs of ${service.slice(service.lastIndexOf('/') + 1)} are not being tailed.`);
+    return service;
+  };
+}

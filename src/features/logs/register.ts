@@ -1,0 +1,57 @@
+/**
+ * Serving logs: one shared tail per service (TailRegistry), an output channel per service, the
+ * logs panel, and recognition of known serving failures.
+ */
+import * as vscode from 'vscode';
+import { registerCommand } from '../../common/commands';
+import type { Services } from '../../services';
+import { openLogsPanel } from './commands/openPanel';
+import { stopTailing } from './commands/stop';
+import { tailLogs } from './commands/tail';
+import { FailureWatcher } from './failureWatcher';
+import { LOGS_VIEW_TYPE, LogsPanels } from './logsPanel';
+import { ServiceLogChannels } from './outputChannels';
+import { loggingSource } from './source';
+import { TailRegistry } from './tailRegistry';
+
+export interface LogsFeature {
+  tails: TailRegistry;
+  channels: ServiceLogChannels;
+  panels: LogsPanels;
+  failures: FailureWatcher;
+}
+
+export function register(context: vscode.ExtensionContext, services: Services): LogsFeature {
+  const { session, logger } = services;
+  const log = logger.child('logs');
+  // The client comes from the session on every (re)connect: after a project change it is new.
+  const tails = new TailRegistry({
+    source: async () => loggingSource((await session.cloud()).clients.logging()),
+    log: m => log.info(m),
+  });
+  const channels = new ServiceLogChannels(tails);
+  const failures = new FailureWatcher(tails, session, log);
+  const panels = new LogsPanels({ extensionUri: context.extensionUri, tails, failures, logger: log });
+  const sessionChanged = session.onDidChange(() => tails.restartAll('project or connection changed'));
+  context.subscriptions.push(
+    panels, channels, failures, sessionChanged,
+    { dispose: () => tails.dispose() },
+    registerCommand('mlServing.logs.tail', tailLogs(session, channels), logger),
+    registerCommand('mlServing.logs.stop', stopTailing(session, channels), logger),
+    registerCommand('mlServing.logs.openPanel', openLogsPanel(session, panels), logger),
+    vscode.window.registerWebviewPanelSerializer(LOGS_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        const s = state as { service?: unknown; serviceId?: unknown; revision?: unknown } | undefined;
+        const ok = typeof s?.service === 'string' && /^projects\/[^/]+\/locations\/[^/]+\/services\/[a-z][a-z0-9-]*$/.test(s.service);
+        if (!ok) {
+          panel.dispose();
+          return;
+        }
+        const service = s!.service as string;
+        const revision = typeof s!.revision === 'string' && /^[a-z][a-z0-9-]*$/.test(s!.revision) ? s!.revision : undefined;
+        panels.adopt(panel, { service, serviceId: service.slice(service.lastIndexOf('/') + 1), revision });
+      },
+    }),
+  );
+  return { tails, channels, panels, failures };
+}

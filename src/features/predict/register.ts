@@ -1,0 +1,32 @@
+/**
+ * The Test Prediction flow: the command, the panels (one per service) and their serializer, and
+ * the payload store. Saved payloads go to `.vscode/ml-serving/requests.json` in the first
+ * workspace folder (meant to be committed), or to workspace state when no folder is open.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { registerCommand } from '../../common/commands';
+import { PREDICT_VIEW_TYPE } from '../../protocol/predict';
+import type { Services } from '../../services';
+import { testPrediction } from './commands/testPrediction';
+import { PredictPanels } from './panels';
+import { fileStore, PayloadStore, REQUESTS_FILE, stateStore } from './payloadStore';
+
+export const TEST_PREDICTION_COMMAND = 'mlServing.testPrediction';
+
+export function payloadStoreFor(context: vscode.ExtensionContext): PayloadStore {
+  const folder = vscode.workspace.workspaceFolders?.find(f => f.uri.scheme === 'file');
+  const store = folder ? fileStore(path.join(folder.uri.fsPath, REQUESTS_FILE)) : stateStore(context.workspaceState);
+  return new PayloadStore(store, context.workspaceState);
+}
+
+export function register(context: vscode.ExtensionContext, services: Services): void {
+  const { session, logger } = services;
+  const log = logger.child('predict');
+  const panels = new PredictPanels(session, log, payloadStoreFor(context), context.extensionUri);
+  context.subscriptions.push(
+    panels,
+    vscode.window.registerWebviewPanelSerializer(PREDICT_VIEW_TYPE, panels),
+    registerCommand(TEST_PREDICTION_COMMAND, testPrediction(session, panels), logger),
+  );
+}

@@ -1,0 +1,292 @@
+// Tail sessions against an in-memory LogSource: backfill then live, reconnect without duplicates
+// or losses, one session per service shared by consumers, suppression notices, fatal errors.
+import { strict as assert } from 'node:assert';
+import { EventEmitter } from 'node:events';
+import type { LogItem, MarkerItem } from '../../src/protocol/logs';
+import type { LogSource, TailResponse, TailStream } from '../../src/features/logs/source';
+import { TailRegistry } from '../../src/features/logs/tailRegistry';
+import { TailSession, type TailEvent, type TailTiming } from '../../src/features/logs/tailSession';
+
+const SERVICE = 'projects/p/locations/us-central1/services/retrieval';
+const FAST: Partial<TailTiming> = { initialBackoffMs: 5, maxBackoffMs: 20, healthyAfterMs: 1000, overlapMs: 1000, backfillSize: 5, reconnectPageSize: 50, suppressionEveryMs: 30 };
+
+class FakeStream extends EventEmitter implements TailStream {
+  closed = false;
+  constructor(readonly filter: string) {
+    super();
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/** Entries in LogEntry JSON form; list() honours `timestamp>="..."` and page size, newest first. */
+class FakeLogging implements LogSource {
+  entries: Array<Record<string, unknown>> = [];
+  streams: FakeStream[] = [];
+  lists: Array<{ filter: string; pageSize: number }> = [];
+  listError?: Error;
+  private n = 0;
+
+  write(text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const e = {
+      insertId: `id${++this.n}`,
+      timestamp: new Date(Date.UTC(2025, 0, 1, 0, 0, 0, this.n * 10)).toISOString(),
+      textPayload: text,
+      logName: 'projects/p/logs/run.googleapis.com%2Fstderr',
+      resource: { type: 'cloud_run_revision', labels: { service_name: 'retrieval', revision_name: extra.revision ?? 'retrieval-00001-aaa' } },
+      ...extra,
+    };
+    this.entries.push(e);
+    return e;
+  }
+
+  /** Write and deliver to open streams. */
+  emit(text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const e = this.write(text, extra);
+    for (const s of this.open()) s.emit('data', { entries: [e] } satisfies TailResponse);
+    return e;
+  }
+
+  open(): FakeStream[] {
+    return this.streams.filter(s => !s.closed);
+  }
+
+  async list(filter: string, pageSize: number): Promise<unknown[]> {
+    this.lists.push({ filter, pageSize });
+    if (this.listError) throw this.listError;
+    const since = /timestamp>="([^"]+)"/.exec(filter)?.[1];
+    const match = this.entries.filter(e => !since || Date.parse(e.timestamp as string) >= Date.parse(since));
+    return match.reverse().slice(0, pageSize);
+  }
+
+  tail(filter: string): TailStream {
+    const s = new FakeStream(filter);
+    this.streams.push(s);
+    return s;
+  }
+}
+
+function collect() {
+  const items: LogItem[] = [];
+  const states: string[] = [];
+  const listener = (e: TailEvent) => {
+    if (e.type === 'items') items.push(...e.items);
+    else states.push(e.state);
+  };
+  const texts = () => items.filter(i => i.kind === 'entry').map(i => (i as { message: string }).message);
+  const markers = () => items.filter((i): i is MarkerItem => i.kind === 'marker');
+  return { items, states, listener, texts, markers };
+}
+
+async function until(cond: () => boolean, what: string, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 2));
+  }
+}
+
+describe('logs: tail session', () => {
+  let session: TailSession | undefined;
+  afterEach(() => session?.close());
+
+  it('backfills the newest entries in time order, then streams live ones', async () => {
+    const fake = new FakeLogging();
+    for (let i = 1; i <= 8; i++) fake.write(`old ${i}`);
+    session = new TailSession({ service: SERVICE, source: async () => fake, timing: FAST });
+    const c = collect();
+    session.subscribe(c.listener);
+    session.start();
+    assert.equal(session.state, 'connecting');
+    await until(() => session!.state === 'live', 'live');
+    // backfillSize 5: the 5 newest, oldest first
+    assert.deepEqual(c.texts(), ['old 4', 'old 5', 'old 6', 'old 7', 'old 8']);
+    assert.equal(fake.streams.length, 1);
+    assert.equal(fake.streams[0].filter, 'resource.type="cloud_run_revision" AND resource.labels.service_name="retrieval"');
+    fake.emit('new 1');
+    fake.emit('new 2');
+    assert.deepEqual(c.texts().slice(-2), ['new 1', 'new 2']);
+    assert.deepEqual(c.states, ['live']);
+  });
+
+  it('holds live entries that arrive during the backfill and shows each once', async () => {
+    const fake = new FakeLogging();
+    fake.write('a');
+    let release!: () => void;
+    const gate = new Promise<void>(r => (release = r));
+    const slow: LogSource = { tail: f => fake.tail(f), list: async (f, n) => { await gate; return fake.list(f, n); } };
+    session = new TailSession({ service: SERVICE, source: async () => slow, timing: FAST });
+    const c = collect();
+    session.subscribe(c.listener);
+    session.start();
+    await until(() => fake.streams.length === 1, 'stream opened');
+    fake.emit('b'); // written after the stream opened, before the history read: in both
+    release();
+    await until(() => session!.state === 'live', 'live');
+    assert.deepEqual(c.texts(), ['a', 'b']);
+    assert.equal(session.stats.duplicates, 1);
+  });
+
+  it('reconnects after the stream drops: entries written meanwhile arrive once, none lost, with a marker', async () => {
+    const fake = new FakeLogging();
+    session = new TailSession({ service: SERVICE, source: async () => fake, timing: FAST });
+    const c = collect();
+    session.subscribe(c.listener);
+    session.start();
+    await until(() => session!.state === 'live', 'live');
+    fake.emit('live 1');
+    fake.emit('live 2');
+    fake.streams[0].emit('error', Object.assign(new Error('14 UNAVAILABLE: The tail session was closed by the server.'), { code: 14 }));
+    fake.write('while down 1');
+    fake.write('while down 2');
+    await until(() => session!.state === 'live' && fake.open().length === 1 && fake.streams.length === 2, 'reconnected');
+    fake.emit('after');
+    assert.deepEqual(c.texts(), ['live 1', 'live 2', 'while down 1', 'while down 2', 'after']);
+    const keys = c.items.filter(i => i.kind === 'entry').map(i => (i as { key: string }).key);
+    assert.equal(new Set(keys).size, keys.length, 'no duplicates');
+    const m = c.markers();
+    assert.equal(m.length, 1);
+    assert.equal(m[0].level, 'reconnected');
+    assert.match(m[0].text, /2 entries written meanwhile recovered/);
+    // the re-read asked only for entries since the last one seen ("live 2" at .020) minus the 1 s overlap
+    assert.match(fake.lists[1].filter, / AND timestamp>="2024-12-31T23:59:59\.020Z"$/);
+    assert.ok(c.states.includes('reconnecting'));
+    assert.equal(fake.streams[0].closed, true);
+  });
+
+  it('marks a possible gap when more was written than one re-read returns', async () => {
+    const fake = new FakeLogging();
+    session = new TailSession({ service: SERVICE, source: async () => fake, timing: { ...FAST, reconnectPageSize: 3 } });
+    const c = collect();
+    session.subscribe(c.listener);
+    session.start();
+    await until(() => session!.state === 'live', 'live');
+    fake.emit('seen');
+    fake.streams[0].emit('end');
+    for (let i = 0; i < 6; i++) fake.write(`down ${i}`);
+    await until(() => fake.streams.length === 2 && session!.state === 'live', 'reconnected');
+    const gap = c.markers().find(m => m.level === 'gap');
+    assert.ok(gap, 'a gap marker');
+    assert.match(gap.text, /may be missing/);
+    // the marker sits before the entries that follow the gap
+    const gapIndex = c.items.indexOf(gap);
+    const firstAfter = c.items.findIndex(i => i.kind === 'entry' && (i as { message: string }).message.startsWith('down'));
+    assert.ok(gapIndex < firstAfter);
+  });
+
+  it('backs off between failed reconnects and stops on a permission error', async () => {
+    const fake = new FakeLogging();
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      if (calls > 1) throw Object.assign(new Error('7 PERMISSION_DENIED: Permission logging.logEntries.list denied'), { code: 7 });
+      return fake;
+    };
+    session = new TailSession({ service: SERVICE, source: failing, timing: FAST });
+    const c = collect();
+    session.subscribe(c.listener);
+    session.start();
+    await until(() => session!.state === 'live', 'live');
+    fake.streams[0].emit('error', Object.assign(new Error('unavailable'), { code: 14 }));
+    await until(() => session!.state === 'failed', 'failed');
+    assert.match(session.detail ?? '', /PERMISSION_DENIED/);
+    const before = calls;
+    await new Promise(r => setTimeout(r, 60));
+    assert.equal(calls, before, 'no retry after a fatal error');
+  });
+
+  it('shows suppressed entries as one merged notice per window', async () => {
+    const fake = new FakeLogging();
+    session = new TailSession({ service: SERVICE, source: async () => fake, timing: FAST });
+    const c = collect();
+    session.subscribe(c.listener);
+    session.start();
+    await until(() => session!.state === 'live', 'live');
+    const s = fake.streams[0];
+    s.emit('data', { entries: [], suppressionInfo: [{ reason: 'RATE_LIMIT', suppressedCount: 40 }] });
+    s.emit('data', { entries: [], suppressionInfo: [{ reason: 'RATE_LIMIT', suppressedCount: 2 }] });
+    s.emit('data', { entries: [], suppressionInfo: [{ reason: 2, suppressedCount: 1 }] });
+    await until(() => c.markers().length >= 2, 'two notices');
+    const [first, second] = c.markers();
+    assert.equal(first.level, 'suppressed');
+    assert.match(first.text, /did not stream 40 entries: 40 \(rate limit/);
+    assert.match(second.text, /did not stream 3 entries: 2 \(rate limit.*1 \(not consumed/);
+  });
+
+  it('close() ends the stream and stops reconnecting', async () => {
+    const fake = new FakeLogging();
+    session = new TailSession({ service: SERVICE, source: async () => fake, timing: FAST });
+    session.start();
+    await until(() => session!.state === 'live', 'live');
+    session.close();
+    assert.equal(fake.streams[0].closed, true);
+    fake.streams[0].emit('error', new Error('late'));
+    await new Promise(r => setTimeout(r, 30));
+    assert.equal(fake.streams.length, 1);
+    assert.equal(session.state, 'stopped');
+  });
+
+  it('rejects a bad service id at construction', () => {
+    assert.throws(() => new TailSession({ service: 'projects/p/locations/r/services/Bad"Id', source: async () => new FakeLogging() }), /service:/);
+  });
+});
+
+describe('logs: tail registry', () => {
+  it('one tail per service shared by its consumers, closed when the last leaves', async () => {
+    const fake = new FakeLogging();
+    fake.write('history');
+    const reg = new TailRegistry({ source: async () => fake, timing: FAST });
+    const a = collect();
+    const b = collect();
+    const subA = reg.subscribe(SERVICE, a.listener);
+    await until(() => reg.get(SERVICE)?.state === 'live', 'live');
+    const subB = reg.subscribe(SERVICE, b.listener);
+    assert.equal(reg.size, 1);
+    assert.equal(fake.streams.length, 1, 'one TailLogEntries call for two consumers');
+    assert.equal(reg.consumers(SERVICE), 2);
+    // the late consumer got the history replayed
+    assert.deepEqual(b.texts(), ['history']);
+    fake.emit('live');
+    assert.deepEqual(a.texts(), ['history', 'live']);
+    assert.deepEqual(b.texts(), ['history', 'live']);
+    subA.dispose();
+    assert.equal(fake.open().length, 1, 'still open for the other consumer');
+    subB.dispose();
+    assert.equal(reg.size, 0);
+    assert.equal(fake.open().length, 0, 'closed when none listens');
+    reg.dispose();
+  });
+
+  it('filters by revision per consumer without a second tail', async () => {
+    const fake = new FakeLogging();
+    const reg = new TailRegistry({ source: async () => fake, timing: FAST });
+    const all = collect();
+    const one = collect();
+    reg.subscribe(SERVICE, all.listener);
+    reg.subscribe(SERVICE, one.listener, { revision: 'retrieval-00002-bbb' });
+    await until(() => reg.get(SERVICE)?.state === 'live', 'live');
+    fake.emit('r1', { revision: 'retrieval-00001-aaa' });
+    fake.emit('r2', { revision: 'retrieval-00002-bbb' });
+    assert.deepEqual(all.texts(), ['r1', 'r2']);
+    assert.deepEqual(one.texts(), ['r2']);
+    assert.equal(fake.streams.length, 1);
+    reg.dispose();
+  });
+
+  it('taps see every session without keeping one open', async () => {
+    const fake = new FakeLogging();
+    const reg = new TailRegistry({ source: async () => fake, timing: FAST });
+    const seen: string[] = [];
+    reg.tap((s, e) => {
+      if (e.type === 'items') for (const i of e.items) if (i.kind === 'entry') seen.push(`${s.serviceId}:${i.message}`);
+    });
+    const sub = reg.subscribe(SERVICE, () => {});
+    await until(() => reg.get(SERVICE)?.state === 'live', 'live');
+    fake.emit('x');
+    assert.deepEqual(seen, ['retrieval:x']);
+    sub.dispose();
+    assert.equal(reg.size, 0);
+    reg.dispose();
+  });
+});

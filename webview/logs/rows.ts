@@ -1,0 +1,78 @@
+/** DOM of one row. Text goes in through textContent only: log text is untrusted. */
+import type { EntryItem, LogItem, MarkerItem } from '../../src/protocol/logs';
+import { formatLatency, prettyJson } from '../../src/serving/logs/format';
+
+function span(cls: string, text: string): HTMLSpanElement {
+  const s = document.createElement('span');
+  s.className = cls;
+  s.textContent = text;
+  return s;
+}
+
+/** Local wall-clock time with milliseconds: the date is in the tooltip. */
+function clock(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/** The revision's distinguishing tail (`00002-abc` of `svc-00002-abc`); the full name is in the tooltip. */
+function shortRevision(rev: string | undefined, serviceId: string): string {
+  if (!rev) return '-';
+  return rev.startsWith(`${serviceId}-`) ? rev.slice(serviceId.length + 1) : rev;
+}
+
+export function jsonLineCount(item: LogItem): number {
+  return item.kind === 'entry' && item.json !== undefined ? prettyJson(item.json).split('\n').length : 0;
+}
+
+function entryRow(item: EntryItem, serviceId: string, expanded: boolean): HTMLElement {
+  const row = document.createElement('div');
+  row.className = `row sev-${item.severity}${item.json !== undefined ? ' expandable' : ''}`;
+  row.title = `${item.time}  ${item.revision ?? ''}  ${item.log}`;
+  row.append(span('caret', item.json !== undefined ? (expanded ? '▾' : '▸') : ''));
+  row.append(span('t', clock(item.timestamp)), ' ', span('sev', item.severity), ' ', span('rev', shortRevision(item.revision, serviceId)), ' ');
+  const r = item.request;
+  if (r) {
+    const req = span('req', '');
+    req.append(span('m', r.method), ' ', span(`status-${String(r.status ?? 0)[0]}`, String(r.status ?? '-')), ' ', span('lat', r.latencyMs !== undefined ? formatLatency(r.latencyMs) : '-'), ' ', span('url', r.url));
+    row.append(req);
+    if (item.message && !item.message.startsWith(r.method)) row.append(' ', span('msg', item.message));
+  } else {
+    row.append(span('msg', item.message.split('\n')[0]));
+  }
+  return row;
+}
+
+function markerRow(item: MarkerItem, onAction: (id: string) => void): HTMLElement {
+  const row = document.createElement('div');
+  row.className = `row marker level-${item.level}`;
+  row.textContent = `── ${item.text}${item.detail ? ` ${item.detail}` : ''}`;
+  row.title = row.textContent;
+  if (item.action) {
+    const a = span('fix', item.action.title);
+    a.setAttribute('role', 'button');
+    a.tabIndex = 0;
+    const id = item.action.id;
+    a.addEventListener('click', e => {
+      e.stopPropagation();
+      onAction(id);
+    });
+    a.addEventListener('keydown', e => {
+      if (e.key === 'Enter' || e.key === ' ') onAction(id);
+    });
+    row.append(a);
+  }
+  return row;
+}
+
+export function renderRow(item: LogItem, serviceId: string, expanded: boolean, onAction: (id: string) => void): HTMLElement {
+  return item.kind === 'entry' ? entryRow(item, serviceId, expanded) : markerRow(item, onAction);
+}
+
+export function renderJson(item: EntryItem): HTMLElement {
+  const pre = document.createElement('pre');
+  pre.className = 'json';
+  pre.textContent = prettyJson(item.json);
+  return pre;
+}
