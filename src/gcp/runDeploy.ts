@@ -5,6 +5,7 @@
 import { abortable } from '../common/abortable';
 import type { GcpClients } from './clients';
 import { toService } from './normalize';
+import { withRetry } from './retry';
 import type { CloudRunService, TrafficTarget } from '../serving/domain';
 
 type Json = Record<string, any>;
@@ -40,11 +41,13 @@ export function runDeployApi(clients: GcpClients): RunDeployApi {
       }
     },
     async create(parent, serviceId, service, signal) {
-      const s = await wait<Json>(services().createService({ parent, serviceId, service }) as never, signal);
+      // A create refused as UNAVAILABLE did not happen: retrying cannot make a second service
+      // (names are unique; ALREADY_EXISTS would surface).
+      const s = await withRetry(() => wait<Json>(services().createService({ parent, serviceId, service }) as never, signal), { signal });
       return fresh(s);
     },
     async update(service, signal) {
-      const s = await wait<Json>(services().updateService({ service }) as never, signal);
+      const s = await withRetry(() => wait<Json>(services().updateService({ service }) as never, signal), { signal });
       return fresh(s);
     },
     async setTraffic(name, traffic, signal) {

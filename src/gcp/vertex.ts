@@ -1,6 +1,7 @@
 /** VertexApi over the official Vertex AI clients. */
 import { abortable } from '../common/abortable';
 import type { GcpClients } from './clients';
+import { withRetry } from './retry';
 import { toCustomJobRun, toModelVersion, toPipelineRun, toRegisteredModel } from './normalize';
 import type { PageRequest, UploadModelRequest, VertexApi } from './types';
 
@@ -40,14 +41,14 @@ export function vertexApi(clients: GcpClients): VertexApi {
     },
     async uploadModel(region, req: UploadModelRequest, signal) {
       const models = clients.vertex(region).models;
-      const [op] = await models.uploadModel({
+      const [op] = await withRetry(() => models.uploadModel({
         parent: parentOf(project, region),
         parentModel: req.parentModel || undefined,
         model: {
           displayName: req.displayName, artifactUri: req.artifactUri, labels: req.labels, description: req.description,
           containerSpec: { imageUri: req.containerImage, ports: [{ containerPort: 8501 }], predictRoute: '/v1/models/model:predict', healthRoute: '/v1/models/model' },
         },
-      });
+      }), { signal });
       const result = await abortable(op.promise(), signal);
       const response = result[0] as Json;
       const name = `${response.model}`;

@@ -42,10 +42,11 @@ async function main(): Promise<void> {
   // Handlers first: a signal during startup stops the emulator as soon as it is up (temp data removed).
   let emu: Awaited<ReturnType<typeof startEmulator>> | undefined;
   let stopSignal: string | undefined;
+  let stopping = false;
   const stop = (sig: string) => {
-    if (stopSignal && emu) return;
-    stopSignal = sig;
-    if (!emu) return;
+    stopSignal ??= sig;
+    if (!emu || stopping) return;
+    stopping = true;
     process.stderr.write(`[emulator] ${sig}: stopping\n`);
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();

@@ -2,7 +2,7 @@
 // rollback, refusal of a concurrent deploy, a ScaNN model forced into the native container.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { emulatorAdmin, emulatorDelete, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
+import { emulatorAdmin, emulatorDelete, emulatorPost, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
 
 type Result = { service: { name: string; uri?: string; state: string; latestReadyRevision?: string; trafficStatuses: Array<{ revision?: string; percent: number; tag?: string; type: string }> }; plan: { container: string; modelName: string; version: string | null } };
 
@@ -106,6 +106,24 @@ describe('deploy to Cloud Run against the emulator', function () {
     assert.ok(r);
     assert.equal(r.plan.container, 'python');
     assert.equal(r.service.state, 'ready');
+  });
+
+  it('a second deploy of the same service while one runs is refused; UNAVAILABLE is retried without duplicates', async () => {
+    const versions = await versionsOf(a, 'recsys-retrieval');
+    await emulatorPost('/faults', { kind: 'latency', ms: 1500, method: 'CreateService' });
+    await emulatorPost('/faults', { kind: 'unavailable', method: 'CreateService', count: 2 });
+    const one = vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-twice' });
+    await new Promise(r => setTimeout(r, 300));
+    const two = await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-twice' });
+    assert.equal(two, undefined, 'the concurrent deploy is refused');
+    const done = await one;
+    await emulatorDelete('/faults');
+    assert.ok(done, 'the first deploy went through after the retries');
+    const cloud = await a.services.session.cloud();
+    const all = await cloud.run.listServices(DEMO_REGION);
+    assert.equal(all.filter(s => s.id === 'itest-twice').length, 1);
+    assert.equal((await cloud.run.listRevisions(done.service.name)).length, 1, 'one revision, no duplicate');
+    await vscode.commands.executeCommand('mlServing.undeploy', { service: done.service.name }, { confirmed: true });
   });
 
   it('rejects bad answers naming the field, before any call', async () => {
