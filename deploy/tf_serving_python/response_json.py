@@ -2,8 +2,9 @@
 MakeJsonFromTensors), model status and metadata (protobuf JSON), errors (MakeJsonFromStatus).
 
 NaN, Infinity and -Infinity are written unquoted, as TF Serving writes them (not strict JSON).
-Whole tensors are converted by numpy; float32 values are written with their shortest decimal
-form (0.1, not 0.10000000149011612), as TF Serving's FloatToBuffer does.
+Whole tensors are converted by numpy; float32 values are written with six significant digits
+when that reads back to the same value (0.1, not 0.10000000149011612), nine otherwise, as TF
+Serving's FloatToBuffer does.
 """
 
 import base64
@@ -41,14 +42,44 @@ _to_b64 = np.frompyfunc(_b64, 1, 1)
 _to_text = np.frompyfunc(_text, 1, 1)
 
 
+def _round_significant(x, exponent, digits):
+    """x rounded to `digits` significant digits, as the double nearest that decimal: one exact
+    power of ten and one rounding each way (callers keep |places| <= 22, where 10**n is exact)."""
+    places = digits - 1 - exponent
+    up = places >= 0
+    scale = np.power(10.0, np.abs(places))
+    m = np.round(np.where(up, x * scale, x / scale))
+    return np.where(up, m / scale, m * scale)
+
+
+def float32_decimals(array):
+    """float32 (or float16) values as float64s that print with few digits: six significant digits
+    when they read back to the same float32, else nine (TF Serving's FloatToBuffer). Vectorised;
+    values too large or small for exact powers of ten use numpy's shortest repr instead."""
+    f32 = array.astype(np.float32)
+    out = f32.astype(np.float64)
+    nonzero = np.isfinite(out) & (out != 0)
+    if not nonzero.any():
+        return out
+    x = out[nonzero]
+    exponent = np.floor(np.log10(np.abs(x))).astype(np.int64)
+    exact = (exponent >= -13) & (exponent <= 13)
+    r6 = _round_significant(x, exponent, 6)
+    r9 = _round_significant(x, exponent, 9)
+    chosen = np.where(r6.astype(np.float32) == x.astype(np.float32), r6, r9)
+    if not exact.all():
+        chosen[~exact] = x[~exact].astype(np.float32).astype(str).astype(np.float64)
+    out[nonzero] = chosen
+    return out
+
+
 def tensor_to_json(name, array):
     """A numpy output tensor as nested JSON lists (a bare value for a scalar)."""
     array = np.asarray(array)
     kind = array.dtype.kind
     if kind == "f":
         if array.dtype.itemsize < 8:
-            # numpy prints float32/float16 with the shortest digits that read back to the same value.
-            return array.astype(str).astype(np.float64).tolist()
+            return float32_decimals(array).tolist()
         return array.tolist()
     if kind in "iub":
         return array.tolist()

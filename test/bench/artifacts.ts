@@ -40,6 +40,8 @@ export interface ProductionBuild {
   /** Sizes of the shipped bundles. */
   bundles: Record<string, number>;
   reused: boolean;
+  /** Set when the current sources did not package and an older package was used. */
+  stale?: string;
 }
 
 export function productionBuild(log: (s: string) => void): ProductionBuild {
@@ -51,31 +53,39 @@ export function productionBuild(log: (s: string) => void): ProductionBuild {
   const vsixPath = path.join(dir, `${pkg.name}-${pkg.version}.vsix`);
   const stampFile = path.join(dir, '.stamp');
   const reused = fs.existsSync(vsixPath) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp;
+  let stale: string | undefined;
   if (!reused) {
     log('packaging a copy of the sources with scripts/package.mjs (production build + .vsix) in .bench/pkg');
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
+    // Packaged beside the previous package, which stays usable if this attempt fails.
+    const tmp = `${dir}.tmp`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
     for (const f of files) {
-      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-      fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
+      fs.mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
+      fs.copyFileSync(path.join(REPO_ROOT, f), path.join(tmp, f));
     }
-    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
     const t0 = Date.now();
-    let out: string;
     try {
-      out = execFileSync(process.execPath, [path.join(dir, 'scripts', 'package.mjs')], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+      const out = execFileSync(process.execPath, [path.join(tmp, 'scripts', 'package.mjs')], { cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+      log(`packaged in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${out.trim().split('\n').pop()}`);
+      fs.writeFileSync(path.join(tmp, '.stamp'), stamp);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.renameSync(tmp, dir);
     } catch (e) {
+      fs.rmSync(tmp, { recursive: true, force: true });
       const stderr = String((e as { stderr?: unknown }).stderr ?? '');
-      const errors = stderr.split('\n').filter(l => /ERROR|error:/i.test(l)).slice(0, 6).map(l => l.trim()).join('; ');
-      throw new Error(`npm run package failed on the current sources: ${errors || (e as Error).message}`);
+      const errors = stderr.split('\n').filter(l => /\[ERROR\]|^Error/.test(l.trim())).slice(0, 4).map(l => l.trim()).join('; ');
+      const why = `npm run package failed on the current sources: ${errors || (e as Error).message.split('\n')[0]}`;
+      if (!fs.existsSync(vsixPath)) throw new Error(why);
+      stale = `${why}. Using the previous package in .bench/pkg from ${fs.statSync(vsixPath).mtime.toISOString()}`;
+      log(stale);
     }
-    log(`packaged in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${out.trim().split('\n').pop()}`);
-    fs.writeFileSync(stampFile, stamp);
   } else log('reusing .bench/pkg (sources unchanged since it was packaged)');
   const distDir = path.join(dir, 'dist');
   const bundles: Record<string, number> = {};
   for (const f of fs.readdirSync(distDir).sort()) if (f.endsWith('.js')) bundles[f] = fs.statSync(path.join(distDir, f)).size;
-  return { dir, distDir, vsixPath, vsixBytes: fs.statSync(vsixPath).size, bundles, reused };
+  return { dir, distDir, vsixPath, vsixBytes: fs.statSync(vsixPath).size, bundles, reused, stale };
 }
 
 export interface NaiveBuild {

@@ -124,6 +124,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     let endpoints!: EmulatorEndpoints;
     const admin = await startAdminServer({
       endpoints: () => endpoints, faults, logs, identity,
+      projects: () => [{ projectId: opts.projectId ?? DEMO_PROJECT, name: 'ML Serving demo (emulator)' }],
       state: () => ({
         endpoints, dataDir, faults: faults.active(),
         services: [...run.services.values()].map(s => ({ name: s.proto.name, uri: s.proto.uri, generation: s.proto.generation, latestReadyRevision: s.proto.latestReadyRevision, latestCreatedRevision: s.proto.latestCreatedRevision, terminalCondition: s.proto.terminalCondition?.state, traffic: s.proto.trafficStatuses, public: deployer.isPublic(s) })),

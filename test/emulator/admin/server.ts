@@ -15,6 +15,8 @@ export interface AdminDeps {
   logs: LogStore;
   identity: Identity;
   state: () => object;
+  /** Projects the emulator serves, for the extension's project picker. */
+  projects?: () => Array<{ projectId: string; name?: string }>;
 }
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -48,12 +50,13 @@ export function startAdminServer(deps: AdminDeps, port = 0): Promise<{ url: stri
     try {
       if (u.pathname.startsWith('/computeMetadata/') || u.pathname === '/') {
         if (deps.identity.handleMetadata(req, res)) return;
-        if (u.pathname === '/') return send(res, 200, { service: 'ml-serving emulator admin', paths: ['/endpoints', '/faults', '/logs', '/state', '/computeMetadata/v1/'] });
+        if (u.pathname === '/') return send(res, 200, { service: 'ml-serving emulator admin', paths: ['/endpoints', '/projects', '/faults', '/logs', '/state', '/computeMetadata/v1/'] });
         return send(res, 404, { error: { code: 404, message: `metadata path not served: ${u.pathname}` } });
       }
       const route = `${req.method} ${u.pathname.replace(/\/+$/, '')}`;
       switch (route) {
         case 'GET /endpoints': return send(res, 200, deps.endpoints());
+        case 'GET /projects': return send(res, 200, deps.projects?.() ?? []);
         case 'GET /faults': return send(res, 200, { faults: deps.faults.active() });
         case 'POST /faults': {
           const body = await readJson(req);
