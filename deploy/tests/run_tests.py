@@ -6,11 +6,15 @@ Exit code 0 when nothing failed. The Node wrapper (test/unit/pythonServer.test.t
 JSON report to list every test under mocha.
 """
 
-import json
-import os
 import sys
-import time
-import unittest
+
+# No __pycache__ folders inside deploy/ (they would end up in the image build context and git).
+sys.dont_write_bytecode = True
+
+import json  # noqa: E402
+import os  # noqa: E402
+import time  # noqa: E402
+import unittest  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)

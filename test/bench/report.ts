@@ -80,8 +80,8 @@ export function budgetResults(f: Figures): Record<string, boolean | null> {
 export function table(f: Figures): string {
   const head: Row = { figure: 'figure', value: 'value', baseline: 'baseline', ratio: 'ratio', budget: 'budget', pass: null };
   const rs = rows(f);
-  const cols: Array<keyof Omit<Row, 'pass'>> = ['figure', 'value', 'baseline', 'ratio', 'budget'];
-  const text = (r: Row, c: keyof Omit<Row, 'pass'>) => r[c];
+  const cols: Array<'figure' | 'value' | 'baseline' | 'ratio' | 'budget'> = ['figure', 'value', 'baseline', 'ratio', 'budget'];
+  const text = (r: Row, c: typeof cols[number]) => r[c];
   const status = (r: Row) => (r === head ? 'result' : r.budget === '-' ? '' : r.pass === null ? 'not measured' : r.pass ? 'pass' : 'MISS');
   const width = cols.map(c => Math.max(...[head, ...rs].map(r => text(r, c).length)));
   const line = (r: Row) => [...cols.map((c, i) => text(r, c).padEnd(width[i])), status(r)].join('  ').trimEnd();
