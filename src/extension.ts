@@ -3,6 +3,7 @@ import { createLogger } from './common/logger';
 import { Session } from './common/session';
 import * as deployFeature from './features/deploy/register';
 import * as explorer from './features/explorer/register';
+import * as logsFeature from './features/logs/register';
 import * as sessionFeature from './features/session/register';
 import type { Services } from './services';
 
@@ -19,9 +20,10 @@ export function activate(context: vscode.ExtensionContext) {
   sessionFeature.register(context, services);
   const trees = explorer.register(context, services);
   const deploy = deployFeature.register(context, services, trees);
+  const logs = logsFeature.register(context, services);
   logger.info(`activated ${context.extension.packageJSON.version}`);
   // Exposed for the in-host integration tests.
-  return { services, trees, deploy };
+  return { services, trees, deploy, logs };
 }
 
 export function deactivate(): void {}

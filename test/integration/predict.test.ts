@@ -76,6 +76,11 @@ describe('Test Prediction against the emulator', function () {
       modelName: 'recs', modelUri: `gs://${MODELS_BUCKET}/${versionDir}`, version,
       cpu: '2', memory: '4Gi', minInstances: 0, maxInstances: 2, concurrency: 16, timeoutSeconds: 300, links: {},
     });
+    // Mount the pushed_model folder (all versions) at /models/recs: TF Serving serves the highest
+    // version either way, and the emulator only resolves mounts that cover the model base path.
+    const parent = versionDir.replace(/\/$/, '').split('/').slice(0, -1).join('/');
+    spec.template.containers[0].volumeMounts[0].mountPath = '/models/recs';
+    spec.template.volumes[0].gcs.mountOptions = [`only-dir=${parent}`];
     const [op] = await cloud.clients.run().services.createService({ parent: `projects/${cloud.project}/locations/${region}`, serviceId, service: spec });
     const [created] = await op.promise();
     service = toService(created as Record<string, unknown>);

@@ -16,7 +16,7 @@ import type { ExplorerTrees } from '../explorer/register';
 import { confirmPlan } from './confirmPlan';
 import type { DeployLock } from './deployLock';
 import { applyAnswers, parseAnswers, type DeployAnswers } from './deployOptions';
-import { resolveSource, type DeploySource } from './deploySource';
+import { isRedeployArgs, resolveSource, type DeploySource } from './deploySource';
 
 export interface DeployResult {
   service: CloudRunService;
@@ -32,6 +32,11 @@ export interface DeployResult {
 export function deploy(session: Session, trees: ExplorerTrees, lock: DeployLock, logger: Logger) {
   return async (target?: unknown, rawAnswers?: unknown): Promise<DeployResult> => {
     const answers = parseAnswers(rawAnswers);
+    // "Redeploy with more memory" from a recognised failure carries the memory with the target.
+    if (isRedeployArgs(target) && target.memory !== undefined) {
+      if (typeof target.memory !== 'string') throw new ValidationError('memory', 'expected a memory limit such as 8Gi');
+      answers.memory ??= target.memory;
+    }
     const cloud = await session.cloud();
     const source = await resolveSource(target, cloud);
     const plan = await preparePlan(session, cloud, source, answers);

@@ -27,7 +27,7 @@ export interface RedeployArgs {
   memory?: string;
 }
 
-function isRedeployArgs(a: unknown): a is RedeployArgs {
+export function isRedeployArgs(a: unknown): a is RedeployArgs {
   return !!a && typeof a === 'object' && typeof (a as RedeployArgs).service === 'string';
 }
 
