@@ -4,6 +4,7 @@ import { Session } from './common/session';
 import * as deployFeature from './features/deploy/register';
 import * as explorer from './features/explorer/register';
 import * as logsFeature from './features/logs/register';
+import * as predict from './features/predict/register';
 import * as sessionFeature from './features/session/register';
 import type { Services } from './services';
 
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext) {
   const trees = explorer.register(context, services);
   const deploy = deployFeature.register(context, services, trees);
   const logs = logsFeature.register(context, services);
+  predict.register(context, services);
   logger.info(`activated ${context.extension.packageJSON.version}`);
   // Exposed for the in-host integration tests.
   return { services, trees, deploy, logs };

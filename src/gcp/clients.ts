@@ -61,9 +61,10 @@ export class GcpClients {
 
   async dispose(): Promise<void> {
     const all: Closable[] = [];
-    for (const v of this.cache.values()) {
-      if (v && typeof v === 'object' && 'close' in v) all.push(v as Closable);
-      else if (v && typeof v === 'object') all.push(...(Object.values(v) as Closable[]));
+    for (const [key, v] of this.cache) {
+      // vertex/run entries are groups of clients; the others are single clients (GoogleAuth has no close).
+      const items = key.startsWith('vertex:') || key === 'run' ? Object.values(v as object) : [v];
+      for (const c of items) if (c && typeof (c as Closable).close === 'function') all.push(c as Closable);
     }
     this.cache.clear();
     await Promise.allSettled(all.map(c => c.close?.()));

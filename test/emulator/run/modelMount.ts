@@ -14,6 +14,11 @@ export interface ModelLocation {
   localDir?: string;
   /** `gs://bucket/dir` behind it, for messages. */
   gcsUri?: string;
+  /**
+   * Volumes mounted one level below the base path (`/models/NAME/<version>`): each mount point is a
+   * version folder TF Serving lists, backed by the mounted GCS folder.
+   */
+  versionMounts?: Record<string, { localDir: string; gcsUri: string }>;
 }
 
 const flag = (args: string[], name: string) => {
@@ -35,10 +40,19 @@ export function locateModel(template: any, gcsRoot: string): ModelLocation {
   const mounts = (c.volumeMounts ?? [])
     .filter((m: any) => containerPath === m.mountPath || containerPath.startsWith(m.mountPath.replace(/\/$/, '') + '/'))
     .sort((a: any, b: any) => b.mountPath.length - a.mountPath.length);
+  const onlyDirOf = (gcs: any): string => (gcs.mountOptions ?? []).map((o: string) => /^only-dir=(.*)$/.exec(o)?.[1]).find((x: string | undefined) => x !== undefined) ?? '';
+  const versionMounts: Record<string, { localDir: string; gcsUri: string }> = {};
+  for (const m of c.volumeMounts ?? []) {
+    const rel = path.posix.relative(containerPath, m.mountPath.replace(/\/$/, ''));
+    const gcs = volumes.get(m.name)?.gcs;
+    if (!gcs?.bucket || !/^\d+$/.test(rel)) continue;
+    const dir = onlyDirOf(gcs).replace(/^\/+|\/+$/g, '');
+    versionMounts[rel] = { localDir: path.join(gcsRoot, gcs.bucket, ...dir.split('/').filter(Boolean)), gcsUri: `gs://${gcs.bucket}/${dir}` };
+  }
   for (const m of mounts) {
     const gcs = volumes.get(m.name)?.gcs;
     if (!gcs?.bucket) continue;
-    const onlyDir = (gcs.mountOptions ?? []).map((o: string) => /^only-dir=(.*)$/.exec(o)?.[1]).find((x: string | undefined) => x !== undefined) ?? '';
+    const onlyDir = onlyDirOf(gcs);
     const rest = path.posix.relative(m.mountPath, containerPath);
     const objectDir = path.posix.join(onlyDir, rest).replace(/^\/+|\/+$/g, '').replace(/^\.$/, '');
     return {
@@ -47,7 +61,7 @@ export function locateModel(template: any, gcsRoot: string): ModelLocation {
       gcsUri: `gs://${gcs.bucket}/${objectDir}`,
     };
   }
-  return { modelName, containerPath };
+  return { modelName, containerPath, ...(Object.keys(versionMounts).length ? { versionMounts } : {}) };
 }
 
 /** Does this container serve a model (a model mount or MODEL_NAME), or is it some other app? */

@@ -83,13 +83,16 @@ export async function startRevision(input: RevisionStartInput, deps: RevisionSta
     log('stderr', 'INFO', { textPayload: gunicorn('INFO', 'Booting worker with pid: 2') });
   }
 
-  if (!loc.localDir || !isDir(loc.localDir)) {
+  // Version folders either live inside one mounted base folder or are mount points themselves.
+  const versionDir = (v: string) => loc.versionMounts?.[v]?.localDir ?? path.join(loc.localDir ?? '', v);
+  const mountedVersions = Object.keys(loc.versionMounts ?? {}).filter(v => isDir(versionDir(v)));
+  if (!mountedVersions.length && (!loc.localDir || !isDir(loc.localDir))) {
     return native
       ? fail('E', 'tensorflow_serving/sources/storage_path/file_system_storage_path_source.cc:353', `FileSystemStoragePathSource encountered a filesystem access error: Could not find base path ${loc.containerPath} for servable ${name} with error NOT_FOUND: ${loc.containerPath} not found`)
       : fail('E', '', `OSError: SavedModel file does not exist at: ${loc.containerPath}/{saved_model.pbtxt|saved_model.pb}`);
   }
-  const versions = fs.readdirSync(loc.localDir, { withFileTypes: true })
-    .filter(d => d.isDirectory() && /^\d+$/.test(d.name)).map(d => d.name)
+  const versions = (mountedVersions.length ? mountedVersions : fs.readdirSync(loc.localDir!, { withFileTypes: true })
+    .filter(d => d.isDirectory() && /^\d+$/.test(d.name)).map(d => d.name))
     .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
   if (!versions.length) {
     return native
@@ -113,7 +116,7 @@ export async function startRevision(input: RevisionStartInput, deps: RevisionSta
   } else {
     log('stderr', 'INFO', { textPayload: gunicorn('INFO', `Loading SavedModel from ${exportDir}`, 2) });
   }
-  const pb = path.join(loc.localDir, version, 'saved_model.pb');
+  const pb = path.join(versionDir(version), 'saved_model.pb');
   if (!fs.existsSync(pb)) {
     return loadFailed('NOT_FOUND', `Could not find SavedModel .pb or .pbtxt at supplied export directory path: ${exportDir}. Check that the directory exists and that you have the right permissions for accessing it.`);
   }
