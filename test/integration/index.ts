@@ -16,13 +16,16 @@ export const OUTPUT_PREFIX = '[integration] ';
 
 const sourceDir = path.resolve(__dirname, '../../../test/integration');
 
+// Runs first: it checks what activation alone loaded, before other suites load Google clients.
+const FIRST = 'commands.test.js';
+
 /** Built test files whose .ts source still exists (out/ keeps files of deleted sources). */
 function testFiles(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[])
     .filter(f => f.endsWith('.test.js'))
     .filter(f => !fs.existsSync(sourceDir) || fs.existsSync(path.join(sourceDir, f.replace(/\.js$/, '.ts'))))
-    .map(f => path.join(dir, f))
-    .sort();
+    .sort((a, b) => Number(b === FIRST) - Number(a === FIRST) || a.localeCompare(b))
+    .map(f => path.join(dir, f));
 }
 
 function say(...args: unknown[]): void {
