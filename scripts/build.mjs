@@ -25,7 +25,7 @@ function walk(dir, out = []) {
 }
 
 const common = { bundle: true, sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning', absWorkingDir: root };
-const gcpBundles = ['vertex', 'run', 'logging', 'storage', 'auth'];
+const gcpBundles = ['vertex', 'run', 'logging', 'storage', 'auth', 'inspect'];
 const jobs = [];
 
 if (want('ext')) {

@@ -8,6 +8,7 @@ export type RunBundle = typeof import('./bundles/run');
 export type LoggingBundle = typeof import('./bundles/logging');
 export type StorageBundle = typeof import('./bundles/storage');
 export type AuthBundle = typeof import('./bundles/auth');
+export type InspectBundle = typeof import('./bundles/inspect');
 
 
 function cached<T>(load: () => T): () => T {
@@ -24,3 +25,4 @@ export const loadRun = cached<RunBundle>(() => (fromDist ? require('./gcp-run.js
 export const loadLogging = cached<LoggingBundle>(() => (fromDist ? require('./gcp-logging.js') : require('./bundles/logging')));
 export const loadStorage = cached<StorageBundle>(() => (fromDist ? require('./gcp-storage.js') : require('./bundles/storage')));
 export const loadAuth = cached<AuthBundle>(() => (fromDist ? require('./gcp-auth.js') : require('./bundles/auth')));
+export const loadInspector = cached<InspectBundle>(() => (fromDist ? require('./gcp-inspect.js') : require('./bundles/inspect')));

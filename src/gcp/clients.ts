@@ -17,16 +17,18 @@ export class GcpClients {
     return this.cache.get(key) as T;
   }
 
+  /** Each Vertex AI client is built when first used: constructing one parses its protos (slow). */
   vertex(region: string) {
-    return this.once(`vertex:${region}`, () => {
+    const opts = () => {
       const b = loadVertex();
-      const opts = grpcClientOptions(this.connection, 'vertex', b.grpc, vertexEndpoint(region));
-      return {
-        models: new b.ModelServiceClient(opts),
-        jobs: new b.JobServiceClient(opts),
-        pipelines: new b.PipelineServiceClient(opts),
-      };
-    });
+      return { b, o: grpcClientOptions(this.connection, 'vertex', b.grpc, vertexEndpoint(region)) };
+    };
+    const clients = this;
+    return {
+      get models() { return clients.once(`vertex:${region}:models`, () => { const { b, o } = opts(); return new b.ModelServiceClient(o); }); },
+      get jobs() { return clients.once(`vertex:${region}:jobs`, () => { const { b, o } = opts(); return new b.JobServiceClient(o); }); },
+      get pipelines() { return clients.once(`vertex:${region}:pipelines`, () => { const { b, o } = opts(); return new b.PipelineServiceClient(o); }); },
+    };
   }
 
   run() {
@@ -62,8 +64,8 @@ export class GcpClients {
   async dispose(): Promise<void> {
     const all: Closable[] = [];
     for (const [key, v] of this.cache) {
-      // vertex/run entries are groups of clients; the others are single clients (GoogleAuth has no close).
-      const items = key.startsWith('vertex:') || key === 'run' ? Object.values(v as object) : [v];
+      // the run entry is a pair of clients; the others are single clients (GoogleAuth has no close).
+      const items = key === 'run' ? Object.values(v as object) : [v];
       for (const c of items) if (c && typeof (c as Closable).close === 'function') all.push(c as Closable);
     }
     this.cache.clear();

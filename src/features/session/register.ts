@@ -15,5 +15,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand('mlServing.signIn', signIn(session), logger),
     registerCommand('mlServing.showLogs', () => services.channel.show(true), logger),
   );
-  void session.refreshContextKeys();
+  // Deferred past activation: it may spawn gcloud to find the active project.
+  const t = setTimeout(() => void session.refreshContextKeys(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(t) });
 }

@@ -20,7 +20,8 @@ export function createStatusBar(session: Session): vscode.Disposable {
     }
     item.show();
   };
-  void update();
+  // After activation: finding gcloud's project spawns a process.
+  const first = setTimeout(() => void update(), 0);
   const sub = session.onDidChange(() => void update());
-  return vscode.Disposable.from(item, sub);
+  return vscode.Disposable.from(item, sub, { dispose: () => clearTimeout(first) });
 }
