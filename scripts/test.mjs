@@ -223,15 +223,22 @@ async function main() {
 
   const runDirs = join(host.cacheDir, 'runs');
   mkdirSync(runDirs, { recursive: true });
-  const workspace = mkdtempSync(join(runDirs, 'ws-'));
-  cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
-  writeFileSync(join(workspace, 'README.md'), '# Test workspace\n');
+  // One folder per stage: workspace settings one stage writes (e.g. the selected project) must not
+  // leak into the other.
+  const workspaces = mkdtempSync(join(runDirs, 'ws-'));
+  cleanups.push(() => rmSync(workspaces, { recursive: true, force: true }));
+  const workspace = stage => {
+    const dir = join(workspaces, stage);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'README.md'), `# ${stage} test workspace\n`);
+    return dir;
+  };
 
   let server;
   const t = Date.now();
   try {
     server = await host.start({
-      workspace,
+      workspace: workspace('integration'),
       env: emulator?.env ?? {},
       settings: emulator ? { 'mlServing.emulator': emulator.endpoints.admin } : {},
       log: (...a) => log(...a),
@@ -248,11 +255,11 @@ async function main() {
   });
 
   if (want('integration') && !interrupted) {
-    const r = await timed('integration', () => integrationStage(server, workspace));
+    const r = await timed('integration', () => integrationStage(server, workspace('integration')));
     serverFailed ||= r.failed > 0;
   }
   if (want('e2e') && !interrupted) {
-    const url = host.workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: root });
+    const url = host.workbenchUrl(server.url, { folder: workspace('e2e'), extensionDevelopmentPath: root });
     const r = await timed('e2e', () => mochaStage(builtTests('test/e2e'), {
       timeout: 60_000,
       env: { MLSERVING_E2E_URL: url, ...(emulator ? { MLSERVING_EMULATOR: emulator.endpoints.admin } : {}) },

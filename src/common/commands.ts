@@ -16,7 +16,9 @@ export function registerCommand(id: string, handler: Handler, logger: Logger): v
     try {
       return await handler(...args);
     } catch (e) {
-      await reportError(id, e, logger);
+      // Not awaited: the message resolves only when the user dismisses it, and the command's
+      // caller (another command, a test) must not wait on that.
+      void reportError(id, e, logger);
       return undefined;
     }
   });

@@ -30,7 +30,7 @@ describe('deploy to Cloud Run against the emulator', function () {
   after(async () => { if (emulatorAdmin()) await emulatorDelete('/faults'); });
 
   it('deploys a model version: native container, model mounted from GCS, the stand-in answers with an ID token', async () => {
-    const versions = await versionsOf(a, 'recsys-retrieval');
+    const versions = await versionsOf(a, 'recsys-ranking');
     first = (await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[versions.length - 1], { yes: true, serviceName: SVC }))!;
     assert.ok(first, 'deploy returned a result (see the ML Serving log if not)');
     assert.equal(first.plan.container, 'native');
@@ -59,7 +59,7 @@ describe('deploy to Cloud Run against the emulator', function () {
   });
 
   it('redeploying another version adds a revision and keeps the first', async () => {
-    const versions = await versionsOf(a, 'recsys-retrieval');
+    const versions = await versionsOf(a, 'recsys-ranking');
     assert.ok(versions.length >= 2, 'the demo model has several versions');
     const second = (await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: SVC }))!;
     assert.ok(second);

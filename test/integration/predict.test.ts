@@ -10,6 +10,9 @@ import type { HostMessage } from '../../src/protocol/predict';
 import { buildService } from '../../src/serving/deploy/serviceSpec';
 import { toService } from '../../src/gcp/normalize';
 import type { CloudRunService } from '../../src/serving/domain';
+import * as mod_serviceClient from '../../src/features/predict/serviceClient';
+import * as mod_hints from '../../src/serving/predict/hints';
+import * as mod_idToken from '../../src/gcp/idToken';
 
 const EXTENSION_ID = 'ml-serving.ml-serving-gcp';
 const MODELS_BUCKET = 'demo-project-models';
@@ -121,7 +124,7 @@ describe('Test Prediction against the emulator', function () {
     // The token itself never reaches the webview.
     const tokens = await (async () => {
       const cloud = await session.cloud();
-      const { idTokensFor } = await import('../../src/gcp/idToken');
+      const { idTokensFor } = mod_idToken;
       return idTokensFor(cloud.clients).get(service.uri!);
     })();
     assert.equal(decodeJwtClaims(tokens.token).aud, service.uri!.replace(/\/$/, ''), 'audience = service URL');
@@ -141,15 +144,15 @@ describe('Test Prediction against the emulator', function () {
 
   it('explains a 404 model name mismatch', async () => {
     // Send straight to another model name through the same keep-alive client.
-    const res = await fetch(`${service.uri}/v1/models/nope:predict`, { method: 'POST', body: '{"instances":[1]}', headers: { Authorization: `Bearer ${(await (await import('../../src/gcp/idToken')).idTokensFor((await session.cloud()).clients).get(service.uri!)).token}` } });
+    const res = await fetch(`${service.uri}/v1/models/nope:predict`, { method: 'POST', body: '{"instances":[1]}', headers: { Authorization: `Bearer ${(await mod_idToken.idTokensFor((await session.cloud()).clients).get(service.uri!)).token}` } });
     assert.equal(res.status, 404);
-    const { errorHint } = await import('../../src/serving/predict/hints');
+    const { errorHint } = mod_hints;
     const text = ((await res.json()) as { error: string }).error;
     assert.match(errorHint({ status: 404, error: text, modelName: 'recs' }) ?? '', /Model name mismatch: .*"nope".*"recs"/);
   });
 
   it('answers 401 for a bad token and 403 with no token, naming the role', async () => {
-    const { ServiceClient } = await import('../../src/features/predict/serviceClient');
+    const { ServiceClient } = mod_serviceClient;
     const bad = new ServiceClient({ url: service.uri!, authenticated: true, tokens: { get: async () => ({ token: 'a.b.c', identity: 'someone@example.com' }), invalidate() {} } });
     const anon = new ServiceClient({ url: service.uri!, authenticated: false });
     try {
@@ -157,7 +160,7 @@ describe('Test Prediction against the emulator', function () {
       assert.equal(r401.status, 401);
       const r403 = await anon.call({ method: 'POST', path: '/v1/models/recs:predict', body: '{"instances":[]}' });
       assert.equal(r403.status, 403);
-      const { errorHint } = await import('../../src/serving/predict/hints');
+      const { errorHint } = mod_hints;
       assert.match(errorHint({ status: 403, modelName: 'recs', identity: 'someone@example.com' })!, /someone@example\.com.*roles\/run\.invoker/);
     } finally {
       bad.dispose();

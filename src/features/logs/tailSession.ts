@@ -325,7 +325,8 @@ export class TailSession {
     try {
       const raw = await source.list(serviceLogFilter({ service: this.serviceId, since }), pageSize);
       if (gen !== this.generation && !endedEarly) return;
-      const lines = this.normalize(raw).sort((a, b) => a.timestamp - b.timestamp);
+      // The list comes newest first; reverse before the stable sort so same-time entries keep their order.
+      const lines = this.normalize(raw).reverse().sort((a, b) => a.timestamp - b.timestamp);
       if (kind === 'reconnect' && gapStart !== undefined) {
         const fresh = lines.filter(l => !this.dedupe.has(l.key));
         const full = raw.length >= pageSize;

@@ -51,7 +51,7 @@ export function defaultPlan(args: {
   return {
     ...DEFAULT_DEPLOY,
     serviceName: args.serviceName, region: args.region, project: args.project, image: args.image, container: args.container,
-    modelName: args.modelName, modelUri: ins.modelDir ?? ins.path, version: ins.version, links: args.links,
+    modelName: args.modelName, modelUri: ins.modelDir ?? ins.path, version: ins.version ?? numericFolder(ins.modelDir ?? ins.path), links: args.links,
     memory: args.container === 'python' ? '4Gi' : DEFAULT_DEPLOY.memory,
     isPublic: false, update: args.update, reasons: ins.reasons, warnings: ins.warnings,
   };
@@ -69,4 +69,9 @@ export function planSummary(p: DeployPlan): string {
     `Access: ${p.isPublic ? 'PUBLIC — anyone on the internet can call it' : 'authenticated (roles/run.invoker required)'}`,
     p.update ? 'The current revision keeps serving until the new one is ready; it is kept for rollback.' : '',
   ].filter(Boolean).join('\n');
+}
+
+/** A model URI that points at a version folder itself (TFX Pusher's `<timestamp>`) keeps that version. */
+function numericFolder(uri: string): string | null {
+  return /\/(\d+)\/?$/.exec(uri)?.[1] ?? null;
 }
