@@ -97,7 +97,13 @@ describe('deploy to Cloud Run against the emulator', function () {
     const revisions = await cloud.run.listRevisions(NAME);
     const failed = revisions.find(rv => rv.state === 'failed');
     assert.ok(failed, `a failed revision: ${revisions.map(x => `${x.id}:${x.state}`).join(', ')}`);
-    assert.match(failed.message ?? '', /Op type not registered 'Scann>/);
+    // Cloud Run's condition says the container did not start; TF Serving's own error is in the revision's logs.
+    assert.match(failed.message ?? '', /failed to start/);
+    const [entries] = await cloud.clients.logging().getEntries({
+      filter: `resource.type="cloud_run_revision" AND resource.labels.revision_name="${failed.id}" AND timestamp>="2000-01-01T00:00:00Z"`, autoPaginate: false, pageSize: 200,
+    });
+    const text = (entries as Array<{ data?: unknown }>).map(e => (typeof e.data === 'string' ? e.data : JSON.stringify(e.data))).join('\n');
+    assert.match(text, /Op type not registered 'Scann>ScannSearchBatched' in binary running on/);
   });
 
   it('the routing picks the Python server for the ScaNN model on its own', async () => {

@@ -199,7 +199,9 @@ describe('Test Prediction against the emulator', function () {
   it('saves a payload per service and copies curl without the token', async () => {
     const body = JSON.stringify({ instances: [{ customer_id: 'c-9', city: 'Rome', revenue: 3 }] });
     await panel.handle({ type: 'savePayload', name: `it ${Date.now()}`, signature: 'serving_default', body });
-    const p = await rec.next('payloads');
+    // Earlier "payloads" messages (sent on load and after each send's history) may still be queued.
+    let p = await rec.next('payloads');
+    while (!p.payloads.some(x => x.body === body)) p = await rec.next('payloads', undefined, 10_000);
     assert.ok(p.payloads.some(x => x.body === body));
     await panel.handle({ type: 'copyCurl', signature: 'serving_default', body });
     await rec.next('notice');
