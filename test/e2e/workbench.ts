@@ -179,6 +179,103 @@ export class Workbench {
     await sleep(100);
   }
 
+  // --- additions for the flow tests (test/e2e/flows.test.ts) ------------------------------------
+
+  /** Runs a view's title-bar action (e.g. "Filter Training Runs"); the actions show on hover. */
+  async viewAction(viewTitle: string, actionLabel: string): Promise<void> {
+    const header = this.view(viewTitle).locator('.pane-header');
+    await header.hover();
+    const action = header.locator(`.actions .action-label[aria-label^="${actionLabel}"]`).first();
+    await action.waitFor({ state: 'visible' });
+    await action.click();
+  }
+
+  /** A tree row whose label is exactly `label` (treeRow matches substrings). */
+  exactTreeRow(viewTitle: string, label: string): Locator {
+    return this.treeRow(viewTitle, new RegExp(`^${escapeRe(label)}$`));
+  }
+
+  /** Expands a collapsed tree row (no-op when expanded) and waits until it says so. */
+  async expandRow(row: Locator, timeout = 30_000): Promise<void> {
+    await row.waitFor({ timeout });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+    await this.page.waitForFunction(el => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle({ timeout }), { timeout });
+  }
+
+  /** Collapses an expanded tree row (no-op when collapsed or gone). */
+  async collapseRow(row: Locator): Promise<void> {
+    if ((await row.count()) && (await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+  }
+
+  /** Labels and descriptions of the rendered direct children of `parent` (a row of `viewTitle`), in tree order. */
+  async childRows(viewTitle: string, parent: Locator): Promise<Array<{ label: string; description: string; index: number }>> {
+    const parentIndex = Number(await parent.getAttribute('data-index'));
+    const rows = await this.treeRows(viewTitle).evaluateAll(els => els.map(e => ({
+      index: Number(e.getAttribute('data-index')),
+      level: Number(e.getAttribute('aria-level')),
+      label: e.querySelector('.label-name')?.textContent?.trim() ?? '',
+      description: e.querySelector('.label-description')?.textContent?.trim() ?? '',
+    })));
+    rows.sort((a, b) => a.index - b.index);
+    const at = rows.findIndex(r => r.index === parentIndex);
+    if (at < 0) return [];
+    const out: Array<{ label: string; description: string; index: number }> = [];
+    for (let i = at + 1; i < rows.length && rows[i].level > rows[at].level; i++) {
+      if (rows[i].index !== rows[i - 1].index + 1) break; // not rendered contiguously: stop at the gap
+      if (rows[i].level === rows[at].level + 1) out.push({ label: rows[i].label, description: rows[i].description, index: rows[i].index });
+    }
+    return out;
+  }
+
+  /** The child row of `parent` labelled exactly `label`, once rendered. */
+  async childRow(viewTitle: string, parent: Locator, label: string, timeout = 30_000): Promise<Locator> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const hit = (await this.childRows(viewTitle, parent).catch(() => [])).find(c => c.label === label);
+      if (hit) return this.treeRows(viewTitle).and(this.page.locator(`[data-index="${hit.index}"]`));
+      if (Date.now() > deadline) {
+        const seen = await this.childRows(viewTitle, parent).catch(() => []);
+        throw new Error(`no child "${label}" under the row; children: ${seen.map(c => c.label).join(', ') || '(none)'}`);
+      }
+      await sleep(250);
+    }
+  }
+
+  /** A row of the open quick pick whose label is exactly `label` (icons aside). */
+  exactQuickPickRow(label: string): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }) }).first();
+  }
+
+  /** The open quick input's title. */
+  async quickInputTitle(): Promise<string> {
+    return ((await this.page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '').trim();
+  }
+
+  /** The rendered lines of the Output panel's editor, top to bottom, with spaces normalised. */
+  async outputLines(): Promise<string[]> {
+    const lines = this.page.locator('.part.panel .monaco-editor .view-lines .view-line');
+    const items = await lines.evaluateAll(els => els.map(e => ({ top: parseFloat((e as HTMLElement).style.top) || 0, text: (e.textContent ?? '').replace(/\u00a0/g, ' ') })));
+    return items.sort((a, b) => a.top - b.top).map(i => i.text);
+  }
+
+  /** The channel the Output panel shows (its title-bar channel picker). */
+  async outputChannel(): Promise<string> {
+    const select = this.page.locator('.part.panel select.monaco-select-box').first();
+    await select.waitFor({ state: 'attached' });
+    return select.evaluate(el => { const s = el as HTMLSelectElement; return (s.options[s.selectedIndex]?.text ?? '').trim(); });
+  }
+
+  /** Reloads the window (as "Developer: Reload Window" does) and waits until the workbench renders. */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
+  }
+
+  /** The editor tab titles. */
+  async editorTabs(): Promise<string[]> {
+    return (await this.page.locator('.tabs-container .tab .label-name').allTextContents()).map(t => t.trim());
+  }
+
   /** Saves a full-page screenshot into test-results/ and returns its path. */
   async screenshot(name: string): Promise<string> {
     fs.mkdirSync(resultsDir, { recursive: true });

@@ -2,7 +2,7 @@
  * The serving-logs panel: toolbar (min severity, revision, text, pause/resume, clear, copy,
  * follow), a virtualised list, a status line. Talks to the host only through src/protocol/logs.
  */
-import './litNonce';
+import '../shared/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';

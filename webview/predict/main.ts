@@ -4,7 +4,7 @@
  * what came back. State survives reloads through getState/setState (the host's serializer
  * restores the panel from it).
  */
-import './litNonce';
+import '../shared/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';

@@ -1,32 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { webviewPage } from '../../common/webviewPage';
 
-/** A fresh nonce per render, from the CSPRNG. */
-export function makeNonce(): string {
-  return randomBytes(18).toString('base64');
+/** The logs panel's page: the shared CSP shell, the bundled script and the panel's styles. */
+export function logsPanelHtml(webview: vscode.Webview, scriptUri: vscode.Uri, title: string): string {
+  return webviewPage({ cspSource: webview.cspSource, title, scriptUri: scriptUri.toString(), style: STYLE, bodyAttributes: { 'data-title': title } });
 }
 
-const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/**
- * The panel's page: CSP default-src 'none'; the one bundled script and the one style block run only
- * with this render's nonce; nothing inline otherwise, no eval. The webview builds the UI itself.
- */
-export function logsPanelHtml(webview: vscode.Webview, scriptUri: vscode.Uri, title: string, nonce = makeNonce()): string {
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeAttr(title)}</title>
-<style nonce="${nonce}">
+const STYLE = `
   html, body { height: 100%; margin: 0; padding: 0; overflow: hidden; }
   body { display: flex; flex-direction: column; font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); }
   #toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 6px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
@@ -59,10 +39,4 @@ export function logsPanelHtml(webview: vscode.Webview, scriptUri: vscode.Uri, ti
   #jump { position: absolute; right: 16px; bottom: 36px; display: none; }
   #jump.shown { display: block; }
   mark { background: var(--vscode-editor-findMatchHighlightBackground); color: inherit; }
-</style>
-</head>
-<body data-title="${escapeAttr(title)}">
-<script nonce="${nonce}" src="${scriptUri.toString()}"></script>
-</body>
-</html>`;
-}
+`;

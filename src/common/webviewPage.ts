@@ -1,0 +1,54 @@
+/**
+ * The HTML shell every panel uses: CSP `default-src 'none'`, one nonce per render from the
+ * CSPRNG for the bundled script and the panel's styles, nothing remote, nothing inline without
+ * the nonce, no eval. Data arrives by message after the webview's "ready", never inlined here.
+ * No vscode import: tests read the page a panel would get.
+ */
+import { randomBytes } from 'node:crypto';
+
+export function nonce(): string {
+  return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
+}
+
+export function contentSecurityPolicy(cspSource: string, n: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${n}'`,
+    `style-src ${cspSource} 'nonce-${n}'`,
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+
+export interface PageOptions {
+  cspSource: string;
+  title: string;
+  scriptUri: string;
+  styleUri?: string;
+  /** CSS of the panel's own, allowed by the nonce. */
+  style?: string;
+  /** Static markup shown until the script takes over. */
+  body?: string;
+  bodyAttributes?: Record<string, string>;
+  nonce?: string;
+}
+
+export function webviewPage(o: PageOptions): string {
+  const n = o.nonce ?? nonce();
+  const attrs = Object.entries(o.bodyAttributes ?? {}).map(([k, v]) => ` ${k}="${escapeHtml(v)}"`).join('');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(o.cspSource, n)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${o.styleUri ? `<link rel="stylesheet" href="${escapeHtml(o.styleUri)}" nonce="${n}">\n` : ''}${o.style ? `<style nonce="${n}">${o.style}</style>\n` : ''}<title>${escapeHtml(o.title)}</title>
+</head>
+<body${attrs}>
+${o.body ?? ''}
+<script nonce="${n}" src="${escapeHtml(o.scriptUri)}"></script>
+</body>
+</html>`;
+}
