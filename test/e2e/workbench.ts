@@ -190,6 +190,23 @@ export class Workbench {
     await action.click();
   }
 
+  /** Expands one view of the showing container and collapses the others, so its tree gets the height. */
+  async soloView(title: string): Promise<Locator> {
+    const headers = this.page.locator('.sidebar .pane .pane-header');
+    const n = await headers.count();
+    for (let i = 0; i < n; i++) {
+      const h = headers.nth(i);
+      const t = ((await h.locator('.title').textContent()) ?? '').trim();
+      if (t.toLowerCase() !== title.toLowerCase() && (await h.getAttribute('aria-expanded')) === 'true') await h.click();
+    }
+    return this.expandView(title);
+  }
+
+  /** The rendered tree row at list position `index` (its data-index). */
+  treeRowAt(viewTitle: string, index: number): Locator {
+    return this.treeRows(viewTitle).and(this.page.locator(`[data-index="${index}"]`));
+  }
+
   /** A tree row whose label is exactly `label` (treeRow matches substrings). */
   exactTreeRow(viewTitle: string, label: string): Locator {
     return this.treeRow(viewTitle, new RegExp(`^${escapeRe(label)}$`));
@@ -232,7 +249,7 @@ export class Workbench {
     const deadline = Date.now() + timeout;
     for (;;) {
       const hit = (await this.childRows(viewTitle, parent).catch(() => [])).find(c => c.label === label);
-      if (hit) return this.treeRows(viewTitle).and(this.page.locator(`[data-index="${hit.index}"]`));
+      if (hit) return this.treeRowAt(viewTitle, hit.index);
       if (Date.now() > deadline) {
         const seen = await this.childRows(viewTitle, parent).catch(() => []);
         throw new Error(`no child "${label}" under the row; children: ${seen.map(c => c.label).join(', ') || '(none)'}`);
@@ -254,7 +271,7 @@ export class Workbench {
   /** The rendered lines of the Output panel's editor, top to bottom, with spaces normalised. */
   async outputLines(): Promise<string[]> {
     const lines = this.page.locator('.part.panel .monaco-editor .view-lines .view-line');
-    const items = await lines.evaluateAll(els => els.map(e => ({ top: parseFloat((e as HTMLElement).style.top) || 0, text: (e.textContent ?? '').replace(/\u00a0/g, ' ') })));
+    const items = await lines.evaluateAll(els => els.map(e => ({ top: parseFloat(/top:\s*([\d.]+)px/.exec(e.getAttribute('style') ?? '')?.[1] ?? '0'), text: (e.textContent ?? '').replace(/\u00a0/g, ' ') })));
     return items.sort((a, b) => a.top - b.top).map(i => i.text);
   }
 
@@ -262,7 +279,8 @@ export class Workbench {
   async outputChannel(): Promise<string> {
     const select = this.page.locator('.part.panel select.monaco-select-box').first();
     await select.waitFor({ state: 'attached' });
-    return select.evaluate(el => { const s = el as HTMLSelectElement; return (s.options[s.selectedIndex]?.text ?? '').trim(); });
+    // Typed structurally: the tests' tsconfig has no DOM library.
+    return select.evaluate(el => { const s = el as unknown as { selectedIndex: number; options: ArrayLike<{ text: string }> }; return (s.options[s.selectedIndex]?.text ?? '').trim(); });
   }
 
   /** Reloads the window (as "Developer: Reload Window" does) and waits until the workbench renders. */

@@ -10,10 +10,10 @@ describe('explorer against the emulator', function () {
   before(async function () {
     if (!emulatorAdmin()) this.skip();
     a = await useDemoProject();
-    await vscode.workspace.getConfiguration('mlServing').update('runs.pageSize', 10, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('mlServing').update('runs.pageSize', 10, vscode.ConfigurationTarget.Workspace);
   });
   after(async () => {
-    await vscode.workspace.getConfiguration('mlServing').update('runs.pageSize', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('mlServing').update('runs.pageSize', undefined, vscode.ConfigurationTarget.Workspace);
     if (emulatorAdmin()) await emulatorDelete('/faults');
   });
 

@@ -28,8 +28,8 @@ export async function useDemoProject(): Promise<ExtensionApi> {
     const sub = a.services.session.onDidChange(() => { sub.dispose(); resolve(); });
     setTimeout(() => { sub.dispose(); resolve(); }, 3000);
   });
-  if (cfg.get('project') !== DEMO_PROJECT) await cfg.update('project', DEMO_PROJECT, vscode.ConfigurationTarget.Global);
-  if (JSON.stringify(cfg.get('regions')) !== JSON.stringify([DEMO_REGION])) await cfg.update('regions', [DEMO_REGION], vscode.ConfigurationTarget.Global);
+  if (cfg.get('project') !== DEMO_PROJECT) await cfg.update('project', DEMO_PROJECT, vscode.ConfigurationTarget.Workspace);
+  if (JSON.stringify(cfg.get('regions')) !== JSON.stringify([DEMO_REGION])) await cfg.update('regions', [DEMO_REGION], vscode.ConfigurationTarget.Workspace);
   await changed;
   return a;
 }
