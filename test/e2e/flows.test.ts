@@ -47,6 +47,7 @@ describe('ML Serving user flows in the workbench', function () {
   let settingsFile: string | undefined;
   let settingsBefore: string | undefined;
   let serviceUrl: string | undefined;
+  let registered: { runIndex: number; runDescription: string; version: number } | undefined;
 
   before(async function () {
     this.timeout(180_000);
@@ -143,6 +144,7 @@ describe('ML Serving user flows in the workbench', function () {
     // A blessed run has a Pushed model child (the Pusher is skipped for unblessed ones). Runs share
     // their pipeline's name, so a run is known by its position in the (filtered) list.
     let runIndex: number | undefined;
+    let runDescription = '';
     const seen: string[] = [];
     for (const r of runs.slice(0, 8)) {
       const row = wb.treeRowAt('Training Runs', r.index);
@@ -151,6 +153,7 @@ describe('ML Serving user flows in the workbench', function () {
       if (kids.some(k => k.label === 'Pushed model')) {
         assert.ok(kids.some(k => k.label === 'Blessed'), `run #${r.index} pushed a model but shows no "Blessed" child: ${kids.map(k => k.label).join(', ')}`);
         runIndex = r.index;
+        runDescription = r.description;
         break;
       }
       await wb.collapseRow(row);
@@ -170,20 +173,34 @@ describe('ML Serving user flows in the workbench', function () {
     const version = Number(new RegExp(`Registered ${RANKING_MODEL} v(\\d+)`).exec(text)?.[1]);
     assert.equal(version, Math.max(...before) + 1, `expected the next version after v${Math.max(...before)}; the notification says: ${text}`);
 
-    // The run now says what it was registered as...
-    await eventually(`"Registered as ${RANKING_MODEL} v${version}" under the run`, async () => {
-      const kids = await childrenOf('Training Runs', runRow, `run #${runIndex}`);
-      return kids.some(k => k.label === `Registered as ${RANKING_MODEL} v${version}`);
-    });
     await wb.viewAction('Training Runs', 'Clear Training Runs Filter');
+    registered = { runIndex, runDescription, version };
 
-    // ...and the Models view lists the new version next to the old ones.
+    // The Models view lists the new version next to the old ones.
     await wb.soloView('Models');
     const after = await eventually(`v${version} under ${RANKING_MODEL}`, async () => {
       const vs = await versionsOf(RANKING_MODEL);
       return vs.includes(version) ? vs : undefined;
     });
     assert.deepEqual([...after].sort((a, b) => a - b), [...before, version].sort((a, b) => a - b));
+  });
+
+  it('the registered run then shows "Registered as recsys-ranking v<N>" among its children (issue 4)', async () => {
+    assert.ok(registered, 'needs the registration of the previous test, which did not finish');
+    const { version } = registered;
+    await wb.soloView('Training Runs');
+    await wb.viewAction('Training Runs', 'Filter Training Runs');
+    await wb.answerInput('state:succeeded');
+    const runRow = wb.treeRowAt('Training Runs', registered.runIndex);
+    // Same filter, same order: the run is at the same position (its description tells it apart).
+    await eventually('the registered run back at its position', async () =>
+      ((await runRow.locator('.label-description').textContent()) ?? '').trim() === registered!.runDescription);
+    const kids = await eventually(`"Registered as ${RANKING_MODEL} v${version}" under the run`, async () => {
+      const k = await childrenOf('Training Runs', runRow, `run #${registered!.runIndex}`);
+      return k.some(c => c.label === `Registered as ${RANKING_MODEL} v${version}`) ? k : undefined;
+    });
+    assert.ok(kids.some(k => k.label === 'Pushed model'));
+    await wb.viewAction('Training Runs', 'Clear Training Runs Filter');
   });
 
   it('deploys recsys-retrieval\'s version to Cloud Run and lists the service with its URL (issue 5)', async () => {
@@ -205,7 +222,7 @@ describe('ML Serving user flows in the workbench', function () {
     }, 60_000);
     assert.ok(confirmTitle.endsWith(SERVICE), `confirmation title names another service: ${confirmTitle}`);
     const first = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
-    const firstLabel = ((await first.locator('.label-name').textContent()) ?? '').trim();
+    const firstLabel = ((await first.locator('.label-name').first().textContent()) ?? '').trim();
     assert.equal(firstLabel, `Deploy ${SERVICE}`);
     await first.click();
 

@@ -4,8 +4,8 @@
  * 503/429 retried with backoff while the service scales from zero (reported as a cold start).
  * No vscode import, so it is unit-tested against a local server.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
 
 export interface TokenProvider {
   get(audience: string): Promise<{ token: string; identity: string }>;
@@ -100,9 +100,10 @@ export class ServiceClient {
   constructor(private readonly o: ServiceClientOptions) {
     this.base = new URL(o.url);
     if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') throw new Error(`service url: expected http(s), got ${o.url}`);
-    this.transport = this.base.protocol === 'https:' ? https : http;
+    // Required here, not at load: http/https cost ~10 ms to load, and activation must stay cheap.
+    this.transport = this.base.protocol === 'https:' ? (require('node:https') as typeof https) : (require('node:http') as typeof http);
     const agentOpts = { keepAlive: true, maxSockets: o.maxSockets ?? 64, keepAliveMsecs: 30_000 };
-    this.agent = this.base.protocol === 'https:' ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
+    this.agent = new this.transport.Agent(agentOpts);
     this.wait = o.sleep ?? sleep;
   }
 
