@@ -238,7 +238,8 @@ describe('ML Serving user flows in the workbench', function () {
       const d = ((await row.locator('.label-description').textContent()) ?? '').trim();
       return d.includes(serviceUrl!) ? d : undefined;
     });
-    assert.match(description, new RegExp(RETRIEVAL_MODEL));
+    // The description names the deployed version too (the model by its registry id).
+    assert.match(description, new RegExp(`\\b${version.label}\\b`));
   });
 
   it('Test Prediction sends the form, shows ranked products, and keeps a saved payload across a reload (issue 6)', async () => {
@@ -301,15 +302,19 @@ describe('ML Serving user flows in the workbench', function () {
       const l = await wb.outputLines();
       return l.some(x => serverLine.test(x)) ? l : undefined;
     }, 60_000);
-    assert.ok(lines.some(l => l.includes(`following projects/${DEMO_PROJECT}/locations/`) && l.includes(`/services/${SERVICE}`)), `no "following" header for ${SERVICE}: ${lines.slice(0, 5).join(' | ')}`);
+    // Entry lines (wrapped ones continue on the next view line) name the revision that wrote them.
+    const revisions = lines.map(l => /^\d{4}-\d\d-\d\d \S+Z (?:DEFAULT|DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY)\s+(\S+) /.exec(l)?.[1]).filter((r): r is string => Boolean(r));
+    assert.ok(revisions.length > 0, `no log entry lines: ${lines.join(' | ')}`);
+    assert.ok(revisions.every(r => r.startsWith(`${SERVICE}-0`)), `lines of other revisions in the channel: ${revisions.join(', ')}`);
 
     await wb.contextMenu(row, 'Open Serving Logs Panel');
     await eventually(`the "Logs: ${SERVICE}" editor tab`, async () => (await wb.editorTabs()).includes(`Logs: ${SERVICE}`));
     const panel = wb.webview();
-    const rowTexts = await eventually('log rows in the logs panel', async () => {
-      const texts = await panel.locator('#viewport .row').allTextContents();
-      return texts.some(t => serverLine.test(t)) ? texts : undefined;
+    const rows = await eventually('log rows in the logs panel', async () => {
+      const r = await panel.locator('#viewport .row:not(.marker)').evaluateAll(els => els.map(e => ({ text: e.textContent ?? '', title: e.getAttribute('title') ?? '' })));
+      return r.some(x => serverLine.test(x.text)) ? r : undefined;
     }, 60_000);
-    assert.ok(rowTexts.length > 0);
+    // Each row's tooltip carries the full revision name.
+    assert.ok(rows.every(r => r.title.includes(` ${SERVICE}-0`)), `rows of other revisions in the panel: ${rows.map(r => r.title).join(' | ')}`);
   });
 });
