@@ -63,6 +63,8 @@ describe('ML Serving user flows in the workbench', function () {
       settingsBefore = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
     }
     wb = await Workbench.open(url);
+    // Editors a previous session left open (a restored panel) must not stand in for the ones these tests open.
+    await wb.runCommand('View: Close All Editors');
     await wb.openContainer(CONTAINER);
     await wb.expandView('Training Runs');
     // Either the runs load (a project is already selected) or the welcome asks for one.
@@ -248,7 +250,7 @@ describe('ML Serving user flows in the workbench', function () {
     await wb.quickPickRow(SERVICE).waitFor({ timeout: WAIT });
     await wb.pick(SERVICE);
 
-    const view = wb.webview();
+    const view = wb.visibleWebview();
     for (const f of ['customer_id', 'city', 'revenue']) await view.locator(`[data-field="${f}"]`).waitFor({ timeout: 60_000 });
     await view.locator('[data-field="customer_id"] input').fill('C000123');
     await view.locator('[data-field="city"] input').fill('Paris');
@@ -275,7 +277,7 @@ describe('ML Serving user flows in the workbench', function () {
     // The serializer may restore the panel; otherwise the user opens it again.
     const restored = await view.locator('[data-testid="send"]').waitFor({ timeout: 45_000 }).then(() => true, () => false);
     if (!restored) {
-      console.log('      (panel not restored after the reload; reopening it)');
+      console.log(`      (panel not restored after the reload; reopening it; tabs: ${(await wb.editorTabs()).join(', ')}; ${await wb.screenshot('e2e-flows-after-reload')})`);
       await wb.runCommand('ML Serving: Test Prediction');
       await wb.quickPickRow(SERVICE).waitFor({ timeout: WAIT });
       await wb.pick(SERVICE);
@@ -309,7 +311,7 @@ describe('ML Serving user flows in the workbench', function () {
 
     await wb.contextMenu(row, 'Open Serving Logs Panel');
     await eventually(`the "Logs: ${SERVICE}" editor tab`, async () => (await wb.editorTabs()).includes(`Logs: ${SERVICE}`));
-    const panel = wb.webview();
+    const panel = wb.visibleWebview();
     const rows = await eventually('log rows in the logs panel', async () => {
       const r = await panel.locator('#viewport .row:not(.marker)').evaluateAll(els => els.map(e => ({ text: e.textContent ?? '', title: e.getAttribute('title') ?? '' })));
       return r.some(x => serverLine.test(x.text)) ? r : undefined;

@@ -268,6 +268,11 @@ export class Workbench {
     return ((await this.page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '').trim();
   }
 
+  /** The document inside the webview that is showing (others, e.g. retained hidden panels, are skipped). */
+  visibleWebview(): FrameLocator {
+    return this.page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('iframe#active-frame').contentFrame();
+  }
+
   /** The rendered lines of the Output panel's editor, top to bottom, with spaces normalised. */
   async outputLines(): Promise<string[]> {
     const lines = this.page.locator('.part.panel .monaco-editor .view-lines .view-line');

@@ -86,6 +86,11 @@ export class RunsTree extends ExplorerTree {
   private pagers = new Map<string, RunsPager>();
   private filterValue: RunFilter = {};
   private registered = new Map<string, Promise<Array<{ name: string; displayName: string; versionId: string }>>>();
+  /**
+   * Versions registered from this window. The label lookup below finds a model only through its
+   * default version's labels, so a new non-default version would not show until it became default.
+   */
+  private readonly registeredHere = new Map<string, Array<{ name: string; displayName: string; versionId: string }>>();
 
   constructor(session: Session, logger: Logger) {
     super(session, logger, 'training runs');
@@ -151,6 +156,7 @@ export class RunsTree extends ExplorerTree {
           const versions = await cloud.vertex.listModelVersions(m.name);
           for (const v of versions) if (v.labels.training_run_id === sanitizeLabelValue(run.id)) out.push({ name: `${m.name}@${v.versionId}`, displayName: m.displayName, versionId: v.versionId });
         }
+        for (const r of this.registeredHere.get(run.name) ?? []) if (!out.some(o => o.name === r.name)) out.push(r);
         return out;
       })();
       p.catch(() => this.registered.delete(run.name));
@@ -159,8 +165,9 @@ export class RunsTree extends ExplorerTree {
     return p;
   }
 
-  /** After a registration: forget the cached lookup and refresh the run. */
-  invalidateRun(runName: string): void {
+  /** After a registration: remember it, forget the cached lookup and refresh the run. */
+  invalidateRun(runName: string, registered?: { name: string; displayName: string; versionId: string }): void {
+    if (registered) this.registeredHere.set(runName, [...(this.registeredHere.get(runName) ?? []), registered]);
     this.registered.delete(runName);
     this.refresh();
   }

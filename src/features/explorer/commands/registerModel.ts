@@ -66,7 +66,7 @@ export function registerModel(session: Session, runs: RunsTree, models: ModelsTr
       },
     );
     models.invalidate();
-    runs.invalidateRun(run.name);
+    runs.invalidateRun(run.name, { name: `${version.modelName}@${version.versionId}`, displayName: version.displayName, versionId: version.versionId });
     void vscode.window.showInformationMessage(`Registered ${version.displayName} v${version.versionId} (${inspection.container} container: ${inspection.reasons[0] ?? ''})`);
     return version;
   };
