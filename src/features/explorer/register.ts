@@ -19,7 +19,7 @@ export interface ExplorerTrees {
 export function register(context: vscode.ExtensionContext, services: Services): ExplorerTrees {
   const { session, logger } = services;
   const log = logger.child('explorer');
-  const runs = new RunsTree(session, log);
+  const runs = new RunsTree(session, log, context.workspaceState);
   const models = new ModelsTree(session, log);
   const svc = new ServicesTree(session, log);
   const trees: ExplorerTrees = { runs, models, services: svc };

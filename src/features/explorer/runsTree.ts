@@ -86,14 +86,17 @@ export class RunsTree extends ExplorerTree {
   private pagers = new Map<string, RunsPager>();
   private filterValue: RunFilter = {};
   private registered = new Map<string, Promise<Array<{ name: string; displayName: string; versionId: string }>>>();
-  /**
-   * Versions registered from this window. The label lookup below finds a model only through its
-   * default version's labels, so a new non-default version would not show until it became default.
-   */
-  private readonly registeredHere = new Map<string, Array<{ name: string; displayName: string; versionId: string }>>();
+  // Versions registered from this workspace are remembered: the label lookup finds a model only
+  // through its default version's labels, so a new non-default version would not show otherwise.
+  private static readonly MEMORY_KEY = 'mlServing.registeredFromRuns';
 
-  constructor(session: Session, logger: Logger) {
+  /** `memory` keeps registrations made here across reloads (workspace state). */
+  constructor(session: Session, logger: Logger, private readonly memory?: vscode.Memento) {
     super(session, logger, 'training runs');
+  }
+
+  private registeredHere(runName: string): Array<{ name: string; displayName: string; versionId: string }> {
+    return this.memory?.get<Record<string, Array<{ name: string; displayName: string; versionId: string }>>>(RunsTree.MEMORY_KEY)?.[runName] ?? [];
   }
 
   get filter(): RunFilter {
@@ -156,7 +159,7 @@ export class RunsTree extends ExplorerTree {
           const versions = await cloud.vertex.listModelVersions(m.name);
           for (const v of versions) if (v.labels.training_run_id === sanitizeLabelValue(run.id)) out.push({ name: `${m.name}@${v.versionId}`, displayName: m.displayName, versionId: v.versionId });
         }
-        for (const r of this.registeredHere.get(run.name) ?? []) if (!out.some(o => o.name === r.name)) out.push(r);
+        for (const r of this.registeredHere(run.name)) if (!out.some(o => o.name === r.name)) out.push(r);
         return out;
       })();
       p.catch(() => this.registered.delete(run.name));
@@ -167,7 +170,11 @@ export class RunsTree extends ExplorerTree {
 
   /** After a registration: remember it, forget the cached lookup and refresh the run. */
   invalidateRun(runName: string, registered?: { name: string; displayName: string; versionId: string }): void {
-    if (registered) this.registeredHere.set(runName, [...(this.registeredHere.get(runName) ?? []), registered]);
+    if (registered && this.memory) {
+      const all = { ...(this.memory.get<Record<string, Array<{ name: string; displayName: string; versionId: string }>>>(RunsTree.MEMORY_KEY) ?? {}) };
+      all[runName] = [...(all[runName] ?? []), registered];
+      void this.memory.update(RunsTree.MEMORY_KEY, all);
+    }
     this.registered.delete(runName);
     this.refresh();
   }
