@@ -288,9 +288,17 @@ export class Workbench {
     return select.evaluate(el => { const s = el as unknown as { selectedIndex: number; options: ArrayLike<{ text: string }> }; return (s.options[s.selectedIndex]?.text ?? '').trim(); });
   }
 
-  /** Reloads the window (as "Developer: Reload Window" does) and waits until the workbench renders. */
+  /** Reloads the page and waits until the workbench renders (state not yet saved may be lost: see reloadWindow). */
   async reload(): Promise<void> {
     await this.page.reload();
+    await this.page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
+  }
+
+  /** "Developer: Reload Window" (the workbench saves its state first, unlike a page reload) and waits until it renders again. */
+  async reloadWindow(): Promise<void> {
+    const loaded = this.page.waitForEvent('load', { timeout: 60_000 });
+    await this.runCommand('Developer: Reload Window');
+    await loaded;
     await this.page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
   }
 
