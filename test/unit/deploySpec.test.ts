@@ -10,7 +10,7 @@ import { labelKeyProblem, labelValueProblem } from '../../src/serving/labels';
 const base: DeployOptions = {
   ...DEFAULT_DEPLOY, serviceName: 'retrieval-v3', region: 'us-central1', project: 'demo-project', image: 'us-central1-docker.pkg.dev/demo-project/ml-serving/tf-serving-native:2.19.0',
   container: 'native', modelName: 'retrieval', modelUri: 'gs://demo-project-models/retrieval/pushed_model/1700000000/', version: '1700000000',
-  links: { model: '4711', modelVersion: '3', run: 'Retrieval-Run-7' },
+  links: { model: '4711', modelVersion: '3', run: 'Retrieval-Run-7', modelDisplayName: 'Recsys Retrieval' },
 };
 
 describe('Cloud Run service spec', () => {
@@ -28,7 +28,7 @@ describe('Cloud Run service spec', () => {
     assert.ok(c.args.includes('--enable_batching=true'));
     assert.ok(c.args.includes('--batching_parameters_file=/etc/tf_serving/batching.config'));
     assert.deepEqual(t.scaling, { minInstanceCount: 0, maxInstanceCount: 10 });
-    assert.deepEqual(s.labels, { 'managed-by': 'ml-serving', 'ml-serving-model': '4711', 'ml-serving-model-version': '3', 'ml-serving-run': 'retrieval-run-7', 'ml-serving-container': 'native' });
+    assert.deepEqual(s.labels, { 'managed-by': 'ml-serving', 'ml-serving-model': '4711', 'ml-serving-model-name': 'recsys-retrieval', 'ml-serving-model-version': '3', 'ml-serving-run': 'retrieval-run-7', 'ml-serving-container': 'native' });
     for (const [k, v] of Object.entries(s.labels as Record<string, string>)) { assert.equal(labelKeyProblem(k), undefined); assert.equal(labelValueProblem(v), undefined); }
     // no model download at start: nothing mentions gsutil or a startup script
     assert.doesNotMatch(JSON.stringify(s), /gsutil|startup\.sh/);

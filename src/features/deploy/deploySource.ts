@@ -14,7 +14,7 @@ export interface DeploySource {
   modelUri: string;
   region: string;
   labels: Record<string, string>;
-  links: { model?: string; modelVersion?: string; run?: string };
+  links: { model?: string; modelVersion?: string; run?: string; modelDisplayName?: string };
   /** Set when redeploying an existing service (e.g. "redeploy with the Python server"). */
   serviceName?: string;
   modelName?: string;
@@ -36,7 +36,7 @@ export async function resolveSource(arg: unknown, cloud: CloudContext): Promise<
     const v = arg.version;
     if (!v.artifactUri) throw new UserError(`${v.displayName} v${v.versionId} has no artifact URI to deploy.`);
     return { displayName: v.displayName, modelUri: v.artifactUri, region: arg.modelNode.model.region, labels: v.labels,
-      links: { model: idOf(v.modelName), modelVersion: v.versionId, run: v.labels.training_run_id } };
+      links: { model: idOf(v.modelName), modelVersion: v.versionId, run: v.labels.training_run_id, modelDisplayName: v.displayName } };
   }
   if (arg instanceof ArtifactNode || arg instanceof RunNode) {
     let run = arg instanceof ArtifactNode ? arg.runNode.run : arg.run;
@@ -67,7 +67,7 @@ async function fromService(name: string, cloud: CloudContext, args: Partial<Rede
   const labels = (s.labels ?? {}) as Record<string, string>;
   return {
     displayName: labels['ml-serving-model'] ?? idOf(name), modelUri: `gs://${vol.gcs.bucket}/${dir}`, region: /\/locations\/([^/]+)/.exec(name)![1], labels,
-    links: { model: labels['ml-serving-model'], modelVersion: labels['ml-serving-model-version'], run: labels['ml-serving-run'] },
+    links: { model: labels['ml-serving-model'], modelVersion: labels['ml-serving-model-version'], run: labels['ml-serving-run'], modelDisplayName: labels['ml-serving-model-name'] },
     serviceName: idOf(name), modelName: env.MODEL_NAME, container: args.container,
   };
 }
@@ -82,5 +82,5 @@ async function pickModelVersion(cloud: CloudContext): Promise<DeploySource> {
   const v = await vscode.window.showQuickPick(versions.map(x => ({ label: `v${x.versionId}`, description: [x.aliases.map(a => `@${a}`).join(' '), x.artifactUri].filter(Boolean).join(' · '), version: x })), { title: `Deploy ${m.model.displayName}: pick a version` });
   if (!v) throw new CancelledError();
   return { displayName: m.model.displayName, modelUri: v.version.artifactUri, region: m.model.region, labels: v.version.labels,
-    links: { model: m.model.id, modelVersion: v.version.versionId, run: v.version.labels.training_run_id } };
+    links: { model: m.model.id, modelVersion: v.version.versionId, run: v.version.labels.training_run_id, modelDisplayName: m.model.displayName } };
 }

@@ -17,7 +17,7 @@ const STYLE = `
   #status .state-failed, #status .state-stopped { color: var(--vscode-errorForeground); }
   #viewport { flex: 1; overflow-y: auto; position: relative; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
   #spacer { position: relative; width: 100%; }
-  .row { position: absolute; left: 0; right: 0; white-space: pre; overflow: hidden; text-overflow: ellipsis; padding: 0 8px; box-sizing: border-box; cursor: default; }
+  .row { position: absolute; left: 0; right: 0; line-height: 1.5; white-space: pre; overflow: hidden; text-overflow: ellipsis; padding: 0 8px; box-sizing: border-box; cursor: default; }
   .row:hover { background: var(--vscode-list-hoverBackground); }
   .row .t { color: var(--vscode-descriptionForeground); }
   .row .sev { display: inline-block; width: 7ch; font-weight: 600; }

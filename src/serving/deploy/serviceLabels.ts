@@ -3,6 +3,8 @@ export const SERVICE_LABELS = {
   managedBy: 'managed-by',
   managedByValue: 'ml-serving',
   model: 'ml-serving-model',
+  /** The model's display name, made a valid label value (the id above is what links). */
+  modelDisplayName: 'ml-serving-model-name',
   modelVersion: 'ml-serving-model-version',
   run: 'ml-serving-run',
   container: 'ml-serving-container',

@@ -26,7 +26,7 @@ export interface DeployOptions {
   concurrency: number;
   timeoutSeconds: number;
   /** Labels linking the service to its model: model id, version, run. */
-  links: { model?: string; modelVersion?: string; run?: string };
+  links: { model?: string; modelVersion?: string; run?: string; modelDisplayName?: string };
   serviceAccount?: string;
 }
 
@@ -49,6 +49,7 @@ export function buildService(o: DeployOptions): Record<string, any> {
   const labels = sanitizeLabels({
     [SERVICE_LABELS.managedBy]: SERVICE_LABELS.managedByValue,
     [SERVICE_LABELS.model]: o.links.model,
+    [SERVICE_LABELS.modelDisplayName]: o.links.modelDisplayName,
     [SERVICE_LABELS.modelVersion]: o.links.modelVersion,
     [SERVICE_LABELS.run]: o.links.run,
     [SERVICE_LABELS.container]: o.container,

@@ -15,7 +15,7 @@ const ICONS: Record<ServiceState, { id: string; color?: string }> = {
 
 export function serviceView(s: CloudRunService, opts: { busy?: string } = {}): ItemView {
   const container = s.labels[SERVICE_LABELS.container];
-  const model = s.labels[SERVICE_LABELS.model];
+  const model = s.labels[SERVICE_LABELS.modelDisplayName] ?? s.labels[SERVICE_LABELS.model];
   const version = s.labels[SERVICE_LABELS.modelVersion];
   const state: ServiceState = opts.busy ? 'deploying' : s.state;
   return {
