@@ -6,6 +6,7 @@
 import { FilterDomain, evaluate, ordered } from './evaluate';
 import { FilterNode, FilterSyntaxError, Op, Value, parseFilter } from './parse';
 import { timestampMs } from '../time';
+import { structToJson as structJson } from '../../../src/serving/vertex/artifacts';
 
 export const SEVERITIES = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'];
 const SEVERITY_NUM: Record<string, number> = { DEFAULT: 0, DEBUG: 100, INFO: 200, NOTICE: 300, WARNING: 400, ERROR: 500, CRITICAL: 600, ALERT: 700, EMERGENCY: 800 };
@@ -20,21 +21,9 @@ export function severityRank(s: string | number | undefined): number {
 const snake = (s: string) => s.replace(/[A-Z]/g, c => '_' + c.toLowerCase());
 const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 
-/** google.protobuf.Struct / Value (proto-loader form) → plain JSON. */
+/** google.protobuf.Struct (proto-loader form) → plain JSON: the product's own converter. */
 export function structToJson(v: any): unknown {
-  if (v == null) return null;
-  if (v.fields) return Object.fromEntries(Object.entries(v.fields).map(([k, x]) => [k, valueToJson(x)]));
-  return v;
-}
-function valueToJson(v: any): unknown {
-  if (!v || typeof v !== 'object') return v;
-  if ('stringValue' in v) return v.stringValue;
-  if ('numberValue' in v) return v.numberValue;
-  if ('boolValue' in v) return v.boolValue;
-  if ('nullValue' in v) return null;
-  if ('structValue' in v) return structToJson(v.structValue);
-  if ('listValue' in v) return (v.listValue?.values ?? []).map(valueToJson);
-  return null;
+  return v == null ? null : structJson(v);
 }
 
 type Resolved = { found: false } | { found: true; value: unknown };
