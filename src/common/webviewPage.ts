@@ -4,10 +4,11 @@
  * the nonce, no eval. Data arrives by message after the webview's "ready", never inlined here.
  * No vscode import: tests read the page a panel would get.
  */
-import { randomBytes } from 'node:crypto';
+import type * as nodeCrypto from 'node:crypto';
 
 export function nonce(): string {
-  return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
+  // crypto is required here rather than at load, to keep activation cheap.
+  return (require('node:crypto') as typeof nodeCrypto).randomBytes(18).toString('base64').replace(/[+/=]/g, '');
 }
 
 export function contentSecurityPolicy(cspSource: string, n: string): string {

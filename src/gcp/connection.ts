@@ -2,7 +2,7 @@
  * Resolves where clients connect (Google or the local emulator) and which project to use.
  * No vscode import: the CLI shares it.
  */
-import { execFile } from 'node:child_process';
+import { runFile as execFile } from './execFile';
 import { parseEndpoints, type Connection } from './endpoints';
 
 /** GET <admin>/endpoints of the emulator. */

@@ -6,7 +6,7 @@
  * argument array, never a shell). Tokens are cached until shortly before they expire and are never
  * logged, posted to a webview or saved: callers get them only to set a header.
  */
-import { execFile } from 'node:child_process';
+import { runFile } from './execFile';
 import type { GcpClients } from './clients';
 
 export interface IdToken {
@@ -74,7 +74,7 @@ type ExecFileLike = (file: string, args: string[], opts: { timeout: number; maxB
  * `gcloud auth print-identity-token`. For users gcloud cannot set the audience (`--audiences` is
  * for service accounts); Cloud Run accepts the user's gcloud token as it is.
  */
-export function gcloudSource(run: ExecFileLike = execFile as unknown as ExecFileLike, timeoutMs = 15_000): IdTokenSource {
+export function gcloudSource(run: ExecFileLike = runFile as unknown as ExecFileLike, timeoutMs = 15_000): IdTokenSource {
   return {
     name: 'gcloud',
     fetch: () => new Promise((resolve, reject) => {
