@@ -74,4 +74,25 @@ describe('reliability under injected faults', function () {
     assert.equal((await cloud.vertex.listModelVersions(model)).length, before + 1);
     await vscode.commands.executeCommand('mlServing.runs.clearFilter');
   });
+
+  it('after a reload mid-deploy the Serving tree shows the state Cloud Run reports, not memory', async () => {
+    // A deploy started before the window reloaded: the new window's tree has no busy marker of its
+    // own, so "Deploying" can only come from the service's reconciling state in Cloud Run.
+    const cloud = await a.services.session.cloud();
+    const v = await versions(a, 'recsys-ranking');
+    const spec = { labels: { 'managed-by': 'ml-serving' }, template: { containers: [{ image: 'us-docker.pkg.dev/x/ml-serving/tf-serving-native:2.19.0', env: [{ name: 'MODEL_NAME', value: 'm' }] }] } };
+    assert.ok(v.length);
+    const [op] = await cloud.clients.run().services.createService({ parent: `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}`, serviceId: 'rel-reload', service: spec });
+    a.trees.services.reset();
+    const items = await Promise.all((await a.trees.services.getChildren()).map(n => a.trees.services.getTreeItem(n)));
+    const row = items.find(i => i.label === 'rel-reload');
+    assert.ok(row, 'the service is listed');
+    assert.equal(row.contextValue, 'mlServing.service.deploying');
+    assert.match(String(row.description), /Deploying/);
+    await op.promise().catch(() => undefined);
+    a.trees.services.reset();
+    const after = await Promise.all((await a.trees.services.getChildren()).map(n => a.trees.services.getTreeItem(n)));
+    assert.notEqual(after.find(i => i.label === 'rel-reload')?.contextValue, 'mlServing.service.deploying', 'once Cloud Run is done the row says so');
+    await vscode.commands.executeCommand('mlServing.undeploy', { service: `${parent}/rel-reload` }, { confirmed: true });
+  });
 });
