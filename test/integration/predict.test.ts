@@ -203,6 +203,16 @@ describe('Test Prediction against the emulator', function () {
     let p = await rec.next('payloads');
     while (!p.payloads.some(x => x.body === body)) p = await rec.next('payloads', undefined, 10_000);
     assert.ok(p.payloads.some(x => x.body === body));
+    // The saved payloads file (committable) holds the body and never the ID token.
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (folder) {
+      const file = require('node:path').join(folder.uri.fsPath, '.vscode', 'ml-serving', 'requests.json');
+      const text = require('node:fs').readFileSync(file, 'utf8') as string;
+      assert.ok(text.includes('c-9'), 'the payload is in the workspace file');
+      const cloud = await session.cloud();
+      const token = (await mod_idToken.idTokensFor(cloud.clients).get(service.uri!)).token;
+      assert.ok(!text.includes(token.split('.')[2]), 'no token in the saved payloads');
+    }
     await panel.handle({ type: 'copyCurl', signature: 'serving_default', body });
     await rec.next('notice');
     const curl = await vscode.env.clipboard.readText();
