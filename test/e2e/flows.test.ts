@@ -252,6 +252,34 @@ describe('ML Serving user flows in the workbench', function () {
     assert.match(description, new RegExp(`\\b${version.label}\\b`));
   });
 
+  it('cancelling a deploy says what state the service is in (issue 9)', async () => {
+    // Slow the create call down so there is time to press Cancel on the progress notification.
+    const admin = process.env.MLSERVING_EMULATOR!;
+    const post = await fetch(`${admin}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'latency', ms: 6000, method: 'CreateService' }) });
+    assert.equal(post.status, 200);
+    try {
+      await wb.openContainer(CONTAINER);
+      await wb.soloView('Models');
+      const model = wb.exactTreeRow('Models', RETRIEVAL_MODEL);
+      const versions = await childrenOf('Models', model, RETRIEVAL_MODEL);
+      const version = versions.find(v => /^v\d+$/.test(v.label))!;
+      await wb.contextMenu(await wb.childRow('Models', model, version.label), 'Deploy to Cloud Run');
+      await eventually('the service-name input box', async () => /service name/i.test(await wb.quickInputTitle()), 60_000);
+      await wb.answerInput('e2e-cancel');
+      await eventually('the deploy confirmation', async () => (await wb.quickInputTitle()).endsWith('e2e-cancel'), 60_000);
+      await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().click();
+      const progress = wb.notification('Deploying e2e-cancel to Cloud Run');
+      await progress.waitFor({ timeout: 60_000 });
+      await progress.hover();
+      await progress.getByRole('button', { name: 'Cancel' }).click();
+      const told = wb.notification(/Stopped waiting for e2e-cancel\. Cloud Run carries on with the operation: the service is/);
+      await told.waitFor({ timeout: 60_000 });
+      assert.match((await told.textContent()) ?? '', /the service is (still deploying|not changing|not created)/);
+    } finally {
+      await fetch(`${admin}/faults`, { method: 'DELETE' });
+    }
+  });
+
   it('Test Prediction sends the form, shows ranked products, and keeps a saved payload across a reload (issue 6)', async () => {
     assert.ok(serviceUrl, `needs the ${SERVICE} service from the deploy test, which did not finish`);
     await wb.runCommand('ML Serving: Test Prediction');
