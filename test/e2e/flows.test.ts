@@ -280,6 +280,32 @@ describe('ML Serving user flows in the workbench', function () {
     }
   });
 
+  it('making a service public needs an explicit confirmation that names the consequence (issue 9)', async () => {
+    await wb.openContainer(CONTAINER);
+    await wb.soloView('Models');
+    const model = wb.exactTreeRow('Models', RETRIEVAL_MODEL);
+    const versions = await childrenOf('Models', model, RETRIEVAL_MODEL);
+    const version = versions.find(v => /^v\d+$/.test(v.label))!;
+    await wb.contextMenu(await wb.childRow('Models', model, version.label), 'Deploy to Cloud Run');
+    await eventually('the service-name input box', async () => /service name/i.test(await wb.quickInputTitle()), 60_000);
+    await wb.answerInput('e2e-public');
+    await eventually('the deploy confirmation', async () => (await wb.quickInputTitle()).endsWith('e2e-public'), 60_000);
+    const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const access = rows.filter({ hasText: 'Access: authenticated' });
+    await access.first().waitFor({ timeout: WAIT });
+    await access.first().click();
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: WAIT });
+    assert.match((await dialog.textContent()) ?? '', /Anyone on the internet will be able to call this model/);
+    await dialog.getByRole('button', { name: 'Make Public' }).click();
+    await rows.filter({ hasText: 'Access: PUBLIC' }).first().waitFor({ timeout: WAIT });
+    // Leave without deploying: nothing was created.
+    await wb.pressEscape();
+    const res = await fetch(`${process.env.MLSERVING_EMULATOR}/state`);
+    const state = await res.json() as { services: Array<{ name: string }> };
+    assert.ok(!state.services.some(x => x.name.endsWith('/e2e-public')), 'escaping the confirmation deploys nothing');
+  });
+
   it('Test Prediction sends the form, shows ranked products, and keeps a saved payload across a reload (issue 6)', async () => {
     assert.ok(serviceUrl, `needs the ${SERVICE} service from the deploy test, which did not finish`);
     await wb.runCommand('ML Serving: Test Prediction');
