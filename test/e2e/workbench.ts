@@ -78,7 +78,17 @@ export class Workbench {
     const pane = this.view(title);
     const header = pane.locator('.pane-header');
     await header.waitFor();
-    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    // The header's state can lag a click made a moment earlier (soloView collapses the others):
+    // re-check and retry instead of trusting one read.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+      try {
+        await pane.locator('.pane-body').waitFor({ timeout: 4000 });
+        return pane;
+      } catch {
+        // not expanded yet: look again
+      }
+    }
     await pane.locator('.pane-body').waitFor();
     return pane;
   }
