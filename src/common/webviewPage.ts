@@ -8,7 +8,7 @@ import type * as nodeCrypto from 'node:crypto';
 
 export function nonce(): string {
   // crypto is required here rather than at load, to keep activation cheap.
-  return (require('node:crypto') as typeof nodeCrypto).randomBytes(18).toString('base64').replace(/[+/=]/g, '');
+  return (require('node:crypto') as typeof nodeCrypto).randomBytes(16).toString('hex');
 }
 
 export function contentSecurityPolicy(cspSource: string, n: string): string {
