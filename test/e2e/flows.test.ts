@@ -252,21 +252,27 @@ describe('ML Serving user flows in the workbench', function () {
     assert.match(description, new RegExp(`\\b${version.label}\\b`));
   });
 
+  /** Right-click a recsys-retrieval version → Deploy to Cloud Run → name the service → the confirmation pick is showing. */
+  async function openDeployConfirmation(service: string): Promise<void> {
+    await wb.openContainer(CONTAINER);
+    await wb.soloView('Models');
+    const model = wb.exactTreeRow('Models', RETRIEVAL_MODEL);
+    const versions = await childrenOf('Models', model, RETRIEVAL_MODEL);
+    const version = versions.find(v => /^v\d+$/.test(v.label));
+    assert.ok(version, `${RETRIEVAL_MODEL} lists no version rows`);
+    await wb.contextMenu(await wb.childRow('Models', model, version.label), 'Deploy to Cloud Run');
+    await eventually('the service-name input box', async () => /service name/i.test(await wb.quickInputTitle()), 60_000);
+    await wb.answerInput(service);
+    await eventually('the deploy confirmation', async () => (await wb.quickInputTitle()).endsWith(service), 60_000);
+  }
+
   it('cancelling a deploy says what state the service is in (issue 9)', async () => {
     // Slow the create call down so there is time to press Cancel on the progress notification.
     const admin = process.env.MLSERVING_EMULATOR!;
     const post = await fetch(`${admin}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'latency', ms: 6000, method: 'CreateService' }) });
     assert.equal(post.status, 200);
     try {
-      await wb.openContainer(CONTAINER);
-      await wb.soloView('Models');
-      const model = wb.exactTreeRow('Models', RETRIEVAL_MODEL);
-      const versions = await childrenOf('Models', model, RETRIEVAL_MODEL);
-      const version = versions.find(v => /^v\d+$/.test(v.label))!;
-      await wb.contextMenu(await wb.childRow('Models', model, version.label), 'Deploy to Cloud Run');
-      await eventually('the service-name input box', async () => /service name/i.test(await wb.quickInputTitle()), 60_000);
-      await wb.answerInput('e2e-cancel');
-      await eventually('the deploy confirmation', async () => (await wb.quickInputTitle()).endsWith('e2e-cancel'), 60_000);
+      await openDeployConfirmation('e2e-cancel');
       await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().click();
       const progress = wb.notification('Deploying e2e-cancel to Cloud Run');
       await progress.waitFor({ timeout: 60_000 });
@@ -281,15 +287,7 @@ describe('ML Serving user flows in the workbench', function () {
   });
 
   it('making a service public needs an explicit confirmation that names the consequence (issue 9)', async () => {
-    await wb.openContainer(CONTAINER);
-    await wb.soloView('Models');
-    const model = wb.exactTreeRow('Models', RETRIEVAL_MODEL);
-    const versions = await childrenOf('Models', model, RETRIEVAL_MODEL);
-    const version = versions.find(v => /^v\d+$/.test(v.label))!;
-    await wb.contextMenu(await wb.childRow('Models', model, version.label), 'Deploy to Cloud Run');
-    await eventually('the service-name input box', async () => /service name/i.test(await wb.quickInputTitle()), 60_000);
-    await wb.answerInput('e2e-public');
-    await eventually('the deploy confirmation', async () => (await wb.quickInputTitle()).endsWith('e2e-public'), 60_000);
+    await openDeployConfirmation('e2e-public');
     const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     const access = rows.filter({ hasText: 'Access: authenticated' });
     await access.first().waitFor({ timeout: WAIT });
