@@ -33,8 +33,7 @@ async function applyTraffic(session: Session, trees: ExplorerTrees, lock: Deploy
 /** Canary: send X% to a revision (tagged "canary", with its own URL), the rest stays where it was. */
 export function canary(session: Session, trees: ExplorerTrees, lock: DeployLock) {
   return async (arg?: unknown, opts?: { percent?: unknown; revision?: unknown }): Promise<CloudRunService> => {
-    const cloud = await session.cloud();
-    const service = arg instanceof RevisionNode ? arg.serviceNode.service : await resolveService(arg, cloud, 'Canary: pick a service');
+    const service = arg instanceof RevisionNode ? arg.serviceNode.service : await resolveService(arg, session, 'Canary: pick a service');
     const revision = arg instanceof RevisionNode ? arg.revision
       : typeof opts?.revision === 'string' ? { id: opts.revision } as Revision
       : await pickRevision(session, service, 'Canary: which revision gets the canary traffic?', r => r.state === 'ready');
@@ -56,8 +55,7 @@ export function canary(session: Session, trees: ExplorerTrees, lock: DeployLock)
 /** Rollback: 100% to a chosen earlier revision (all revisions are kept). */
 export function rollback(session: Session, trees: ExplorerTrees, lock: DeployLock) {
   return async (arg?: unknown, opts?: { revision?: unknown }): Promise<CloudRunService> => {
-    const cloud = await session.cloud();
-    const service = arg instanceof RevisionNode ? arg.serviceNode.service : await resolveService(arg, cloud, 'Roll back: pick a service');
+    const service = arg instanceof RevisionNode ? arg.serviceNode.service : await resolveService(arg, session, 'Roll back: pick a service');
     const revisionId = arg instanceof RevisionNode ? arg.revision.id
       : typeof opts?.revision === 'string' ? opts.revision
       : (await pickRevision(session, service, 'Roll back: send all traffic to which revision?', r => r.state === 'ready')).id;
@@ -72,7 +70,7 @@ export function rollback(session: Session, trees: ExplorerTrees, lock: DeployLoc
 export function undeploy(session: Session, trees: ExplorerTrees, lock: DeployLock) {
   return async (arg?: unknown, opts?: { confirmed?: unknown }): Promise<void> => {
     const cloud = await session.cloud();
-    const service = await resolveService(arg, cloud, 'Undeploy: pick a service to delete');
+    const service = await resolveService(arg, session, 'Undeploy: pick a service to delete');
     if (opts?.confirmed !== true) {
       const ok = await vscode.window.showWarningMessage(`Delete the Cloud Run service ${service.id}?`, { modal: true, detail: `Its URL ${service.uri ?? ''} stops answering and all its revisions are deleted. The model in the registry and Cloud Storage is not touched.` }, 'Delete Service');
       if (ok !== 'Delete Service') throw new CancelledError();

@@ -1,7 +1,6 @@
-import * as vscode from 'vscode';
-import { CancelledError, UserError, ValidationError } from '../../common/errors';
+import { ValidationError } from '../../common/errors';
 import type { Session } from '../../common/session';
-import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
+import { pickService } from '../shared/pickService';
 import type { CloudRunService } from '../../serving/domain';
 import { idOf } from '../../serving/domain';
 
@@ -50,15 +49,6 @@ function fromName(name: string, revision: unknown): LogTarget {
 }
 
 async function pick(session: Session, title: string): Promise<LogTarget> {
-  const cloud = await session.cloud();
-  const lists = await Promise.all(cloud.regions.map(r => cloud.run.listServices(r)));
-  const all = session.settings.showAllServices;
-  const services = lists.flat().filter(s => all || s.labels[SERVICE_LABELS.managedBy] === SERVICE_LABELS.managedByValue);
-  if (!services.length) {
-    throw new UserError(`No Cloud Run services${all ? '' : ' deployed by ML Serving'} in ${cloud.regions.join(', ')}.`, 'Deploy a model first, or show all services in the Serving view.');
-  }
-  services.sort((a, b) => a.id.localeCompare(b.id));
-  const picked = await vscode.window.showQuickPick(services.map(s => ({ label: s.id, description: `${s.region} · ${s.state}`, detail: s.uri, s })), { title, matchOnDescription: true });
-  if (!picked) throw new CancelledError();
-  return { service: picked.s.name, serviceId: picked.s.id, info: picked.s };
+  const s = await pickService(session, title);
+  return { service: s.name, serviceId: s.id, info: s };
 }

@@ -7,7 +7,7 @@ import { ValidationError } from '../../../common/errors';
 import type { CloudRunService } from '../../../serving/domain';
 import type { PredictPanel } from '../panelHost';
 import type { PredictPanels } from '../panels';
-import { pickService } from '../pickService';
+import { pickService } from '../../shared/pickService';
 
 /** A Serving-tree ServiceNode, or anything carrying a service (duck-typed: no explorer import). */
 interface HasService {
@@ -20,7 +20,7 @@ const hasService = (v: unknown): v is HasService =>
 export function testPrediction(session: Session, panels: PredictPanels) {
   return async (node?: unknown): Promise<PredictPanel> => {
     if (node !== undefined && !hasService(node)) throw new ValidationError('node', 'run Test Prediction from a service in the Serving view, or from the command palette');
-    let service = node ? node.service : await pickService(session);
+    let service = node ? node.service : await pickService(session, 'Test Prediction');
     // The node may be stale (e.g. it was deploying when the tree loaded): read the service again.
     if (!service.uri || service.state !== 'ready') {
       const cloud = await session.cloud();

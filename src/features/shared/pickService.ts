@@ -1,4 +1,4 @@
-/** The quick pick of deployed services, ready ones first (palette entry of Test Prediction). */
+/** The one quick pick of Cloud Run services (palette entries of Test Prediction, deploy traffic commands, logs): ready ones first. */
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../../common/errors';
 import type { Session } from '../../common/session';
@@ -12,7 +12,7 @@ export function orderServices(list: CloudRunService[]): CloudRunService[] {
   return [...list].sort((a, b) => (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) || a.id.localeCompare(b.id));
 }
 
-export async function pickService(session: Session): Promise<CloudRunService> {
+export async function pickService(session: Session, title: string): Promise<CloudRunService> {
   const cloud = await session.cloud();
   const all = session.settings.showAllServices;
   const lists = await Promise.all(cloud.regions.map(r => cloud.run.listServices(r)));
@@ -26,7 +26,7 @@ export async function pickService(session: Session): Promise<CloudRunService> {
     description: `${s.region}${s.env.MODEL_NAME ? ` · model ${s.env.MODEL_NAME}` : ''}`,
     detail: s.state === 'ready' ? s.uri : `${s.state}${s.message ? `: ${s.message}` : ''}`,
     service: s,
-  })), { title: 'Test Prediction', placeHolder: 'Pick a deployed service', matchOnDescription: true });
+  })), { title, placeHolder: 'Pick a deployed service', matchOnDescription: true });
   if (!picked) throw new CancelledError();
   return picked.service;
 }
