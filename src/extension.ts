@@ -24,8 +24,8 @@ export function activate(context: vscode.ExtensionContext) {
   const logs = logsFeature.register(context, services);
   predict.register(context, services);
   logger.info(`activated ${context.extension.packageJSON.version}`);
-  // Exposed for the in-host integration tests.
-  return { services, trees, deploy, logs };
+  // Exposed for the in-host integration tests (logUri: where VS Code writes the log channel).
+  return { services, trees, deploy, logs, logUri: context.logUri };
 }
 
 export function deactivate(): void {}

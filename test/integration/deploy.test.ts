@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { emulatorAdmin, emulatorDelete, emulatorPost, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
+import { captureMessages } from './support/messages';
 
 type Result = { service: { name: string; uri?: string; state: string; latestReadyRevision?: string; trafficStatuses: Array<{ revision?: string; percent: number; tag?: string; type: string }> }; plan: { container: string; modelName: string; version: string | null } };
 
@@ -90,17 +91,36 @@ describe('deploy to Cloud Run against the emulator', function () {
     const cloud = await a.services.session.cloud();
     const before = (await cloud.run.getService(NAME))!;
     const scann = await versionsOf(a, 'recsys-retrieval-scann');
-    const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', scann[0], { yes: true, serviceName: SVC, container: 'native' });
-    assert.equal(r, undefined, 'the deploy reports a failure');
-    const after = (await cloud.run.getService(NAME))!;
-    assert.deepEqual(after.trafficStatuses, before.trafficStatuses, 'traffic did not move');
-    const revisions = await cloud.run.listRevisions(NAME);
-    const failed = revisions.find(rv => rv.state === 'failed');
-    assert.ok(failed, `a failed revision: ${revisions.map(x => `${x.id}:${x.state}`).join(', ')}`);
-    // Cloud Run's condition says the container did not start; TF Serving's own error is in the revision's logs.
-    assert.match(failed.message ?? '', /failed to start/);
+    // The user clicks the error's "Show Revision Logs".
+    const messages = captureMessages(m => (m.level === 'error' ? 'Show Revision Logs' : undefined));
+    let failed;
+    try {
+      const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', scann[0], { yes: true, serviceName: SVC, container: 'native' });
+      assert.equal(r, undefined, 'the deploy reports a failure');
+      const after = (await cloud.run.getService(NAME))!;
+      assert.deepEqual(after.trafficStatuses, before.trafficStatuses, 'traffic did not move');
+      const revisions = await cloud.run.listRevisions(NAME);
+      failed = revisions.find(rv => rv.state === 'failed');
+      assert.ok(failed, `a failed revision: ${revisions.map(x => `${x.id}:${x.state}`).join(', ')}`);
+      // Cloud Run's condition says the container did not start; TF Serving's own error is in the revision's logs.
+      assert.match(failed.message ?? '', /failed to start/);
+      // What the user reads: the failed revision by name, Cloud Run's message, that the old one still serves.
+      const error = await messages.waitFor(m => m.level === 'error', 'deploy error message');
+      assert.ok(error.text.includes(`Deploy of ${SVC} failed (revision ${failed.id})`), error.text);
+      assert.ok(error.text.includes(failed.message!.slice(0, 60)), `Cloud Run's message in: ${error.text}`);
+      assert.match(error.text, /previous revision still serves and keeps its traffic/);
+      assert.deepEqual(error.actions, ['Show Revision Logs', 'Show Logs']);
+      // The click tails that revision's logs, where TF Serving says why.
+      const logs = a.logs as unknown as { channels: { following(): Array<{ service: string; revision?: string }> } };
+      const end = Date.now() + 10_000;
+      while (!logs.channels.following().some(t => t.service === NAME && t.revision === failed!.id) && Date.now() < end) await new Promise(r => setTimeout(r, 100));
+      assert.deepEqual(logs.channels.following().filter(t => t.service === NAME).map(t => t.revision), [failed.id], 'the failed revision is followed');
+    } finally {
+      messages.restore();
+      await vscode.commands.executeCommand('mlServing.logs.stop', NAME);
+    }
     const [entries] = await cloud.clients.logging().getEntries({
-      filter: `resource.type="cloud_run_revision" AND resource.labels.revision_name="${failed.id}" AND timestamp>="2000-01-01T00:00:00Z"`, autoPaginate: false, pageSize: 200,
+      filter: `resource.type="cloud_run_revision" AND resource.labels.revision_name="${failed!.id}" AND timestamp>="2000-01-01T00:00:00Z"`, autoPaginate: false, pageSize: 200,
     });
     const text = (entries as Array<{ data?: unknown }>).map(e => (typeof e.data === 'string' ? e.data : JSON.stringify(e.data))).join('\n');
     assert.match(text, /Op type not registered 'Scann>ScannSearchBatched' in binary running on/);

@@ -34,7 +34,8 @@ function say(...args: unknown[]): void {
 
 export function run(): Promise<void> {
   Mocha.reporters.Base.consoleLog = say;
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20_000, reporter: 'spec' });
+  // MLSERVING_GREP (inherited from scripts/test.mjs's environment) runs only the matching tests.
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20_000, reporter: 'spec', grep: process.env.MLSERVING_GREP || undefined });
   for (const f of testFiles(__dirname)) mocha.addFile(f);
   return new Promise((resolve, reject) => {
     try {

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, useDemoProject, type ExtensionApi } from './support/extension';
+import { captureMessages } from './support/messages';
 
 type Result = { service: { name: string; latestReadyRevision?: string } };
 const parent = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services`;
@@ -30,9 +31,22 @@ describe('reliability under injected faults', function () {
     assert.ok(ok);
     const cloud = await a.services.session.cloud();
     const before = (await cloud.run.getService(ok.service.name))!;
-    await emulatorPost('/faults', { kind: 'failLro', method: 'UpdateService', message: 'Revision rel-lro-00002 failed to start: container exited (1)' });
-    const failed = await vscode.commands.executeCommand<Result>('mlServing.deploy', v[v.length - 1], { yes: true, serviceName: 'rel-lro' });
-    assert.equal(failed, undefined, 'the deploy reports a failure');
+    const cloudRunSays = 'Revision rel-lro-00002 failed to start: container exited (1)';
+    await emulatorPost('/faults', { kind: 'failLro', method: 'UpdateService', message: cloudRunSays });
+    const messages = captureMessages();
+    try {
+      const failed = await vscode.commands.executeCommand<Result>('mlServing.deploy', v[v.length - 1], { yes: true, serviceName: 'rel-lro' });
+      assert.equal(failed, undefined, 'the deploy reports a failure');
+      const error = await messages.waitFor(m => m.level === 'error', 'the deploy error');
+      assert.ok(error.text.startsWith('Deploy of rel-lro failed'), error.text);
+      assert.ok(error.text.includes(cloudRunSays), `Cloud Run's message in: ${error.text}`);
+      assert.match(error.text, /previous revision still serves and keeps its traffic/);
+      // The operation failed before any revision existed: the serving one is not blamed.
+      assert.ok(!error.text.includes(before.latestReadyRevision!.split('/').pop()!), error.text);
+      assert.deepEqual(error.actions, ['Show Service Logs', 'Show Logs']);
+    } finally {
+      messages.restore();
+    }
     const after = (await cloud.run.getService(ok.service.name))!;
     assert.equal(after.latestReadyRevision, before.latestReadyRevision);
     assert.deepEqual(after.trafficStatuses, before.trafficStatuses);

@@ -125,6 +125,9 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
   const spec = buildService(plan);
   logger.info(`deploy ${name}: ${plan.container} ${plan.image}, model ${plan.modelUri} → /models/${plan.modelName}/${plan.version ?? '1'}`);
   trees.services.setBusy(name, plan.update ? 'Deploying new revision…' : 'Deploying…');
+  // A failure names a revision only if this deploy created it (an LRO can fail before one exists).
+  let previousRevision: string | undefined;
+  const newRevision = (s?: { latestCreatedRevision?: string }) => (s?.latestCreatedRevision !== previousRevision ? s?.latestCreatedRevision : undefined);
   try {
     const service = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Deploying ${plan.serviceName} to Cloud Run`, cancellable: true },
@@ -133,6 +136,7 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
         token.onCancellationRequested(() => ac.abort());
         progress.report({ message: `${plan.update ? 'new revision' : 'creating service'} (${plan.container === 'native' ? 'native TF Serving' : 'Python server'})…` });
         const existing = plan.update ? await api.getRaw(name) : undefined;
+        previousRevision = existing?.latestCreatedRevision;
         const s = existing
           ? await api.update({ ...existing, labels: { ...(existing.labels ?? {}), ...spec.labels }, template: spec.template }, ac.signal)
           : await api.create(`projects/${cloud.project}/locations/${plan.region}`, plan.serviceName, spec, ac.signal);
@@ -143,7 +147,7 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
         return s;
       },
     );
-    if (service.state === 'failed') throw deployFailure(plan, service.message ?? 'the revision did not become ready', service.latestCreatedRevision);
+    if (service.state === 'failed') throw deployFailure(plan, service.message ?? 'the revision did not become ready', newRevision(service));
     void vscode.window.showInformationMessage(`${plan.serviceName} is serving at ${service.uri}`, 'Test Prediction', 'Tail Logs', 'Copy URL').then(async pick => {
       if (pick === 'Test Prediction') await vscode.commands.executeCommand('mlServing.testPrediction', { service: name });
       if (pick === 'Tail Logs') await vscode.commands.executeCommand('mlServing.logs.tail', { service: name });
@@ -162,7 +166,7 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
     if (c.kind === 'permission') throw new UserError(`Permission denied deploying ${plan.serviceName}: ${c.message}`, c.permission ? `Ask for ${roleFor(c.permission)} (grants ${c.permission}); nothing was changed.` : 'Ask for roles/run.developer; nothing was changed.');
     if (c.kind === 'quota') throw new UserError(`Cloud Run quota exceeded deploying ${plan.serviceName}: ${c.message}`, 'Wait a minute and deploy again, or ask for more quota.');
     const failed = await api.getRaw(name).catch(() => undefined);
-    throw deployFailure(plan, c.message, failed?.latestCreatedRevision);
+    throw deployFailure(plan, c.message, newRevision(failed));
   } finally {
     trees.services.setBusy(name, undefined);
     trees.models.invalidate();
@@ -171,9 +175,13 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
 
 function deployFailure(plan: DeployPlan, message: string, revision?: string): UserError {
   const rev = revision?.split('/').pop();
+  const service = `projects/${plan.project}/locations/${plan.region}/services/${plan.serviceName}`;
+  const actions = rev
+    ? [{ title: 'Show Revision Logs', command: 'mlServing.logs.tail', args: [{ service, revision: rev }] }]
+    : plan.update ? [{ title: 'Show Service Logs', command: 'mlServing.logs.tail', args: [{ service }] }] : [];
   return new UserError(
     `Deploy of ${plan.serviceName} failed${rev ? ` (revision ${rev})` : ''}: ${message}`,
-    plan.update ? 'The previous revision still serves and keeps its traffic.' : '',
-    [{ title: 'Show Revision Logs', command: 'mlServing.logs.tail', args: [{ service: `projects/${plan.project}/locations/${plan.region}/services/${plan.serviceName}`, revision: rev }] }],
+    plan.update ? 'The previous revision still serves and keeps its traffic.' : undefined,
+    actions,
   );
 }

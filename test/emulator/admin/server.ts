@@ -1,6 +1,6 @@
 /**
  * Admin HTTP API on 127.0.0.1: `GET /endpoints`, `GET|POST|DELETE /faults`, `POST /logs`,
- * `GET /state`, and the GCE metadata server paths (`/computeMetadata/v1/...`) handed to the
+ * `GET /state`, `GET /tokens` (every token issued, for leak searches), and the GCE metadata server paths (`/computeMetadata/v1/...`) handed to the
  * identity module, so `GCE_METADATA_HOST=<admin host:port>` gives Application Default Credentials.
  */
 import * as http from 'node:http';
@@ -50,7 +50,7 @@ export function startAdminServer(deps: AdminDeps, port = 0): Promise<{ url: stri
     try {
       if (u.pathname.startsWith('/computeMetadata/') || u.pathname === '/') {
         if (deps.identity.handleMetadata(req, res)) return;
-        if (u.pathname === '/') return send(res, 200, { service: 'ml-serving emulator admin', paths: ['/endpoints', '/projects', '/faults', '/logs', '/state', '/computeMetadata/v1/'] });
+        if (u.pathname === '/') return send(res, 200, { service: 'ml-serving emulator admin', paths: ['/endpoints', '/projects', '/faults', '/logs', '/state', '/tokens', '/computeMetadata/v1/'] });
         return send(res, 404, { error: { code: 404, message: `metadata path not served: ${u.pathname}` } });
       }
       const route = `${req.method} ${u.pathname.replace(/\/+$/, '')}`;
@@ -74,6 +74,7 @@ export function startAdminServer(deps: AdminDeps, port = 0): Promise<{ url: stri
           return send(res, 200, { written: written.length, insertIds: written });
         }
         case 'GET /state': return send(res, 200, deps.state());
+        case 'GET /tokens': return send(res, 200, deps.identity.tokens.issued());
         default: return send(res, 404, { error: { code: 404, message: `no route ${route}; see GET /` } });
       }
     } catch (e) {

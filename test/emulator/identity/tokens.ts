@@ -25,6 +25,8 @@ export class TokenAuthority {
   readonly publicKey: KeyObject;
   readonly keyId: string;
   private readonly accessTokens = new Map<string, AccessTokenInfo>();
+  /** Every ID token issued, newest last (capped): tests search the product's outputs for them. */
+  private readonly idTokens: string[] = [];
 
   constructor(private readonly now: () => number = () => Date.now()) {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -45,7 +47,15 @@ export class TokenAuthority {
     const head = b64url(JSON.stringify({ alg: 'RS256', kid: this.keyId, typ: 'JWT' }));
     const body = b64url(JSON.stringify(claims));
     const sig = sign('RSA-SHA256', Buffer.from(`${head}.${body}`), this.privateKey);
-    return `${head}.${body}.${b64url(sig)}`;
+    const token = `${head}.${body}.${b64url(sig)}`;
+    this.idTokens.push(token);
+    if (this.idTokens.length > 1000) this.idTokens.shift();
+    return token;
+  }
+
+  /** The tokens issued so far, for tests that check no output ever contains one. */
+  issued(): { accessTokens: string[]; idTokens: string[] } {
+    return { accessTokens: [...this.accessTokens.keys()], idTokens: [...this.idTokens] };
   }
 
   /** Checks signature, issuer, audience and expiry; the error says which failed. */
