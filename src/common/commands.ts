@@ -31,7 +31,8 @@ export async function reportError(source: string, e: unknown, logger: Logger): P
   }
   if (e instanceof UserError) {
     logger.warn(`${source}: ${e.message}${e.next ? ` (${e.next})` : ''}`);
-    const text = e.next ? `${e.message} ${e.next}` : e.message;
+    // One paragraph: notifications do not render line breaks, and the log line above has it all.
+    const text = (e.next ? `${e.message} ${e.next}` : e.message).replace(/\s*\n\s*/g, ' ');
     const picked = await vscode.window.showErrorMessage(text, ...e.actions.map(a => a.title), SHOW_LOGS);
     const action = e.actions.find(a => a.title === picked);
     if (action) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));

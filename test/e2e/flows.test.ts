@@ -252,14 +252,14 @@ describe('ML Serving user flows in the workbench', function () {
     assert.match(description, new RegExp(`\\b${version.label}\\b`));
   });
 
-  /** Right-click a recsys-retrieval version → Deploy to Cloud Run → name the service → the confirmation pick is showing. */
-  async function openDeployConfirmation(service: string): Promise<void> {
+  /** Right-click a version of `modelName` → Deploy to Cloud Run → name the service → the confirmation pick is showing. */
+  async function openDeployConfirmation(service: string, modelName = RETRIEVAL_MODEL): Promise<void> {
     await wb.openContainer(CONTAINER);
     await wb.soloView('Models');
-    const model = wb.exactTreeRow('Models', RETRIEVAL_MODEL);
-    const versions = await childrenOf('Models', model, RETRIEVAL_MODEL);
+    const model = wb.exactTreeRow('Models', modelName);
+    const versions = await childrenOf('Models', model, modelName);
     const version = versions.find(v => /^v\d+$/.test(v.label));
-    assert.ok(version, `${RETRIEVAL_MODEL} lists no version rows`);
+    assert.ok(version, `${modelName} lists no version rows`);
     await wb.contextMenu(await wb.childRow('Models', model, version.label), 'Deploy to Cloud Run');
     await eventually('the service-name input box', async () => /service name/i.test(await wb.quickInputTitle()), 60_000);
     await wb.answerInput(service);
@@ -302,6 +302,39 @@ describe('ML Serving user flows in the workbench', function () {
     const res = await fetch(`${process.env.MLSERVING_EMULATOR}/state`);
     const state = await res.json() as { services: Array<{ name: string }> };
     assert.ok(!state.services.some(x => x.name.endsWith('/e2e-public')), 'escaping the confirmation deploys nothing');
+  });
+
+  it('a redeploy whose revision fails names the revision, says the old one still serves, and opens its logs (issue 9)', async () => {
+    assert.ok(serviceUrl, `needs the ${SERVICE} service from the deploy test, which did not finish`);
+    // The ScaNN model forced into native TF Serving: the new revision cannot load the custom ops.
+    await openDeployConfirmation(SERVICE, 'recsys-retrieval-scann');
+    // By label: the Deploy row's detail repeats the container too.
+    await wb.quickPickRow('Container: Python server').click();
+    await wb.quickPickRow('Container: native TF Serving').waitFor({ timeout: 60_000 });
+    // A user reads the changed confirmation before clicking (VS Code also drops toasts beyond
+    // three within 800 ms, which an instant click and a fast failure could reach).
+    await sleep(1000);
+    await wb.quickPickRow(`Deploy ${SERVICE}`).click();
+    const failed = wb.notification(new RegExp(`Deploy of ${SERVICE} failed \\(revision ${SERVICE}-\\d{5}-\\w+\\)`));
+    await failed.waitFor({ timeout: 90_000 });
+    const text = (await failed.textContent()) ?? '';
+    assert.match(text, /previous revision still serves and keeps its traffic/);
+    const revision = /\(revision ([\w-]+)\)/.exec(text)![1];
+    await failed.hover();
+    await failed.getByRole('button', { name: 'Show Revision Logs' }).click();
+    // The revision's own log says why: TF Serving does not know ScaNN's op.
+    // (The Output view wraps long lines: joined with spaces they read as written.)
+    const channel = await eventually('the revision\'s logs in its output channel', async () => {
+      const t = (await wb.outputLines()).join(' ').replace(/\s+/g, ' ');
+      return t.includes(revision) && /Op type not registered/.test(t) ? t : undefined;
+    }, 60_000);
+    assert.match(channel, new RegExp(`ERROR ${revision} .*Op type not registered 'Scann>ScannSearchBatched'`));
+    // And the extension recognises the failure, with the one-click fix.
+    const recognised = wb.notification(/TF Serving cannot run this model: op Scann>ScannSearchBatched is not in its binary/);
+    await recognised.waitFor({ timeout: WAIT });
+    assert.ok(await recognised.getByRole('button', { name: 'Redeploy with the Python Server' }).isVisible());
+    await wb.runCommand('ML Serving: Stop Tailing Serving Logs');
+    if (await wb.quickPickRow(SERVICE).isVisible().catch(() => false)) await wb.pick(SERVICE);
   });
 
   it('Test Prediction sends the form, shows ranked products, and keeps a saved payload across a reload (issue 6)', async () => {
@@ -366,7 +399,7 @@ describe('ML Serving user flows in the workbench', function () {
       return l.some(x => serverLine.test(x)) ? l : undefined;
     }, 60_000);
     // Entry lines (wrapped ones continue on the next view line) name the revision that wrote them.
-    const revisions = lines.map(l => /^\d{4}-\d\d-\d\d \S+Z (?:DEFAULT|DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY)\s+(\S+) /.exec(l)?.[1]).filter((r): r is string => Boolean(r));
+    const revisions = lines.map(l => /^\d{4}-\d\d-\d\d \S+Z (?:DEFAULT|DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY)\s+(?!----)(\S+) /.exec(l)?.[1]).filter((r): r is string => Boolean(r));
     assert.ok(revisions.length > 0, `no log entry lines: ${lines.join(' | ')}`);
     assert.ok(revisions.every(r => r.startsWith(`${SERVICE}-0`)), `lines of other revisions in the channel: ${revisions.join(', ')}`);
 

@@ -18,6 +18,9 @@ function loadHost(): HostModule {
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+// A quick pick row's own label: its second line (the detail) is rendered with a `.label-name` too.
+const QUICK_PICK_LABEL = '.quick-input-list-rows > .quick-input-list-row:first-child .label-name';
+
 export class Workbench {
   private constructor(readonly page: Page, private readonly browser: Browser) {}
 
@@ -131,14 +134,14 @@ export class Workbench {
 
   /** A row of the open quick pick whose label contains `label` (items may arrive after the pick opens). */
   quickPickRow(label: string): Locator {
-    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { has: this.page.locator(QUICK_PICK_LABEL, { hasText: label }) }).first();
   }
 
   /** The rows of the open quick pick, once it shows at least one. */
   async quickPickItems(timeout = 15_000): Promise<string[]> {
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ timeout });
-    return (await rows.locator('.label-name').allTextContents()).map(t => t.trim());
+    return (await rows.locator(QUICK_PICK_LABEL).allTextContents()).map(t => t.trim());
   }
 
   /** Chooses a quick-pick row by typing its label into the filter and pressing Enter. */

@@ -56,8 +56,16 @@ describe('reliability under injected faults', function () {
   it('PERMISSION_DENIED on create: nothing is created', async () => {
     const v = await versions(a, 'recsys-ranking');
     await emulatorPost('/faults', { kind: 'permissionDenied', method: 'CreateService' });
-    const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', v[0], { yes: true, serviceName: 'rel-denied' });
-    assert.equal(r, undefined);
+    const messages = captureMessages();
+    try {
+      const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', v[0], { yes: true, serviceName: 'rel-denied' });
+      assert.equal(r, undefined);
+      const error = await messages.waitFor(m => m.level === 'error', 'the permission error');
+      assert.match(error.text, /^Permission denied deploying rel-denied: .*run\.services\.create/);
+      assert.match(error.text, /Ask for roles\/run\.developer \(grants run\.services\.create\); nothing was changed\./);
+    } finally {
+      messages.restore();
+    }
     const cloud = await a.services.session.cloud();
     assert.equal(await cloud.run.getService(`${parent}/rel-denied`), undefined);
   });
@@ -71,6 +79,36 @@ describe('reliability under injected faults', function () {
     assert.equal((await cloud.run.listServices(DEMO_REGION)).filter(s => s.id === 'rel-quota').length, 1);
     assert.equal((await cloud.run.listRevisions(r.service.name)).length, 1);
     await vscode.commands.executeCommand('mlServing.undeploy', { service: r.service.name }, { confirmed: true });
+  });
+
+  it('RESOURCE_EXHAUSTED beyond the retries: said as quota, nothing created, and Retry deploys once the quota is back', async () => {
+    const v = await versions(a, 'recsys-ranking');
+    await emulatorPost('/faults', { kind: 'resourceExhausted', method: 'CreateService', count: 20 });
+    const cloud = await a.services.session.cloud();
+    // The user clicks Retry once the quota is back (here: the fault is lifted first).
+    let answered = false;
+    const messages = captureMessages(async m => {
+      if (m.level !== 'error' || answered) return undefined;
+      answered = true;
+      assert.equal(await cloud.run.getService(`${parent}/rel-quota-out`), undefined, 'nothing created by the failed deploy');
+      await emulatorDelete('/faults');
+      return 'Retry';
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand<Result>('mlServing.deploy', v[0], { yes: true, serviceName: 'rel-quota-out' }), undefined);
+      const error = await messages.waitFor(m => m.level === 'error', 'the quota error');
+      assert.match(error.text, /^Cloud Run quota exceeded deploying rel-quota-out: /);
+      assert.match(error.text, /Nothing was changed\. Retry in a minute, or ask for more quota\./);
+      assert.deepEqual(error.actions, ['Retry', 'Show Logs']);
+      const done = await messages.waitFor(m => m.level === 'info' && m.text.startsWith('rel-quota-out is serving at'), 'the retried deploy to finish', 60_000);
+      assert.ok(done);
+      const services = (await cloud.run.listServices(DEMO_REGION)).filter(s => s.id === 'rel-quota-out');
+      assert.equal(services.length, 1, 'one service');
+      assert.equal((await cloud.run.listRevisions(services[0].name)).length, 1, 'one revision');
+    } finally {
+      messages.restore();
+    }
+    await vscode.commands.executeCommand('mlServing.undeploy', { service: `${parent}/rel-quota-out` }, { confirmed: true });
   });
 
   it('UNAVAILABLE on model upload: retried, exactly one new version', async () => {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CancelledError, isCancellation, UserError, ValidationError } from '../../common/errors';
+import { CancelledError, isCancellation, UserError, ValidationError, type ErrorAction } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { CloudContext, Session } from '../../common/session';
 import { classifyGcpError, roleFor } from '../../gcp/errors';
@@ -7,6 +7,7 @@ import { inspectGcsModel } from '../../gcp/modelInspector';
 import { runDeployApi } from '../../gcp/runDeploy';
 import { deriveModelName, deriveServiceName, serviceNameProblem } from '../../serving/deploy/names';
 import { defaultPlan, planProblems, type DeployPlan } from '../../serving/deploy/plan';
+import { failureSummary } from '../../serving/deploy/failureMessage';
 import { buildService } from '../../serving/deploy/serviceSpec';
 import type { CloudRunService } from '../../serving/domain';
 import { imageFor } from '../../serving/images';
@@ -41,7 +42,9 @@ export function deploy(session: Session, trees: ExplorerTrees, lock: DeployLock,
     const source = await resolveSource(target, cloud);
     const plan = await preparePlan(session, cloud, source, answers);
     const name = `projects/${cloud.project}/locations/${plan.region}/services/${plan.serviceName}`;
-    return lock.run(name, () => execute(cloud, trees, plan, name, logger));
+    // Quota errors offer the same deploy again (through the confirmation unless it was skipped).
+    const retry: ErrorAction = { title: 'Retry', command: 'mlServing.deploy', args: [target, rawAnswers] };
+    return lock.run(name, () => execute(cloud, trees, plan, name, logger, retry));
   };
 }
 
@@ -119,7 +122,7 @@ async function preflight(cloud: CloudContext, plan: DeployPlan, name: string): P
   }
 }
 
-async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPlan, name: string, logger: Logger): Promise<DeployResult> {
+async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPlan, name: string, logger: Logger, retry: ErrorAction): Promise<DeployResult> {
   const api = runDeployApi(cloud.clients);
   await preflight(cloud, plan, name);
   const spec = buildService(plan);
@@ -147,7 +150,7 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
         return s;
       },
     );
-    if (service.state === 'failed') throw deployFailure(plan, service.message ?? 'the revision did not become ready', newRevision(service));
+    if (service.state === 'failed') throw deployFailure(plan, service.message ?? 'the revision did not become ready', newRevision(service), logger);
     void vscode.window.showInformationMessage(`${plan.serviceName} is serving at ${service.uri}`, 'Test Prediction', 'Tail Logs', 'Copy URL').then(async pick => {
       if (pick === 'Test Prediction') await vscode.commands.executeCommand('mlServing.testPrediction', { service: name });
       if (pick === 'Tail Logs') await vscode.commands.executeCommand('mlServing.logs.tail', { service: name });
@@ -164,23 +167,25 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
     if (e instanceof UserError) throw e;
     const c = classifyGcpError(e);
     if (c.kind === 'permission') throw new UserError(`Permission denied deploying ${plan.serviceName}: ${c.message}`, c.permission ? `Ask for ${roleFor(c.permission)} (grants ${c.permission}); nothing was changed.` : 'Ask for roles/run.developer; nothing was changed.');
-    if (c.kind === 'quota') throw new UserError(`Cloud Run quota exceeded deploying ${plan.serviceName}: ${c.message}`, 'Wait a minute and deploy again, or ask for more quota.');
+    if (c.kind === 'quota') throw new UserError(`Cloud Run quota exceeded deploying ${plan.serviceName}: ${c.message}`, 'Nothing was changed. Retry in a minute, or ask for more quota.', [retry]);
     const failed = await api.getRaw(name).catch(() => undefined);
-    throw deployFailure(plan, c.message, newRevision(failed));
+    throw deployFailure(plan, c.message, newRevision(failed), logger);
   } finally {
     trees.services.setBusy(name, undefined);
     trees.models.invalidate();
   }
 }
 
-function deployFailure(plan: DeployPlan, message: string, revision?: string): UserError {
+function deployFailure(plan: DeployPlan, message: string, revision?: string, logger?: Logger): UserError {
   const rev = revision?.split('/').pop();
   const service = `projects/${plan.project}/locations/${plan.region}/services/${plan.serviceName}`;
   const actions = rev
     ? [{ title: 'Show Revision Logs', command: 'mlServing.logs.tail', args: [{ service, revision: rev }] }]
     : plan.update ? [{ title: 'Show Service Logs', command: 'mlServing.logs.tail', args: [{ service }] }] : [];
+  const summary = failureSummary(message);
+  if (summary !== message) logger?.warn(`Cloud Run's full message for ${plan.serviceName}: ${message}`);
   return new UserError(
-    `Deploy of ${plan.serviceName} failed${rev ? ` (revision ${rev})` : ''}: ${message}`,
+    `Deploy of ${plan.serviceName} failed${rev ? ` (revision ${rev})` : ''}: ${summary}`,
     plan.update ? 'The previous revision still serves and keeps its traffic.' : undefined,
     actions,
   );

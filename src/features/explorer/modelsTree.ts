@@ -1,10 +1,9 @@
 import { NodeKind } from '../../common/contextValues';
 import type { Logger } from '../../common/logger';
 import type { Session } from '../../common/session';
+import { servedBy, withServingLabels, type ServingService } from '../../serving/deploy/servingRevisions';
 import type { CloudRunService, ModelVersion, RegisteredModel } from '../../serving/domain';
-import { idOf } from '../../serving/domain';
 import { modelVersionView, modelView } from './present/modelView';
-import { SERVICE_LABELS } from './present/serviceView';
 import type { ItemView } from './present/item';
 import { MessageNode, Node } from './node';
 import { ExplorerTree } from './tree';
@@ -37,12 +36,6 @@ export class ModelVersionNode extends Node {
   }
 }
 
-/** Services whose labels name this model and version. */
-export function servedBy(services: CloudRunService[], v: ModelVersion): CloudRunService[] {
-  const model = idOf(v.modelName);
-  return services.filter(s => s.labels[SERVICE_LABELS.model] === model && s.labels[SERVICE_LABELS.modelVersion] === v.versionId);
-}
-
 class LoadMoreModels extends Node {
   readonly id: string;
   constructor(readonly region: string, count: number) {
@@ -57,7 +50,7 @@ class LoadMoreModels extends Node {
 
 export class ModelsTree extends ExplorerTree {
   private pages = new Map<string, { items: RegisteredModel[]; token?: string; done: boolean }>();
-  private servicesByRegion = new Map<string, Promise<CloudRunService[]>>();
+  private servicesByRegion = new Map<string, Promise<ServingService[]>>();
 
   constructor(session: Session, logger: Logger) {
     super(session, logger, 'models');
@@ -67,10 +60,10 @@ export class ModelsTree extends ExplorerTree {
     return this.session.cloud();
   }
 
-  services(region: string): Promise<CloudRunService[]> {
+  services(region: string): Promise<ServingService[]> {
     let p = this.servicesByRegion.get(region);
     if (!p) {
-      p = this.session.cloud().then(c => c.run.listServices(region));
+      p = this.session.cloud().then(async c => withServingLabels(await c.run.listServices(region), name => c.run.listRevisions(name)));
       p.catch(() => this.servicesByRegion.delete(region));
       this.servicesByRegion.set(region, p);
     }

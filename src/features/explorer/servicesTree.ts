@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
 import type { Session } from '../../common/session';
+import { writeSetting } from '../../common/settings';
 import type { CloudRunService, Revision } from '../../serving/domain';
 import { revisionView, serviceView, SERVICE_LABELS } from './present/serviceView';
 import type { ItemView } from './present/item';
@@ -117,7 +118,6 @@ export class ServicesTree extends ExplorerTree {
   }
 
   async toggleAll(): Promise<void> {
-    const cfg = vscode.workspace.getConfiguration('mlServing');
-    await cfg.update('services.showAll', !this.session.settings.showAllServices, vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    await writeSetting('showAllServices', !this.session.settings.showAllServices);
   }
 }

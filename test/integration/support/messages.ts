@@ -13,10 +13,11 @@ type Show = (message: string, ...rest: unknown[]) => Thenable<unknown>;
 const KINDS = { error: 'showErrorMessage', warning: 'showWarningMessage', info: 'showInformationMessage' } as const;
 
 /**
- * Starts recording. `answer` picks the button the "user" clicks (undefined dismisses). Call
+ * Starts recording. `answer` picks the button the "user" clicks (undefined dismisses), and may
+ * take its time as a user would. Call
  * `restore()` in a finally block.
  */
-export function captureMessages(answer: (m: ShownMessage) => string | undefined = () => undefined) {
+export function captureMessages(answer: (m: ShownMessage) => string | undefined | Promise<string | undefined> = () => undefined) {
   const shown: ShownMessage[] = [];
   const waiters: Array<() => void> = [];
   const win = vscode.window as unknown as Record<string, Show>;
@@ -28,7 +29,7 @@ export function captureMessages(answer: (m: ShownMessage) => string | undefined 
       const m: ShownMessage = { level, text: message, actions: items.map(i => (typeof i === 'string' ? i : (i as { title: string }).title)) };
       shown.push(m);
       waiters.splice(0).forEach(w => w());
-      const pick = answer(m);
+      const pick = await answer(m);
       return items.find(i => (typeof i === 'string' ? i : (i as { title: string }).title) === pick);
     };
   }
