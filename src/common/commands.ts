@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isCancellation, UserError } from './errors';
 import type { Logger } from './logger';
+import { notificationText } from './notificationText';
 
 export const SHOW_LOGS = 'Show Logs';
 
@@ -31,8 +32,7 @@ export async function reportError(source: string, e: unknown, logger: Logger): P
   }
   if (e instanceof UserError) {
     logger.warn(`${source}: ${e.message}${e.next ? ` (${e.next})` : ''}`);
-    // One paragraph: notifications do not render line breaks, and the log line above has it all.
-    const text = (e.next ? `${e.message} ${e.next}` : e.message).replace(/\s*\n\s*/g, ' ');
+    const text = notificationText(e.next ? `${e.message} ${e.next}` : e.message);
     const picked = await vscode.window.showErrorMessage(text, ...e.actions.map(a => a.title), SHOW_LOGS);
     const action = e.actions.find(a => a.title === picked);
     if (action) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
@@ -41,6 +41,6 @@ export async function reportError(source: string, e: unknown, logger: Logger): P
   }
   logger.error(e instanceof Error ? e : new Error(String(e)));
   const msg = e instanceof Error ? e.message : String(e);
-  const picked = await vscode.window.showErrorMessage(`ML Serving: ${msg}`, SHOW_LOGS);
+  const picked = await vscode.window.showErrorMessage(notificationText(`ML Serving: ${msg}`), SHOW_LOGS);
   if (picked === SHOW_LOGS) await vscode.commands.executeCommand('mlServing.showLogs');
 }

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { notificationText } from '../../src/common/notificationText';
 import { failureSummary } from '../../src/serving/deploy/failureMessage';
 
 // The shape of Cloud Run's message for a revision whose container did not start.
@@ -21,5 +22,12 @@ describe('deploy failure text for a notification', () => {
 
   it('a "Logs URL:" line right after the sentence (no blank line) is dropped too', () => {
     assert.equal(failureSummary('Container failed to start.\nLogs URL: https://x'), 'Container failed to start.');
+  });
+
+  it('every notification is one paragraph of bounded length', () => {
+    assert.equal(notificationText('ML Serving: 14 UNAVAILABLE:\n  No connection established\n\n'), 'ML Serving: 14 UNAVAILABLE: No connection established');
+    const long = notificationText('a'.repeat(2000));
+    assert.equal(long.length, 600);
+    assert.ok(long.endsWith('…'));
   });
 });
