@@ -35,7 +35,8 @@ export async function reportError(source: string, e: unknown, logger: Logger): P
     const text = notificationText(e.next ? `${e.message} ${e.next}` : e.message);
     const picked = await vscode.window.showErrorMessage(text, ...e.actions.map(a => a.title), SHOW_LOGS);
     const action = e.actions.find(a => a.title === picked);
-    if (action) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
+    if (action?.run) await action.run();
+    else if (action?.command) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
     else if (picked === SHOW_LOGS) await vscode.commands.executeCommand('mlServing.showLogs');
     return;
   }

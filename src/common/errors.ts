@@ -5,8 +5,10 @@
 export interface ErrorAction {
   title: string;
   /** A command id to run when the user picks the action. */
-  command: string;
+  command?: string;
   args?: unknown[];
+  /** Or a function to run (copying text, say) when no command fits. */
+  run?: () => unknown;
 }
 
 export class UserError extends Error {

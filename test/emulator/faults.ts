@@ -16,11 +16,13 @@ export type FaultRequest =
   | { kind: 'dropTail'; afterEntries: number; code?: number | string }
   | { kind: 'tailRateLimit' }
   | { kind: 'predict503'; count?: number; service?: string }
-  | { kind: 'latency'; ms: number; method?: string };
+  | { kind: 'latency'; ms: number; method?: string }
+  /** Images (matching the substring `image`, default all) the registry does not have. */
+  | { kind: 'missingImage'; image?: string };
 
 export type Fault = FaultRequest & { id: number; remaining: number; method?: string; message?: string; permission?: string };
 
-export const FAULT_KINDS = ['failLro', 'unavailable', 'permissionDenied', 'resourceExhausted', 'dropTail', 'tailRateLimit', 'predict503', 'latency'] as const;
+export const FAULT_KINDS = ['failLro', 'unavailable', 'permissionDenied', 'resourceExhausted', 'dropTail', 'tailRateLimit', 'predict503', 'latency', 'missingImage'] as const;
 
 /** IAM permission each method needs, for PERMISSION_DENIED messages and TestIamPermissions. */
 const PERMISSIONS: Record<string, string> = {
@@ -64,7 +66,7 @@ export class Faults {
     if (!req || typeof req !== 'object') throw invalidArgument('fault: expected a JSON object');
     const r = req as Record<string, unknown>;
     if (!FAULT_KINDS.includes(r.kind as any)) throw invalidArgument(`kind: expected one of ${FAULT_KINDS.join(', ')}, got ${JSON.stringify(r.kind)}`);
-    for (const k of ['method', 'message', 'permission', 'service'] as const) {
+    for (const k of ['method', 'message', 'permission', 'service', 'image'] as const) {
       if (r[k] !== undefined && typeof r[k] !== 'string') throw invalidArgument(`${k}: expected a string`);
     }
     let remaining = Infinity;
@@ -124,6 +126,11 @@ export class Faults {
   /** Permissions a caller is denied (for TestIamPermissions), without consuming faults. */
   deniedPermissions(): Set<string> {
     return new Set(this.list.filter(f => f.kind === 'permissionDenied').map(f => f.permission ?? permissionFor(f.method!)));
+  }
+
+  /** True when a revision with this image must fail as Cloud Run does for an image it cannot pull. */
+  imageMissing(image: string): boolean {
+    return this.list.some(f => f.kind === 'missingImage' && (!f.image || image.includes(f.image)));
   }
 
   latencyMs(fullMethod: string): number {

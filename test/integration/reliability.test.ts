@@ -53,6 +53,37 @@ describe('reliability under injected faults', function () {
     await vscode.commands.executeCommand('mlServing.undeploy', { service: ok.service.name }, { confirmed: true });
   });
 
+  it('a serving image never built: says so, keeps the old revision serving, and copies the Cloud Build command', async () => {
+    const v = await versions(a, 'recsys-ranking');
+    const ok = await vscode.commands.executeCommand<Result>('mlServing.deploy', v[0], { yes: true, serviceName: 'rel-image' });
+    assert.ok(ok);
+    const cloud = await a.services.session.cloud();
+    const before = (await cloud.run.getService(ok.service.name))!;
+    await emulatorPost('/faults', { kind: 'missingImage', image: 'tf-serving-native' });
+    const messages = captureMessages(m => (m.level === 'error' ? 'Copy Build Command' : undefined));
+    try {
+      await vscode.env.clipboard.writeText('');
+      assert.equal(await vscode.commands.executeCommand<Result>('mlServing.deploy', v[v.length - 1], { yes: true, serviceName: 'rel-image' }), undefined);
+      const error = await messages.waitFor(m => m.level === 'error', 'the missing image error');
+      const image = `${DEMO_REGION}-docker.pkg.dev/${DEMO_PROJECT}/ml-serving/tf-serving-native:2.19.0`;
+      assert.ok(error.text.startsWith(`Deploy of rel-image failed: the serving image ${image} does not exist.`), error.text);
+      assert.match(error.text, /Build it once with Cloud Build .* then deploy again\. The previous revision still serves and keeps its traffic\./);
+      assert.deepEqual(error.actions, ['Copy Build Command', 'Show Logs']);
+      let copied = '';
+      for (const end = Date.now() + 5000; !copied && Date.now() < end; await new Promise(r => setTimeout(r, 100))) copied = await vscode.env.clipboard.readText();
+      assert.match(copied, new RegExp(`^gcloud builds submit \\S*/deploy/tf_serving_native --project=${DEMO_PROJECT} --config=\\S*/deploy/tf_serving_native/cloudbuild\\.yaml --substitutions=_REGION=${DEMO_REGION}$`));
+      // The folder it builds ships with the extension.
+      const folder = copied.split(' ')[3];
+      assert.ok(require('node:fs').existsSync(`${folder}/Dockerfile`), `${folder}/Dockerfile exists`);
+    } finally {
+      messages.restore();
+    }
+    const after = (await cloud.run.getService(ok.service.name))!;
+    assert.equal(after.latestReadyRevision, before.latestReadyRevision);
+    assert.deepEqual(after.trafficStatuses, before.trafficStatuses);
+    await vscode.commands.executeCommand('mlServing.undeploy', { service: ok.service.name }, { confirmed: true });
+  });
+
   it('PERMISSION_DENIED on create: nothing is created', async () => {
     const v = await versions(a, 'recsys-ranking');
     await emulatorPost('/faults', { kind: 'permissionDenied', method: 'CreateService' });

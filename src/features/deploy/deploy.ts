@@ -7,10 +7,11 @@ import { inspectGcsModel } from '../../gcp/modelInspector';
 import { runDeployApi } from '../../gcp/runDeploy';
 import { deriveModelName, deriveServiceName, serviceNameProblem } from '../../serving/deploy/names';
 import { defaultPlan, planProblems, type DeployPlan } from '../../serving/deploy/plan';
-import { failureSummary } from '../../serving/deploy/failureMessage';
+import { buildImageCommand } from '../../serving/deploy/buildCommand';
+import { failureSummary, missingImage } from '../../serving/deploy/failureMessage';
 import { buildService } from '../../serving/deploy/serviceSpec';
 import type { CloudRunService } from '../../serving/domain';
-import { imageFor } from '../../serving/images';
+import { defaultImage, imageFor } from '../../serving/images';
 import { isKnownRegion } from '../../serving/regions';
 import type { ModelInspection } from '../../serving/savedModel/inspection';
 import type { ExplorerTrees } from '../explorer/register';
@@ -30,7 +31,7 @@ export interface DeployResult {
  * and never moves traffic off a serving revision except as Cloud Run does once the new one is
  * ready (LATEST); a failed revision leaves the previous one serving.
  */
-export function deploy(session: Session, trees: ExplorerTrees, lock: DeployLock, logger: Logger) {
+export function deploy(session: Session, trees: ExplorerTrees, lock: DeployLock, logger: Logger, deployDir: string) {
   return async (target?: unknown, rawAnswers?: unknown): Promise<DeployResult> => {
     const answers = parseAnswers(rawAnswers);
     // "Redeploy with more memory" from a recognised failure carries the memory with the target.
@@ -44,7 +45,7 @@ export function deploy(session: Session, trees: ExplorerTrees, lock: DeployLock,
     const name = `projects/${cloud.project}/locations/${plan.region}/services/${plan.serviceName}`;
     // Quota errors offer the same deploy again (through the confirmation unless it was skipped).
     const retry: ErrorAction = { title: 'Retry', command: 'mlServing.deploy', args: [target, rawAnswers] };
-    return lock.run(name, () => execute(cloud, trees, plan, name, logger, retry));
+    return lock.run(name, () => execute(cloud, trees, plan, name, logger, retry, deployDir));
   };
 }
 
@@ -122,7 +123,8 @@ async function preflight(cloud: CloudContext, plan: DeployPlan, name: string): P
   }
 }
 
-async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPlan, name: string, logger: Logger, retry: ErrorAction): Promise<DeployResult> {
+async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPlan, name: string, logger: Logger, retry: ErrorAction, deployDir: string): Promise<DeployResult> {
+  const failure = (message: string, revision?: string) => deployFailure(plan, message, revision, logger, deployDir);
   const api = runDeployApi(cloud.clients);
   await preflight(cloud, plan, name);
   const spec = buildService(plan);
@@ -150,7 +152,7 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
         return s;
       },
     );
-    if (service.state === 'failed') throw deployFailure(plan, service.message ?? 'the revision did not become ready', newRevision(service), logger);
+    if (service.state === 'failed') throw failure(service.message ?? 'the revision did not become ready', newRevision(service));
     void vscode.window.showInformationMessage(`${plan.serviceName} is serving at ${service.uri}`, 'Test Prediction', 'Tail Logs', 'Copy URL').then(async pick => {
       if (pick === 'Test Prediction') await vscode.commands.executeCommand('mlServing.testPrediction', { service: name });
       if (pick === 'Tail Logs') await vscode.commands.executeCommand('mlServing.logs.tail', { service: name });
@@ -169,24 +171,38 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
     if (c.kind === 'permission') throw new UserError(`Permission denied deploying ${plan.serviceName}: ${c.message}`, c.permission ? `Ask for ${roleFor(c.permission)} (grants ${c.permission}); nothing was changed.` : 'Ask for roles/run.developer; nothing was changed.');
     if (c.kind === 'quota') throw new UserError(`Cloud Run quota exceeded deploying ${plan.serviceName}: ${c.message}`, 'Nothing was changed. Retry in a minute, or ask for more quota.', [retry]);
     const failed = await api.getRaw(name).catch(() => undefined);
-    throw deployFailure(plan, c.message, newRevision(failed), logger);
+    throw failure(c.message, newRevision(failed));
   } finally {
     trees.services.setBusy(name, undefined);
     trees.models.invalidate();
   }
 }
 
-function deployFailure(plan: DeployPlan, message: string, revision?: string, logger?: Logger): UserError {
+function deployFailure(plan: DeployPlan, message: string, revision: string | undefined, logger: Logger, deployDir: string): UserError {
   const rev = revision?.split('/').pop();
   const service = `projects/${plan.project}/locations/${plan.region}/services/${plan.serviceName}`;
+  const kept = plan.update ? ' The previous revision still serves and keeps its traffic.' : '';
+  const image = missingImage(message);
+  if (image) {
+    // The usual first-deploy failure: the serving images were never built into the project.
+    const ours = image === defaultImage(plan.container, plan.project, plan.region);
+    const command = buildImageCommand({ container: plan.container, project: plan.project, region: plan.region, deployDir });
+    return new UserError(
+      `Deploy of ${plan.serviceName} failed: the serving image ${image} does not exist.`,
+      (ours
+        ? `Build it once with Cloud Build (Copy Build Command; the native image takes about a minute, the Python one 5-10 minutes), then deploy again.`
+        : `Check the mlServing.images.${plan.container} setting, or clear it to use the image built from deploy/.`) + kept,
+      ours ? [{ title: 'Copy Build Command', run: () => vscode.env.clipboard.writeText(command) }] : [],
+    );
+  }
   const actions = rev
     ? [{ title: 'Show Revision Logs', command: 'mlServing.logs.tail', args: [{ service, revision: rev }] }]
     : plan.update ? [{ title: 'Show Service Logs', command: 'mlServing.logs.tail', args: [{ service }] }] : [];
   const summary = failureSummary(message);
-  if (summary !== message) logger?.warn(`Cloud Run's full message for ${plan.serviceName}: ${message}`);
+  if (summary !== message) logger.warn(`Cloud Run's full message for ${plan.serviceName}: ${message}`);
   return new UserError(
     `Deploy of ${plan.serviceName} failed${rev ? ` (revision ${rev})` : ''}: ${summary}`,
-    plan.update ? 'The previous revision still serves and keeps its traffic.' : undefined,
+    kept.trim() || undefined,
     actions,
   );
 }

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommand } from '../../common/commands';
 import type { Services } from '../../services';
@@ -11,7 +12,7 @@ export function register(context: vscode.ExtensionContext, services: Services, t
   const lock = new DeployLock();
   const log = logger.child('deploy');
   context.subscriptions.push(
-    registerCommand('mlServing.deploy', deploy(session, trees, lock, log), logger),
+    registerCommand('mlServing.deploy', deploy(session, trees, lock, log, path.join(context.extensionPath, 'deploy')), logger),
     registerCommand('mlServing.canary', canary(session, trees, lock), logger),
     registerCommand('mlServing.rollback', rollback(session, trees, lock), logger),
     registerCommand('mlServing.undeploy', undeploy(session, trees, lock), logger),

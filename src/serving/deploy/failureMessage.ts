@@ -8,3 +8,8 @@ export function failureSummary(message: string, maxLength = 400): string {
   const oneLine = first.replace(/\s+/g, ' ').trim();
   return oneLine.length > maxLength ? `${oneLine.slice(0, maxLength - 1)}…` : oneLine;
 }
+
+/** The image Cloud Run could not find ("… Image 'REF' not found."), if that is the failure. */
+export function missingImage(message: string): string | undefined {
+  return /\bImage '([^'\s]+)' not found\b/.exec(message)?.[1];
+}

@@ -114,6 +114,15 @@ export class Deployer {
     const revId = rev.proto.name.split('/').pop()!;
     const log = revisionLogger(this.o.logs, { project, location, serviceId: id, revisionId: revId });
     await sleep(this.o.deployMs);
+    const image: string = rev.proto.containers?.[0]?.image ?? '';
+    if (this.o.faults.imageMissing(image)) {
+      // Cloud Run fails the revision before any instance starts: no container logs.
+      const message = `Revision '${revId}' is not ready and cannot serve traffic. Image '${image}' not found.`;
+      rev.proto.reconciling = false;
+      rev.failed = message;
+      rev.proto.conditions = [condition('Ready', 'CONDITION_FAILED', { message, severity: 'ERROR' }), condition('ContainerHealthy', 'CONDITION_UNKNOWN')];
+      return message;
+    }
     let result;
     try {
       result = await startRevision({
