@@ -7,6 +7,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, existsSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
 
 const args = process.argv.slice(2);
 const production = args.includes('--production');
@@ -24,6 +25,22 @@ function walk(dir, out = []) {
   return out;
 }
 
+// The Vertex AI clients parse the package's protos.json (v1 and v1beta1) twice when first built;
+// the bundle uses v1 only (nothing in v1 refers to v1beta1), so v1beta1 is dropped: about half of
+// the parse time of the first Training Runs or Models listing.
+const vertexV1Only = {
+  name: 'vertex-v1-only',
+  setup(build) {
+    build.onLoad({ filter: /@google-cloud[\\/]aiplatform[\\/]build[\\/]protos[\\/]protos\.json$/ }, async args => {
+      const json = JSON.parse(await readFile(args.path, 'utf8'));
+      const ai = json.nested?.google?.nested?.cloud?.nested?.aiplatform?.nested;
+      if (!ai?.v1) throw new Error(`${args.path}: no google.cloud.aiplatform.v1 namespace`);
+      delete ai.v1beta1;
+      return { contents: JSON.stringify(json), loader: 'json' };
+    });
+  },
+};
+
 const common = { bundle: true, sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning', absWorkingDir: root };
 const gcpBundles = ['vertex', 'run', 'logging', 'storage', 'auth', 'inspect'];
 const jobs = [];
@@ -38,7 +55,7 @@ if (want('ext')) {
   jobs.push(esbuild.build({
     ...common, platform: 'node', format: 'cjs', target: 'node20',
     entryPoints: Object.fromEntries(gcpBundles.map(b => [`gcp-${b}`, `src/gcp/bundles/${b}.ts`])), outdir: 'dist',
-    external: ['vscode'],
+    external: ['vscode'], plugins: [vertexV1Only],
   }));
   if (existsSync(join(root, 'src/cli/main.ts'))) jobs.push(esbuild.build({
     ...common, platform: 'node', format: 'cjs', target: 'node20',

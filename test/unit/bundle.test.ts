@@ -45,3 +45,20 @@ describe('dist/extension.js bundle', () => {
     assert.ok(size < MAX_ENTRY_BYTES, `dist/extension.js is ${size} bytes`);
   });
 });
+
+describe('dist/gcp-vertex.js protos', () => {
+  it('carries the aiplatform v1 protos the clients use, not v1beta1 (half the first-listing parse)', function () {
+    this.timeout(20_000);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const b = require(path.join(dist, 'gcp-vertex.js'));
+    const client = new b.JobServiceClient({ apiEndpoint: '127.0.0.1', port: 9, sslCreds: b.grpc.credentials.createInsecure(), universeDomain: 'googleapis.com' });
+    try {
+      // The gRPC package definition the client loaded from the bundle's protos.
+      const aiplatform = (client as unknown as { _protos: { google: { cloud: { aiplatform: Record<string, Record<string, unknown>> } } } })._protos.google.cloud.aiplatform;
+      assert.deepEqual(Object.keys(aiplatform), ['v1'], 'v1beta1 is dropped');
+      for (const service of ['JobService', 'PipelineService', 'ModelService']) assert.ok(aiplatform.v1[service], `v1 ${service} is there`);
+    } finally {
+      void client.close();
+    }
+  });
+});
