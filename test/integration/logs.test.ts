@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { EntryItem, LogItem, MarkerItem } from '../../src/protocol/logs';
 import type { LogsFeature } from '../../src/features/logs/register';
 import type { RecognizedFailure } from '../../src/features/logs/failureWatcher';
-import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, useDemoProject, type ExtensionApi } from './support/extension';
+import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, until, useDemoProject, type ExtensionApi } from './support/extension';
 
 const SVC = 'itest-logs';
 const NAME = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/${SVC}`;
@@ -27,16 +27,6 @@ async function write(texts: string[], service = SVC, revision = REV): Promise<st
     textPayload: t,
   }))) as { insertIds: string[] };
   return r.insertIds;
-}
-
-async function until<T>(get: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 50));
-  }
 }
 
 /** What the output channel of a service received (VS Code gives no read access to channel text). */

@@ -1,9 +1,11 @@
 // In-host, against the emulator's fault injection: deploys under failure never lose what serves,
 // never half-create, and retry what can be retried without duplicates.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, useDemoProject, type ExtensionApi } from './support/extension';
-import { captureMessages } from './support/messages';
+import { captureMessages, type ShownMessage } from './support/messages';
+import type { CloudRunService } from '../../src/serving/domain';
 
 type Result = { service: { name: string; latestReadyRevision?: string } };
 const parent = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services`;
@@ -13,6 +15,32 @@ async function versions(a: ExtensionApi, model: string) {
   const models = await a.trees.models.getChildren();
   const items = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
   return a.trees.models.getChildren(models[items.findIndex(i => i.label === model)]);
+}
+
+/**
+ * Deploys `service`, injects `fault`, redeploys another version while recording notifications
+ * (`answer` clicks a button), hands the error to `check`, then asserts that the first revision
+ * still serves with the same traffic, and undeploys.
+ */
+async function failedRedeploy(a: ExtensionApi, service: string, fault: object, check: (error: ShownMessage, before: CloudRunService) => Promise<void> | void, answer?: (m: ShownMessage) => string | undefined) {
+  const v = await versions(a, 'recsys-ranking');
+  const ok = await vscode.commands.executeCommand<Result>('mlServing.deploy', v[0], { yes: true, serviceName: service });
+  assert.ok(ok, 'the first deploy succeeded');
+  const cloud = await a.services.session.cloud();
+  const before = (await cloud.run.getService(ok.service.name))!;
+  await emulatorPost('/faults', fault);
+  const messages = captureMessages(answer);
+  try {
+    const failed = await vscode.commands.executeCommand<Result>('mlServing.deploy', v[v.length - 1], { yes: true, serviceName: service });
+    assert.equal(failed, undefined, 'the deploy reports a failure');
+    await check(await messages.waitFor(m => m.level === 'error', 'the deploy error'), before);
+  } finally {
+    messages.restore();
+  }
+  const after = (await cloud.run.getService(ok.service.name))!;
+  assert.equal(after.latestReadyRevision, before.latestReadyRevision, 'the same revision is ready');
+  assert.deepEqual(after.trafficStatuses, before.trafficStatuses, 'traffic did not move');
+  await vscode.commands.executeCommand('mlServing.undeploy', { service: ok.service.name }, { confirmed: true });
 }
 
 describe('reliability under injected faults', function () {
@@ -26,45 +54,20 @@ describe('reliability under injected faults', function () {
   afterEach(async () => { if (emulatorAdmin()) await emulatorDelete('/faults'); });
 
   it('an LRO that ends in error leaves the previous revision serving with its traffic', async () => {
-    const v = await versions(a, 'recsys-ranking');
-    const ok = await vscode.commands.executeCommand<Result>('mlServing.deploy', v[0], { yes: true, serviceName: 'rel-lro' });
-    assert.ok(ok);
-    const cloud = await a.services.session.cloud();
-    const before = (await cloud.run.getService(ok.service.name))!;
     const cloudRunSays = 'Revision rel-lro-00002 failed to start: container exited (1)';
-    await emulatorPost('/faults', { kind: 'failLro', method: 'UpdateService', message: cloudRunSays });
-    const messages = captureMessages();
-    try {
-      const failed = await vscode.commands.executeCommand<Result>('mlServing.deploy', v[v.length - 1], { yes: true, serviceName: 'rel-lro' });
-      assert.equal(failed, undefined, 'the deploy reports a failure');
-      const error = await messages.waitFor(m => m.level === 'error', 'the deploy error');
+    await failedRedeploy(a, 'rel-lro', { kind: 'failLro', method: 'UpdateService', message: cloudRunSays }, (error, before) => {
       assert.ok(error.text.startsWith('Deploy of rel-lro failed'), error.text);
       assert.ok(error.text.includes(cloudRunSays), `Cloud Run's message in: ${error.text}`);
       assert.match(error.text, /previous revision still serves and keeps its traffic/);
       // The operation failed before any revision existed: the serving one is not blamed.
       assert.ok(!error.text.includes(before.latestReadyRevision!.split('/').pop()!), error.text);
       assert.deepEqual(error.actions, ['Show Service Logs', 'Show Logs']);
-    } finally {
-      messages.restore();
-    }
-    const after = (await cloud.run.getService(ok.service.name))!;
-    assert.equal(after.latestReadyRevision, before.latestReadyRevision);
-    assert.deepEqual(after.trafficStatuses, before.trafficStatuses);
-    await vscode.commands.executeCommand('mlServing.undeploy', { service: ok.service.name }, { confirmed: true });
+    });
   });
 
   it('a serving image never built: says so, keeps the old revision serving, and copies the Cloud Build command', async () => {
-    const v = await versions(a, 'recsys-ranking');
-    const ok = await vscode.commands.executeCommand<Result>('mlServing.deploy', v[0], { yes: true, serviceName: 'rel-image' });
-    assert.ok(ok);
-    const cloud = await a.services.session.cloud();
-    const before = (await cloud.run.getService(ok.service.name))!;
-    await emulatorPost('/faults', { kind: 'missingImage', image: 'tf-serving-native' });
-    const messages = captureMessages(m => (m.level === 'error' ? 'Copy Build Command' : undefined));
-    try {
-      await vscode.env.clipboard.writeText('');
-      assert.equal(await vscode.commands.executeCommand<Result>('mlServing.deploy', v[v.length - 1], { yes: true, serviceName: 'rel-image' }), undefined);
-      const error = await messages.waitFor(m => m.level === 'error', 'the missing image error');
+    await vscode.env.clipboard.writeText('');
+    await failedRedeploy(a, 'rel-image', { kind: 'missingImage', image: 'tf-serving-native' }, async error => {
       const image = `${DEMO_REGION}-docker.pkg.dev/${DEMO_PROJECT}/ml-serving/tf-serving-native:2.19.0`;
       assert.ok(error.text.startsWith(`Deploy of rel-image failed: the serving image ${image} does not exist.`), error.text);
       assert.match(error.text, /Build it once with Cloud Build .* then deploy again\. The previous revision still serves and keeps its traffic\./);
@@ -74,14 +77,8 @@ describe('reliability under injected faults', function () {
       assert.match(copied, new RegExp(`^gcloud builds submit \\S*/deploy/tf_serving_native --project=${DEMO_PROJECT} --config=\\S*/deploy/tf_serving_native/cloudbuild\\.yaml --substitutions=_REGION=${DEMO_REGION}$`));
       // The folder it builds ships with the extension.
       const folder = copied.split(' ')[3];
-      assert.ok(require('node:fs').existsSync(`${folder}/Dockerfile`), `${folder}/Dockerfile exists`);
-    } finally {
-      messages.restore();
-    }
-    const after = (await cloud.run.getService(ok.service.name))!;
-    assert.equal(after.latestReadyRevision, before.latestReadyRevision);
-    assert.deepEqual(after.trafficStatuses, before.trafficStatuses);
-    await vscode.commands.executeCommand('mlServing.undeploy', { service: ok.service.name }, { confirmed: true });
+      assert.ok(fs.existsSync(`${folder}/Dockerfile`), `${folder}/Dockerfile exists`);
+    }, m => (m.level === 'error' ? 'Copy Build Command' : undefined));
   });
 
   it('PERMISSION_DENIED on create: nothing is created', async () => {

@@ -9,22 +9,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PredictPanel } from '../../src/features/predict/panelHost';
 import type { HostMessage } from '../../src/protocol/predict';
-import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, useDemoProject, type ExtensionApi } from './support/extension';
+import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, until, useDemoProject, type ExtensionApi } from './support/extension';
 import { captureMessages } from './support/messages';
 
 const SVC = 'tok-leak';
 const NAME = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/${SVC}`;
 type Result = { service: { name: string; uri?: string } };
-
-async function until<T>(get: () => T | undefined | false, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
 
 /** Every file under a folder, as text (the log channel's file lives under the extension's logUri). */
 function readAll(dir: string): string {

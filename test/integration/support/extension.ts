@@ -54,3 +54,14 @@ export async function labels(provider: vscode.TreeDataProvider<any>, node?: unkn
   const kids = (await provider.getChildren(node as never)) ?? [];
   return Promise.all(kids.map(async k => String((await provider.getTreeItem(k)).label)));
 }
+
+/** Polls `get` until it returns something truthy; fails naming `what` after `ms`. */
+export async function until<T>(get: () => T | undefined | false | 0, what: string, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = get();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+}
