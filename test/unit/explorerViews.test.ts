@@ -55,6 +55,27 @@ describe('explorer node presentation', () => {
     assert.match(trafficSummary(svc), /^latest .*100%$/);
   });
 
+  it('a service whose latest revision failed while an older one serves says so, not just "failed"', () => {
+    const base = 'projects/p/locations/us-central1/services/recs';
+    const svc = toService({
+      name: base, uri: 'https://recs-abc-uc.a.run.app', labels: { 'ml-serving-model-name': 'recsys-scann', 'ml-serving-model-version': '3' },
+      terminalCondition: { state: 'CONDITION_FAILED', message: "Revision 'recs-00003-q' is not ready and cannot serve traffic." },
+      latestCreatedRevision: `${base}/revisions/recs-00003-q`, latestReadyRevision: `${base}/revisions/recs-00002-abc`,
+      trafficStatuses: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', revision: 'recs-00002-abc', percent: 100 }],
+    });
+    assert.equal(svc.state, 'failed');
+    const view = serviceView(svc);
+    assert.equal(view.description, 'latest revision failed · serving recs-00002-abc · https://recs-abc-uc.a.run.app');
+    assert.equal(view.icon?.id, 'warning');
+    assert.equal(view.contextValue, 'mlServing.service.failed', 'the failed-service commands (redeploy, rollback) stay');
+    assert.match(String(view.tooltip), /Still serving: recs-00002-abc/);
+    assert.match(String(view.tooltip), /Model of the failed revision: `recsys-scann` version 3/);
+    // Nothing serving at all: plainly failed.
+    const dead = serviceView({ ...svc, latestReadyRevision: undefined, trafficStatuses: [] });
+    assert.equal(dead.icon?.id, 'error');
+    assert.match(dead.description!, /^failed · recsys-scann v3/);
+  });
+
   it('revisions show their traffic share and tags', () => {
     const svc = toService({ name: 'projects/p/locations/us-central1/services/s', terminalCondition: { state: 'CONDITION_SUCCEEDED' }, latestReadyRevision: 'projects/p/locations/us-central1/services/s/revisions/s-00002-abc',
       trafficStatuses: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 's-00002-abc', percent: 10, tag: 'canary' }, { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 's-00001-xyz', percent: 90 }] });

@@ -5,6 +5,7 @@ import type { ItemView } from './item';
 
 export { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
 import { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
+import { revisionsWithTraffic } from '../../../serving/deploy/servingRevisions';
 
 const ICONS: Record<ServiceState, { id: string; color?: string }> = {
   ready: { id: 'pass-filled', color: 'testing.iconPassed' },
@@ -18,17 +19,25 @@ export function serviceView(s: CloudRunService, opts: { busy?: string } = {}): I
   const model = s.labels[SERVICE_LABELS.modelDisplayName] ?? s.labels[SERVICE_LABELS.model];
   const version = s.labels[SERVICE_LABELS.modelVersion];
   const state: ServiceState = opts.busy ? 'deploying' : s.state;
+  // A failed latest revision with an older one still taking traffic: the service still answers,
+  // and its labels describe the failed attempt, not what serves.
+  const stillServing = state === 'failed' ? revisionsWithTraffic(s).map(r => r.split('/').pop()!) : [];
+  const modelText = model ? `${model}${version ? ` v${version}` : ''}` : '';
+  const description = stillServing.length
+    ? ['latest revision failed', `serving ${stillServing.join(', ')}`, s.uri ?? '']
+    : [opts.busy ?? (state === 'deploying' ? 'Deploying…' : state === 'failed' ? 'failed' : ''), modelText, container, s.uri ?? ''];
   return {
     label: s.id,
-    description: [opts.busy ?? (state === 'deploying' ? 'Deploying…' : state === 'failed' ? 'failed' : ''), model ? `${model}${version ? ` v${version}` : ''}` : '', container, s.uri ?? ''].filter(Boolean).join(' · '),
-    icon: ICONS[state],
+    description: description.filter(Boolean).join(' · '),
+    icon: stillServing.length ? { id: 'warning', color: 'list.warningForeground' } : ICONS[state],
     contextValue: serviceContext(state),
     tooltip: [
       `**${md(s.id)}** (${s.region})`,
       `URL: ${s.uri ?? '-'}`,
       `State: ${state}${s.message ? ` — ${md(s.message)}` : ''}`,
+      stillServing.length ? `Still serving: ${stillServing.join(', ')} (the failed revision got no traffic)` : '',
       `Image: \`${s.image ?? '-'}\``,
-      model ? `Model: \`${model}\`${version ? ` version ${version}` : ''}` : '',
+      model ? `Model${stillServing.length ? ' of the failed revision' : ''}: \`${model}\`${version ? ` version ${version}` : ''}` : '',
       container ? `Container: ${container === 'python' ? 'Python server (custom ops)' : 'native TF Serving'}` : '',
       `Traffic: ${trafficSummary(s)}`,
       labelTable(s.labels),
