@@ -119,6 +119,17 @@ describe('deploy to Cloud Run against the emulator', function () {
       messages.restore();
       await vscode.commands.executeCommand('mlServing.logs.stop', NAME);
     }
+    // The views tell what really serves: the service row warns and names the serving revision; the
+    // ScaNN version is not marked as served (the service's labels now name it), a ranking one is.
+    a.trees.services.reset();
+    const rows = await a.trees.services.getChildren();
+    const row = (await Promise.all(rows.map(n => a.trees.services.getTreeItem(n)))).find(i => i.label === SVC);
+    const serving = before.trafficStatuses.filter(t => t.percent > 0).map(t => t.revision?.split('/').pop() ?? before.latestReadyRevision!.split('/').pop());
+    assert.equal(row?.description, `latest revision failed · serving ${serving.join(', ')} · ${before.uri}`);
+    a.trees.models.reset();
+    const servedText = async (model: string) => (await Promise.all((await versionsOf(a, model)).map(v => a.trees.models.getTreeItem(v)))).map(i => String(i.description));
+    assert.ok((await servedText('recsys-retrieval-scann')).every(d => !d.includes(SVC)), 'the failed ScaNN version is not shown as served');
+    assert.ok((await servedText('recsys-ranking')).some(d => d.includes(`serving: ${SVC}`)), 'the ranking version that still serves is shown as served');
     const [entries] = await cloud.clients.logging().getEntries({
       filter: `resource.type="cloud_run_revision" AND resource.labels.revision_name="${failed!.id}" AND timestamp>="2000-01-01T00:00:00Z"`, autoPaginate: false, pageSize: 200,
     });
