@@ -15,6 +15,7 @@ import { defaultImage, imageFor } from '../../serving/images';
 import { isKnownRegion } from '../../serving/regions';
 import type { ModelInspection } from '../../serving/savedModel/inspection';
 import type { ExplorerTrees } from '../explorer/register';
+import { trafficSummary } from '../explorer/present/serviceView';
 import { confirmPlan } from './confirmPlan';
 import type { DeployLock } from './deployLock';
 import { applyAnswers, parseAnswers, type DeployAnswers } from './deployOptions';
@@ -161,8 +162,8 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
     return { service, plan };
   } catch (e) {
     if (isCancellation(e)) {
-      const now = await api.getRaw(name).catch(() => undefined);
-      const state = now ? `${now.reconciling ? 'still deploying' : 'not changing'}; traffic: ${JSON.stringify(now.trafficStatuses ?? now.traffic ?? [])}` : 'not created';
+      const now = await cloud.run.getService(name).catch(() => undefined);
+      const state = now ? `${now.reconciling ? 'still deploying' : 'not changing'}; traffic: ${trafficSummary(now)}` : 'not created';
       void vscode.window.showWarningMessage(`Stopped waiting for ${plan.serviceName}. Cloud Run carries on with the operation: the service is ${state}. The Serving view shows its real state.`);
       throw new CancelledError();
     }
