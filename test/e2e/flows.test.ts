@@ -333,6 +333,16 @@ describe('ML Serving user flows in the workbench', function () {
     const recognised = wb.notification(/TF Serving cannot run this model: op Scann>ScannSearchBatched is not in its binary/);
     await recognised.waitFor({ timeout: WAIT });
     assert.ok(await recognised.getByRole('button', { name: 'Redeploy with the Python Server' }).isVisible());
+    // The Serving view warns, and names the revision that still answers (not the failed one).
+    await wb.openContainer(CONTAINER);
+    await wb.soloView('Serving');
+    await wb.viewAction('Serving', 'Refresh');
+    const row = wb.exactTreeRow('Serving', SERVICE);
+    const description = await eventually(`${SERVICE}'s row to say the latest revision failed`, async () => {
+      const d = ((await row.locator('.label-description').textContent()) ?? '').trim();
+      return d.startsWith('latest revision failed · serving ') ? d : undefined;
+    });
+    assert.ok(!description.includes(revision), `the failed revision is not the one serving: ${description}`);
     await wb.runCommand('ML Serving: Stop Tailing Serving Logs');
     if (await wb.quickPickRow(SERVICE).isVisible().catch(() => false)) await wb.pick(SERVICE);
   });
