@@ -91,14 +91,20 @@ describe('logs: tail session', () => {
   let session: TailSession | undefined;
   afterEach(() => session?.close());
 
-  it('backfills the newest entries in time order, then streams live ones', async () => {
-    const fake = new FakeLogging();
-    for (let i = 1; i <= 8; i++) fake.write(`old ${i}`);
-    session = new TailSession({ service: SERVICE, source: async () => fake, timing: FAST });
+  /** A started session over `source`, with a collector subscribed before the start. */
+  function started(source: () => Promise<LogSource>, timing = FAST) {
+    session = new TailSession({ service: SERVICE, source, timing });
     const c = collect();
     session.subscribe(c.listener);
     session.start();
-    assert.equal(session.state, 'connecting');
+    return c;
+  }
+
+  it('backfills the newest entries in time order, then streams live ones', async () => {
+    const fake = new FakeLogging();
+    for (let i = 1; i <= 8; i++) fake.write(`old ${i}`);
+    const c = started(async () => fake);
+    assert.equal(session!.state, 'connecting');
     await until(() => session!.state === 'live', 'live');
     // backfillSize 5: the 5 newest, oldest first
     assert.deepEqual(c.texts(), ['old 4', 'old 5', 'old 6', 'old 7', 'old 8']);
@@ -116,24 +122,18 @@ describe('logs: tail session', () => {
     let release!: () => void;
     const gate = new Promise<void>(r => (release = r));
     const slow: LogSource = { tail: f => fake.tail(f), list: async (f, n) => { await gate; return fake.list(f, n); } };
-    session = new TailSession({ service: SERVICE, source: async () => slow, timing: FAST });
-    const c = collect();
-    session.subscribe(c.listener);
-    session.start();
+    const c = started(async () => slow);
     await until(() => fake.streams.length === 1, 'stream opened');
     fake.emit('b'); // written after the stream opened, before the history read: in both
     release();
     await until(() => session!.state === 'live', 'live');
     assert.deepEqual(c.texts(), ['a', 'b']);
-    assert.equal(session.stats.duplicates, 1);
+    assert.equal(session!.stats.duplicates, 1);
   });
 
   it('reconnects after the stream drops: entries written meanwhile arrive once, none lost, with a marker', async () => {
     const fake = new FakeLogging();
-    session = new TailSession({ service: SERVICE, source: async () => fake, timing: FAST });
-    const c = collect();
-    session.subscribe(c.listener);
-    session.start();
+    const c = started(async () => fake);
     await until(() => session!.state === 'live', 'live');
     fake.emit('live 1');
     fake.emit('live 2');
@@ -157,10 +157,7 @@ describe('logs: tail session', () => {
 
   it('marks a possible gap when more was written than one re-read returns', async () => {
     const fake = new FakeLogging();
-    session = new TailSession({ service: SERVICE, source: async () => fake, timing: { ...FAST, reconnectPageSize: 3 } });
-    const c = collect();
-    session.subscribe(c.listener);
-    session.start();
+    const c = started(async () => fake, { ...FAST, reconnectPageSize: 3 });
     await until(() => session!.state === 'live', 'live');
     fake.emit('seen');
     fake.streams[0].emit('end');
@@ -183,14 +180,11 @@ describe('logs: tail session', () => {
       if (calls > 1) throw Object.assign(new Error('7 PERMISSION_DENIED: Permission logging.logEntries.list denied'), { code: 7 });
       return fake;
     };
-    session = new TailSession({ service: SERVICE, source: failing, timing: FAST });
-    const c = collect();
-    session.subscribe(c.listener);
-    session.start();
+    const c = started(failing);
     await until(() => session!.state === 'live', 'live');
     fake.streams[0].emit('error', Object.assign(new Error('unavailable'), { code: 14 }));
     await until(() => session!.state === 'failed', 'failed');
-    assert.match(session.detail ?? '', /PERMISSION_DENIED/);
+    assert.match(session!.detail ?? '', /PERMISSION_DENIED/);
     const before = calls;
     await new Promise(r => setTimeout(r, 60));
     assert.equal(calls, before, 'no retry after a fatal error');
@@ -198,10 +192,7 @@ describe('logs: tail session', () => {
 
   it('shows suppressed entries as one merged notice per window', async () => {
     const fake = new FakeLogging();
-    session = new TailSession({ service: SERVICE, source: async () => fake, timing: FAST });
-    const c = collect();
-    session.subscribe(c.listener);
-    session.start();
+    const c = started(async () => fake);
     await until(() => session!.state === 'live', 'live');
     const s = fake.streams[0];
     s.emit('data', { entries: [], suppressionInfo: [{ reason: 'RATE_LIMIT', suppressedCount: 40 }] });
