@@ -61,11 +61,24 @@ export interface BenchmarkSummary {
 
 // --- host → webview ----------------------------------------------------------------------------
 
+/** How an answer came back: shared by the host's service client and the "response" message. */
+export interface AnswerTiming {
+  /** The last attempt, from sending to the end of the body. */
+  latencyMs: number;
+  /** From the first attempt to the end, including cold-start retries and their waits. */
+  totalMs: number;
+  retries: number;
+  /** 503/429 were retried before this answer: the service was starting. */
+  coldStart: boolean;
+  /** The ID token's identity, when one was sent. */
+  identity?: string;
+}
+
 export type HostMessage =
   | { type: 'init'; service: ServiceInfo; latencyTargetMs: number; payloads: SavedPayload[]; history: HistoryEntry[] }
   | { type: 'metadata'; modelName: string; version: string; schemas: FormSchema[] }
   | { type: 'metadataError'; message: string; status?: number; hint?: string }
-  | {
+  | ({
       type: 'response';
       requestId: string;
       status: number;
@@ -73,14 +86,8 @@ export type HostMessage =
       bodyText: string;
       truncated: boolean;
       contentType?: string;
-      latencyMs: number;
-      /** Including cold-start retries and their waits. */
-      totalMs: number;
-      retries: number;
-      coldStart: boolean;
-      identity?: string;
       hint?: string;
-    }
+    } & AnswerTiming)
   | { type: 'requestFailed'; requestId: string; message: string; cancelled: boolean; hint?: string }
   | { type: 'validation'; requestId: string; errors: FieldError[] }
   | { type: 'benchmarkProgress'; requestId: string; done: number; total: number; phase: 'probe' | 'run' }

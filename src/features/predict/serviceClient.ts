@@ -6,6 +6,7 @@
  */
 import type * as http from 'node:http';
 import type * as https from 'node:https';
+import type { AnswerTiming } from '../../protocol/predict';
 
 export interface TokenProvider {
   get(audience: string): Promise<{ token: string; identity: string }>;
@@ -32,19 +33,10 @@ export interface CallOptions {
   retry?: RetryPolicy;
 }
 
-export interface CallResult {
+export interface CallResult extends AnswerTiming {
   status: number;
   text: string;
   contentType?: string;
-  /** The last attempt, from sending to the end of the body. */
-  latencyMs: number;
-  /** From the first attempt to the end, with retries and waits. */
-  totalMs: number;
-  retries: number;
-  /** 503/429 were retried before this answer: the service was starting. */
-  coldStart: boolean;
-  /** The token's identity, when one was sent. */
-  identity?: string;
 }
 
 /** A network failure, timeout or missing token: no HTTP answer at all. */
