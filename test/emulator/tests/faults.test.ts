@@ -31,6 +31,17 @@ describe('emulator: fault injection through the admin API', function () {
     assert.equal(await md.text(), 'demo-project');
     await assert.rejects(postJson(`${admin}/faults`, { kind: 'unavailable', count: -1 }), /count: expected a non-negative integer/);
     await assert.rejects(postJson(`${admin}/faults`, { kind: 'permissionDenied' }), /method: required/);
+    await assert.rejects(postJson(`${admin}/faults`, { kind: 'missingImage', image: 42 }), /image: expected a string/);
+  });
+
+  it('fails a revision whose image the registry lacks as Cloud Run does, and only that image', async () => {
+    await postJson(`${admin}/faults`, { kind: 'missingImage', image: 'never-built' });
+    const image = 'us-central1-docker.pkg.dev/demo-project/ml-serving/never-built:1';
+    const [op] = await services.createService({ parent: PARENT, serviceId: 'no-image', service: service(image) });
+    await assert.rejects(op.promise(), (e: any) => /^Revision 'no-image-00001-\w+' is not ready and cannot serve traffic\. Image '.*never-built:1' not found\.$/.test(e.message));
+    const [other] = await services.createService({ parent: PARENT, serviceId: 'has-image', service: service() });
+    const [svc] = await other.promise();
+    assert.equal((await (await fetch(svc.uri)).text()).trim(), 'Hello World!', 'other images still start');
   });
 
   it('fails the next LRO of a method with the given message', async () => {
