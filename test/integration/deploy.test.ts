@@ -2,7 +2,7 @@
 // rollback, refusal of a concurrent deploy, a ScaNN model forced into the native container.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { emulatorAdmin, emulatorDelete, emulatorPost, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
+import { emulatorAdmin, emulatorDelete, emulatorPost, until, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
 import { captureMessages } from './support/messages';
 
 type Result = { service: { name: string; uri?: string; state: string; latestReadyRevision?: string; trafficStatuses: Array<{ revision?: string; percent: number; tag?: string; type: string }> }; plan: { container: string; modelName: string; version: string | null } };
@@ -112,8 +112,7 @@ describe('deploy to Cloud Run against the emulator', function () {
       assert.deepEqual(error.actions, ['Show Revision Logs', 'Show Logs']);
       // The click tails that revision's logs, where TF Serving says why.
       const logs = a.logs as unknown as { channels: { following(): Array<{ service: string; revision?: string }> } };
-      const end = Date.now() + 10_000;
-      while (!logs.channels.following().some(t => t.service === NAME && t.revision === failed!.id) && Date.now() < end) await new Promise(r => setTimeout(r, 100));
+      await until(() => logs.channels.following().some(t => t.service === NAME && t.revision === failed!.id), 'the failed revision to be followed', 10_000);
       assert.deepEqual(logs.channels.following().filter(t => t.service === NAME).map(t => t.revision), [failed.id], 'the failed revision is followed');
     } finally {
       messages.restore();
