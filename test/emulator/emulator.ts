@@ -24,6 +24,7 @@ import { revisionsService } from './run/revisions';
 import { startGcsServer } from './gcs/server';
 import { startAdminServer } from './admin/server';
 import { startServingStandIn } from './serving/standIn';
+import type { PythonServing } from './serving/pythonServer';
 import { createIdentity, Identity } from './identity/identity';
 import { generateDemo, DemoSummary, DEMO_PROJECT } from './demo/project';
 
@@ -48,7 +49,19 @@ export interface EmulatorOptions {
   projectId?: string;
   /** Where emulator log lines go (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Python with TensorFlow (a venv interpreter): revisions run the real deploy/tf_serving_python
+   * server. Absent: predictions come from the TypeScript stand-in (`serving: "stand-in"`).
+   */
+  python?: string;
+  /** The model zoo (scripts/model-zoo.mjs): with `demo`, the demo project's models are these exports. */
+  zooDir?: string;
+  /** Op packages the Python image installs (EXTRA_OP_MODULES; default mlserving_demo_ops from deploy/examples). */
+  opModules?: string[];
 }
+
+/** Who answers predictions: the real server with TensorFlow, or the TypeScript stand-in. */
+export type ServingMode = 'tensorflow' | 'stand-in';
 
 export interface Emulator {
   endpoints: EmulatorEndpoints;
@@ -61,6 +74,7 @@ export interface Emulator {
   identity: Identity;
   /** Predictors of demo models by sha256 of saved_model.pb (the stand-in uses them). */
   predictors: Map<string, unknown>;
+  serving: ServingMode;
   demo?: DemoSummary;
   stop(): Promise<void>;
 }
@@ -84,11 +98,22 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const predictors = new Map<string, unknown>();
 
   const startStandIn = startServingStandIn;
+  const repoRoot = path.resolve(__dirname, '../../..');
+  if (opts.python && !fs.existsSync(opts.python)) throw new Error(`python: ${opts.python} does not exist`);
+  if (opts.zooDir && !fs.existsSync(path.join(opts.zooDir, 'manifest.json'))) throw new Error(`zooDir: ${opts.zooDir} has no manifest.json (make it with node scripts/model-zoo.mjs)`);
+  const serving: PythonServing | undefined = opts.python ? {
+    python: path.resolve(opts.python),
+    serverDir: path.join(repoRoot, 'deploy', 'tf_serving_python'),
+    opPackagesDir: path.join(repoRoot, 'deploy', 'examples'),
+    opModules: opts.opModules ?? ['mlserving_demo_ops'],
+  } : undefined;
+  const servingMode: ServingMode = serving ? 'tensorflow' : 'stand-in';
+  log(servingMode === 'tensorflow' ? `serving: the real Python server with TensorFlow (${serving!.python})` : 'serving: TypeScript stand-in predictions (no Python with TensorFlow given)');
   const identity = createIdentity({ projectId: opts.projectId ?? DEMO_PROJECT, projectNumber: PROJECT_NUMBER });
 
   let demo: DemoSummary | undefined;
   if (opts.demo) {
-    demo = generateDemo({ dataDir, vertex, logs, predictors, runs: opts.runs ?? 40, models: opts.models ?? 12 });
+    demo = generateDemo({ dataDir, vertex, logs, predictors, runs: opts.runs ?? 40, models: opts.models ?? 12, zooDir: opts.zooDir });
     log(`demo project ${demo.project}: ${demo.pipelineJobs} pipeline jobs, ${demo.customJobs} custom jobs, ${demo.models} models, buckets ${demo.buckets.join(', ')}`);
   }
 
@@ -103,7 +128,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   const vertexOps = new OperationStore(protos);
   const runOps = new OperationStore(protos);
-  const deployer = new Deployer(run, { gcsRoot: dataDir, deployMs: opts.deployMs ?? 300, coldStartMs: opts.coldStartMs, startStandIn, identity, predictors, faults, logs });
+  const deployer = new Deployer(run, { gcsRoot: dataDir, deployMs: opts.deployMs ?? 300, coldStartMs: opts.coldStartMs, startStandIn, identity, predictors, faults, logs, serving });
 
   const closers: Array<() => Promise<void>> = [];
   try {
@@ -123,12 +148,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     closers.push(gcs.close);
     let endpoints!: EmulatorEndpoints;
     const admin = await startAdminServer({
-      endpoints: () => endpoints, faults, logs, identity,
+      endpoints: () => ({ ...endpoints, serving: servingMode }), faults, logs, identity,
       projects: () => [{ projectId: opts.projectId ?? DEMO_PROJECT, name: 'ML Serving demo (emulator)' }],
       state: () => ({
-        endpoints, dataDir, faults: faults.active(),
+        endpoints, serving: servingMode, dataDir, faults: faults.active(),
         services: [...run.services.values()].map(s => ({ name: s.proto.name, uri: s.proto.uri, generation: s.proto.generation, latestReadyRevision: s.proto.latestReadyRevision, latestCreatedRevision: s.proto.latestCreatedRevision, terminalCondition: s.proto.terminalCondition?.state, traffic: s.proto.trafficStatuses, public: deployer.isPublic(s) })),
-        revisions: [...run.revisions.values()].map(r => ({ name: r.proto.name, ready: r.ready, failed: r.failed, instance: r.instance?.url })),
+        revisions: [...run.revisions.values()].map(r => ({ name: r.proto.name, ready: r.ready, failed: r.failed, instance: r.instance?.url, server: r.server })),
         models: vertex.models.size, customJobs: vertex.customJobs.size, pipelineJobs: vertex.pipelineJobs.size,
         operations: { vertex: vertexOps.size(), run: runOps.size() }, logEntries: logs.count(), recentCalls: calls.entries.slice(-100),
       }),
@@ -137,7 +162,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     endpoints = { vertex: vertexAddr, run: runAddr, logging: loggingAddr, storage: gcs.url, admin: admin.url };
     let stopped = false;
     return {
-      endpoints, dataDir, faults, logs, vertex, run, identity, predictors, demo,
+      endpoints, dataDir, faults, logs, vertex, run, identity, predictors, demo, serving: servingMode,
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -1,7 +1,9 @@
 /**
  * Command line: `node out/test/emulator/main.js [--demo] [--runs N] [--models N] [--cold-start-ms N]
- * [--data DIR] [--port-base P] [--deploy-ms N]`. The first stdout line is the endpoints JSON;
- * everything else goes to stderr. SIGINT/SIGTERM stop it cleanly.
+ * [--data DIR] [--port-base P] [--deploy-ms N] [--python PATH] [--zoo DIR]`. The first stdout line
+ * is the endpoints JSON (with `serving`: "tensorflow" or "stand-in"); everything else goes to
+ * stderr. SIGINT/SIGTERM stop it cleanly. `--python` (or MLSERVING_PYTHON): a Python with TensorFlow
+ * that runs the real serving container; `--zoo` (or MLSERVING_ZOO): the model zoo the demo serves.
  */
 import { startEmulator, EmulatorOptions } from './emulator';
 
@@ -23,13 +25,17 @@ function parseArgs(argv: string[]): EmulatorOptions {
       case '--deploy-ms': opts.deployMs = int(flag, value(), 0, 600_000); break;
       case '--port-base': opts.portBase = int(flag, value(), 1024, 65530); break;
       case '--data': { const v = value(); if (!v) throw new Error('--data: expected a folder'); opts.dataDir = v; break; }
+      case '--python': { const v = value(); if (!v) throw new Error('--python: expected the path of a Python with TensorFlow'); opts.python = v; break; }
+      case '--zoo': { const v = value(); if (!v) throw new Error('--zoo: expected the model zoo folder'); opts.zooDir = v; break; }
       case '--help': case '-h':
-        process.stderr.write('usage: main.js [--demo] [--runs N] [--models N] [--cold-start-ms N] [--deploy-ms N] [--data DIR] [--port-base P]\n');
+        process.stderr.write('usage: main.js [--demo] [--runs N] [--models N] [--cold-start-ms N] [--deploy-ms N] [--data DIR] [--port-base P] [--python PATH] [--zoo DIR]\n');
         process.exit(0);
         break;
       default: throw new Error(`unknown option ${flag} (see --help)`);
     }
   }
+  opts.python ??= process.env.MLSERVING_PYTHON || undefined;
+  opts.zooDir ??= process.env.MLSERVING_ZOO || undefined;
   return opts;
 }
 
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   emu = await startEmulator(opts);
   if (stopSignal) return stop(stopSignal);
-  process.stdout.write(JSON.stringify(emu.endpoints) + '\n');
+  process.stdout.write(JSON.stringify({ ...emu.endpoints, serving: emu.serving }) + '\n');
   process.stderr.write(`[emulator] ready; GCS data folder ${emu.dataDir}; admin ${emu.endpoints.admin}\n`);
 }
 

@@ -1,8 +1,14 @@
 /**
  * The demo project (`--demo`): Vertex AI pipeline runs of a TFX recommender (all states), custom
  * training jobs, registered models with versions, aliases and the labels ML teams set, and the
- * SavedModels themselves in the Cloud Storage folder, written with the project's own encoder:
+ * SavedModels themselves in the Cloud Storage folder:
  * gs://demo-project-models/<model>/pushed_model/<timestamp>/saved_model.pb (+ one unversioned).
+ *
+ * With a model zoo (`zooDir`, made by scripts/model-zoo.mjs: real exports by TensorFlow), every
+ * SavedModel is a zoo export: recsys-retrieval (two-tower, 20,000 candidates), recsys-ranking,
+ * recsys-retrieval-custom-op (its top-K is the custom op MlServingDemo>TopKDot, where ScaNN's would
+ * be), recsys-multitask and recsys-tfx-example. Without one, the graphs the project's own encoder
+ * writes stand in (only for the TypeScript stand-in and edge-case tests).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +28,43 @@ const PIPELINES_BUCKET = `${DEMO_PROJECT}-pipelines`;
 const TRAINING_BUCKET = `${DEMO_PROJECT}-training`;
 /** Model folder and display names by demo model kind. */
 const FOLDER_NAMES: Record<string, string> = { retrieval_bruteforce: 'recsys-retrieval', retrieval_scann: 'recsys-retrieval-scann', ranking: 'recsys-ranking' };
+/** The zoo export behind each demo kind, and the folder name where it differs from the encoder's. */
+const ZOO_MODELS: Record<DemoModel['id'], { zoo: string; folder?: string; displayName: string; algorithm?: string }> = {
+  retrieval_bruteforce: { zoo: 'retrieval', displayName: 'Two-tower retrieval (brute force over 20,000 products)', algorithm: 'brute_force' },
+  retrieval_scann: { zoo: 'custom_op_retrieval', folder: 'recsys-retrieval-custom-op', displayName: 'Two-tower retrieval (custom op MlServingDemo>TopKDot)', algorithm: 'custom_op' },
+  ranking: { zoo: 'ranking', displayName: 'Ranking (user, product, price, hour) -> score' },
+};
+/** Zoo exports the demo registers once each, besides the cycled kinds. */
+const ZOO_EXTRA: ReadonlyArray<{ zoo: string; folder: string; displayName: string; modelType: string }> = [
+  { zoo: 'multitask', folder: 'recsys-multitask', displayName: 'Multitask (retrieval + ranking heads: serving_default, rank)', modelType: 'multitask' },
+  { zoo: 'tfx_example', folder: 'recsys-tfx-example', displayName: 'TFX trainer export (serialized tf.Example + serving_raw)', modelType: 'ranking' },
+];
+
+export interface ZooManifest {
+  version: string;
+  models: Array<{ name: string; version: string; path: string; signatures: Record<string, unknown>; custom_ops: string[]; samples: Array<{ signature_name: string; request: unknown; expected: unknown }> }>;
+}
+
+export function readZooManifest(zooDir: string): ZooManifest {
+  const file = path.join(zooDir, 'manifest.json');
+  const m = JSON.parse(fs.readFileSync(file, 'utf8')) as ZooManifest;
+  if (!Array.isArray(m?.models)) throw new Error(`${file}: models: expected a list`);
+  return m;
+}
+
+/** A copy of a folder tree: hard links where the file system allows, else copies. */
+function linkTree(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+    const a = path.join(from, e.name);
+    const b = path.join(to, e.name);
+    if (e.isDirectory()) linkTree(a, b);
+    else if (e.isFile()) {
+      fs.rmSync(b, { force: true });
+      try { fs.linkSync(a, b); } catch { fs.copyFileSync(a, b); }
+    }
+  }
+}
 
 export interface DemoOptions {
   dataDir: string;
@@ -32,6 +75,8 @@ export interface DemoOptions {
   models: number;
   /** Fixed "now" for reproducible data (default: the current time). */
   nowMs?: number;
+  /** The model zoo: the demo's SavedModels are its real exports (see the file comment). */
+  zooDir?: string;
 }
 
 export interface DemoSummary {
@@ -72,15 +117,27 @@ export function generateDemo(o: DemoOptions): DemoSummary {
   let idSeq = 4_000_000;
   const nextId = () => ++idSeq;
   const kinds: readonly DemoModel[] = DEMO_MODELS;
-  const folderBase = (k: DemoModel) => FOLDER_NAMES[k.id] ?? k.id.replace(/_/g, '-');
+  const zoo = o.zooDir ? readZooManifest(o.zooDir) : undefined;
+  const zooDir = (name: string) => {
+    const entry = zoo!.models.find(m => m.name === name);
+    if (!entry) throw new Error(`${o.zooDir}/manifest.json: no model ${name}`);
+    return path.join(o.zooDir!, ...entry.path.split('/'));
+  };
+  const folderBase = (k: DemoModel) => (zoo ? ZOO_MODELS[k.id].folder : undefined) ?? FOLDER_NAMES[k.id] ?? k.id.replace(/_/g, '-');
+  const displayNameOf = (k: DemoModel) => (zoo ? ZOO_MODELS[k.id].displayName : k.displayName);
   const pbByKind = new Map<string, Uint8Array>();
-  for (const k of kinds) {
+  for (const k of zoo ? [] : kinds) {
     const bytes = encodeSavedModel(k.spec);
     pbByKind.set(k.id, bytes);
     if (k.predictor) o.predictors.set(createHash('sha256').update(bytes).digest('hex'), k.predictor);
   }
   for (const b of [MODELS_BUCKET, PIPELINES_BUCKET, TRAINING_BUCKET]) fs.mkdirSync(path.join(o.dataDir, b), { recursive: true });
-  const writeSavedModel = (gsDir: string, kind: DemoModel['id']) => {
+  const writeSavedModel = (gsDir: string, kind: DemoModel['id'] | string) => {
+    if (zoo) {
+      const z = kind in ZOO_MODELS ? ZOO_MODELS[kind as DemoModel['id']].zoo : kind;
+      linkTree(zooDir(z), path.join(o.dataDir, ...gsDir.split('/')));
+      return;
+    }
     writeFile(o.dataDir, `${gsDir}/saved_model.pb`, pbByKind.get(kind)!);
     writeFile(o.dataDir, `${gsDir}/fingerprint.pb`, createHash('sha256').update(gsDir).digest());
     writeFile(o.dataDir, `${gsDir}/variables/variables.index`, Buffer.from(`demo variables index for ${kind}\n`));
@@ -167,11 +224,11 @@ export function generateDemo(o: DemoOptions): DemoSummary {
         framework: 'tensorflow',
       };
       if (modelType === 'retrieval') {
-        labels.retrieval_algorithm = kind.id === 'retrieval_scann' ? 'scann' : 'brute_force';
+        labels.retrieval_algorithm = zoo ? ZOO_MODELS[kind.id].algorithm ?? 'brute_force' : kind.id === 'retrieval_scann' ? 'scann' : 'brute_force';
         labels.recall_at_100 = v.recall.toFixed(4).replace('.', '_');
       }
       return {
-        name, displayName: folder, description: `${kind.displayName} (${kind.id}) trained by the ${pipelineName} TFX pipeline`,
+        name, displayName: folder, description: `${displayNameOf(kind)} (${zoo ? ZOO_MODELS[kind.id].zoo : kind.id}) trained by the ${pipelineName} TFX pipeline`,
         versionId: String(v.version), versionAliases: aliases, versionDescription: `pushed_model/${v.ts}`,
         versionCreateTime: toTimestamp(v.createMs), versionUpdateTime: toTimestamp(v.createMs),
         createTime: toTimestamp(vs[0].createMs), updateTime: toTimestamp(vs[vs.length - 1].createMs),
@@ -200,6 +257,23 @@ export function generateDemo(o: DemoOptions): DemoSummary {
       versionId: '1', versionAliases: ['default'], versionCreateTime: toTimestamp(ms), versionUpdateTime: toTimestamp(ms),
       createTime: toTimestamp(ms), updateTime: toTimestamp(ms), artifactUri: modelFolders[folder],
       labels: { training_run_id: 'manual-export', model_type: 'ranking', is_blessed: 'false', framework: 'tensorflow' },
+      containerSpec: { imageUri: 'us-docker.pkg.dev/vertex-ai/prediction/tf2-cpu.2-15:latest' }, modelSourceInfo: { sourceType: 'CUSTOM' },
+    }] });
+  }
+
+  // The zoo's other exports, one registered version each.
+  for (const [k, x] of (zoo ? ZOO_EXTRA : []).entries()) {
+    const ms = now - (k + 1) * 5 * 3_600_000;
+    const ts = String(Math.floor(ms / 1000));
+    modelFolders[x.folder] = `gs://${MODELS_BUCKET}/${x.folder}/pushed_model`;
+    writeSavedModel(`${MODELS_BUCKET}/${x.folder}/pushed_model/${ts}`, x.zoo);
+    const name = `${parent}/models/${o.vertex.newId()}`;
+    o.vertex.models.set(name, { name, versions: [{
+      name, displayName: x.folder, description: `${x.displayName} (${x.zoo}) trained by the ${pipelineName} TFX pipeline`,
+      versionId: '1', versionAliases: ['default'], versionDescription: `pushed_model/${ts}`,
+      versionCreateTime: toTimestamp(ms), versionUpdateTime: toTimestamp(ms), createTime: toTimestamp(ms), updateTime: toTimestamp(ms),
+      artifactUri: `${modelFolders[x.folder]}/${ts}`,
+      labels: { training_run_id: `${pipelineName}-manual`, model_type: x.modelType, is_blessed: 'true', framework: 'tensorflow' },
       containerSpec: { imageUri: 'us-docker.pkg.dev/vertex-ai/prediction/tf2-cpu.2-15:latest' }, modelSourceInfo: { sourceType: 'CUSTOM' },
     }] });
   }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Identity } from '../identity/identity';
 import type { startServingStandIn } from '../serving/standIn';
+import type { PythonServing } from '../serving/pythonServer';
 import type { Faults } from '../faults';
 import type { LogStore } from '../logging/store';
 import { nowTimestamp, sleep } from '../time';
@@ -24,6 +25,8 @@ export interface DeployerOptions {
   predictors: Map<string, unknown>;
   faults: Faults;
   logs: LogStore;
+  /** Python with TensorFlow: revisions run the real Python server. Absent: the TypeScript stand-in. */
+  serving?: PythonServing;
 }
 
 const REVISION_FIELDS = ['labels', 'annotations', 'scaling', 'vpcAccess', 'timeout', 'serviceAccount', 'containers', 'volumes',
@@ -108,6 +111,48 @@ export class Deployer {
     return rec;
   }
 
+  /** One instance of a revision: the real server or the stand-in, behind Cloud Run's front. */
+  private async launch(svc: ServiceRec, rev: RevisionRec) {
+    const { project, location, id } = parseServiceName(svc.proto.name);
+    const revId = rev.proto.name.split('/').pop()!;
+    const log = revisionLogger(this.o.logs, { project, location, serviceId: id, revisionId: revId });
+    try {
+      return await startRevision({
+        serviceId: id, revisionId: revId, template: rev.proto, gcsRoot: this.o.gcsRoot, coldStartMs: this.o.coldStartMs,
+        public: this.isPublic(svc), audience: svc.proto.uri,
+      }, { startStandIn: this.o.startStandIn, identity: this.o.identity, isInvoker: email => this.isInvoker(svc, email), predictors: this.o.predictors, faults: this.o.faults, log, serving: this.o.serving });
+    } catch (e) {
+      log('stderr', 'ERROR', { textPayload: `emulator: revision failed to start: ${(e as Error).message}` });
+      return { ok: false as const, reason: (e as Error).message };
+    }
+  }
+
+  /**
+   * Real servers of revisions that no traffic reaches are stopped (Cloud Run scales them to zero)
+   * and started again when traffic comes back (rollback, canary): a cold start, as on Cloud Run.
+   */
+  private async scaleToTraffic(svc: ServiceRec, needed: Set<RevisionRec>): Promise<void> {
+    for (const rev of needed) {
+      if (rev.instance || !rev.ready || !this.o.serving) continue;
+      rev.waking ??= this.launch(svc, rev).then(async r => {
+        rev.waking = undefined;
+        if (!r.ok) return;
+        if (svc.deleted || !this.store.revisions.has(rev.proto.name) || !rev.ready) { await r.instance.close(); return; }
+        rev.instance = r.instance;
+        rev.server = r.real;
+      });
+      await rev.waking;
+    }
+    for (const rev of this.store.revisionsOf(svc.proto.name)) {
+      if (rev.server && !needed.has(rev) && rev.instance) {
+        const inst = rev.instance;
+        rev.instance = undefined;
+        rev.server = undefined;
+        await inst.close();
+      }
+    }
+  }
+
   /** Start a revision and settle the service; resolves to undefined when ready, or the error message. */
   async start(svc: ServiceRec, rev: RevisionRec): Promise<string | undefined> {
     const { project, location, id } = parseServiceName(svc.proto.name);
@@ -123,16 +168,7 @@ export class Deployer {
       rev.proto.conditions = [condition('Ready', 'CONDITION_FAILED', { message, severity: 'ERROR' }), condition('ContainerHealthy', 'CONDITION_UNKNOWN')];
       return message;
     }
-    let result;
-    try {
-      result = await startRevision({
-        serviceId: id, revisionId: revId, template: rev.proto, gcsRoot: this.o.gcsRoot, coldStartMs: this.o.coldStartMs,
-        public: this.isPublic(svc), audience: svc.proto.uri,
-      }, { startStandIn: this.o.startStandIn, identity: this.o.identity, isInvoker: email => this.isInvoker(svc, email), predictors: this.o.predictors, faults: this.o.faults, log });
-    } catch (e) {
-      log('stderr', 'ERROR', { textPayload: `emulator: revision failed to start: ${(e as Error).message}` });
-      result = { ok: false as const, reason: (e as Error).message };
-    }
+    const result = await this.launch(svc, rev);
     if (svc.deleted || !this.store.revisions.has(rev.proto.name)) {
       if (result.ok) await result.instance.close();
       return 'The service was deleted while the revision was starting.';
@@ -142,6 +178,7 @@ export class Deployer {
     if (result.ok) {
       rev.ready = true;
       rev.instance = result.instance;
+      rev.server = result.real;
       rev.proto.conditions = [condition('Ready', 'CONDITION_SUCCEEDED'), condition('ContainerHealthy', 'CONDITION_SUCCEEDED'), condition('ResourcesAvailable', 'CONDITION_SUCCEEDED')];
       const current = svc.proto.latestReadyRevision ? this.store.revisions.get(svc.proto.latestReadyRevision) : undefined;
       if (!current || current.seq < rev.seq) svc.proto.latestReadyRevision = rev.proto.name;
@@ -162,12 +199,18 @@ export class Deployer {
   async settle(svc: ServiceRec, failure?: string): Promise<void> {
     const p = svc.proto;
     const latestReady = p.latestReadyRevision ? this.store.revisions.get(p.latestReadyRevision) : undefined;
+    const needed = new Set<RevisionRec>();
+    for (const t of p.traffic ?? []) {
+      const rev = t.type === REVISION ? this.store.findRevision(p.name, t.revision) : latestReady;
+      if (rev?.ready && (t.percent || t.tag)) needed.add(rev);
+    }
+    await this.scaleToTraffic(svc, needed);
     const weights = new Map<RevisionRec, number>();
     const tags = new Map<string, string | undefined>();
     const statuses: Proto[] = [];
     for (const t of p.traffic ?? []) {
       const rev = t.type === REVISION ? this.store.findRevision(p.name, t.revision) : latestReady;
-      if (rev?.ready && t.percent) weights.set(rev, (weights.get(rev) ?? 0) + t.percent);
+      if (rev?.ready && rev.instance && t.percent) weights.set(rev, (weights.get(rev) ?? 0) + t.percent);
       const st: Proto = { type: t.type, percent: t.percent ?? 0 };
       if (t.type === REVISION) st.revision = t.revision.split('/').pop();
       if (t.tag) { st.tag = t.tag; tags.set(t.tag, rev?.instance?.url); }
@@ -195,6 +238,7 @@ export class Deployer {
   async stopRevision(rev: RevisionRec): Promise<void> {
     const inst = rev.instance;
     rev.instance = undefined;
+    rev.server = undefined;
     rev.ready = false;
     if (inst) await inst.close();
   }

@@ -12,6 +12,10 @@ export interface RevisionRec {
   ready: boolean;
   failed?: string;
   instance?: StandIn;
+  /** The real server process behind the instance (absent with the stand-in). */
+  server?: { pid: number; coldStartMs: number; image: 'python' | 'native' };
+  /** A stopped real server being started again for returning traffic. */
+  waking?: Promise<void>;
 }
 
 export interface ServiceRec {
