@@ -18,4 +18,7 @@ timeout = 0
 graceful_timeout = 8
 keepalive = 75
 errorlog = "-"
+# gunicorn >= 24 opens a control socket at one fixed path per user: several servers on one machine
+# (the emulator runs one per revision) would fight over it, and nothing here uses it.
+control_socket_disable = True
 loglevel = os.environ.get("LOG_LEVEL", "info")

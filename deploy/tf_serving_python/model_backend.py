@@ -1,9 +1,10 @@
 """The served model: where it is on disk, what its signatures are, how to run one.
 
 The server talks to any object with the ServedModel interface (version, signatures, predict), so
-its HTTP/JSON layer is tested without TensorFlow against a stand-in. Only load_saved_model imports
-TensorFlow, and it imports scann first so ScaNN's custom ops are registered before the graph that
-uses them is loaded.
+its HTTP/JSON layer is also tested against a stand-in. Only load_saved_model imports TensorFlow; it
+reads the graph's op types first and imports the packages that register custom ops (scann when
+installed or when the graph uses Scann> ops, then EXTRA_OP_MODULES) before TensorFlow loads the
+graph, which is when TensorFlow resolves every op.
 """
 
 import collections
@@ -52,13 +53,97 @@ def find_model_version(base_path, model_name):
     raise ModelNotFound("version folder %s holds no saved_model.pb" % path)
 
 
-def preload_op_modules(names):
-    """Imports extra packages whose custom ops the model uses (comma-separated module names)."""
+# Custom op namespaces (the part before ">") and the package that registers them, as the routing
+# knows them (src/serving/savedModel/customOps.ts KNOWN_CUSTOM_OP_SETS): (pip package, module).
+OP_PACKAGES = {
+    "Scann": ("scann", "scann"),
+    "MlServingDemo": ("mlserving-demo-ops", "mlserving_demo_ops"),  # deploy/examples/mlserving_demo_ops
+    "Addons": ("tensorflow-addons", "tensorflow_addons"),
+    "TFRA": ("tensorflow-recommenders-addons", "tensorflow_recommenders_addons"),
+    "IO": ("tensorflow-io", "tensorflow_io"),
+}
+# Namespaces whose kernels TensorFlow itself links (TF Text's newer ops).
+STOCK_NAMESPACES = ("TFText",)
+
+
+class ModelLoadError(Exception):
+    """The model cannot be loaded; the message says why and what to install or set."""
+
+
+def module_installed(name):
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def custom_ops(ops):
+    """The namespaced ops (Namespace>Op) of a graph that TensorFlow does not itself provide."""
+    return sorted(op for op in ops if ">" in op and op.split(">", 1)[0] not in STOCK_NAMESPACES)
+
+
+def op_modules_to_import(ops, extra_op_modules=""):
+    """The modules to import before loading, in order: scann when it is installed or the graph
+    uses Scann> ops, then EXTRA_OP_MODULES (comma-separated)."""
+    wanted = []
+    needs_scann = any(op.startswith("Scann>") for op in ops)
+    if needs_scann or module_installed("scann"):
+        wanted.append("scann")
+    for name in [n.strip() for n in extra_op_modules.split(",") if n.strip()]:
+        if name not in wanted:
+            wanted.append(name)
+    return wanted
+
+
+def preload_op_modules(names, ops=()):
+    """Imports the packages that register custom ops. A missing package the graph needs is not
+    fatal here: the load that follows fails with TensorFlow's own "Op type not registered" text,
+    which unregistered_op_message then explains."""
     loaded = []
-    for name in [n.strip() for n in names.split(",") if n.strip()]:
-        importlib.import_module(name)
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError as e:
+            needed_by = [op for op in custom_ops(ops) if OP_PACKAGES.get(op.split(">", 1)[0], (None, None))[1] == name]
+            if name == "scann" and needed_by:
+                import logging
+                logging.getLogger("tf_serving_python").error(
+                    "the graph uses %s, but scann is not installed (%s)", ", ".join(needed_by), e)
+                continue
+            raise ModelLoadError("EXTRA_OP_MODULES: cannot import %s (%s): install the package that provides it "
+                                 "in this image or remove it from EXTRA_OP_MODULES" % (name, e))
         loaded.append(name)
     return loaded
+
+
+def unregistered_op_message(tf_message, ops, loaded_modules):
+    """TensorFlow's "Op type not registered" text, followed by which package registers each custom
+    op of the graph that is still missing and how to make the server import it."""
+    try:
+        from tensorflow.python.framework import op_def_registry
+        registered = lambda op: op_def_registry.get(op) is not None  # noqa: E731
+    except ImportError:
+        registered = lambda op: False  # noqa: E731
+
+    missing = [op for op in custom_ops(ops) if not registered(op)]
+    hints = []
+    for op in missing:
+        package, module = OP_PACKAGES.get(op.split(">", 1)[0], (None, None))
+        if package is None:
+            hints.append("%s: no known package registers the namespace %s>; install the package that does and add "
+                         "its module to EXTRA_OP_MODULES" % (op, op.split(">", 1)[0]))
+        elif not module_installed(module):
+            hints.append("%s: registered by the package %s (module %s), which is not installed in this server"
+                         % (op, package, module))
+        elif module not in loaded_modules:
+            hints.append("%s: registered by the package %s; set EXTRA_OP_MODULES=%s so it is imported before the "
+                         "model loads" % (op, package, module))
+        else:
+            hints.append("%s: the package %s was imported but did not register it" % (op, package))
+    return tf_message.strip() + ("\nThe model needs custom ops this server has not loaded: " + "; ".join(hints)
+                                 if hints else "")
 
 
 def _tensor_spec(info, dtype_names):
@@ -103,23 +188,29 @@ _TF_DTYPE = {
 
 def load_saved_model(folder, version, extra_op_modules=""):
     """Loads the SavedModel in folder (its `serve` meta graph). TensorFlow resolves every op of the
-    graph while loading, so the packages that register custom ops are imported first."""
-    import scann  # noqa: F401  registers the Scann>... ops (tf.load_op_library) before the load
-    preload_op_modules(extra_op_modules)
+    graph while loading, so the packages that register custom ops are imported first: scann when
+    installed or when the graph needs Scann> ops, then EXTRA_OP_MODULES."""
+    meta_graph = read_meta_graph(folder)
+    ops = graph_ops(meta_graph)
+    loaded_modules = preload_op_modules(op_modules_to_import(ops, extra_op_modules), ops)
     import tensorflow as tf  # the only TensorFlow import of the server
 
     try:
         loaded = tf.saved_model.load(folder, tags=["serve"])
     except tf.errors.OpError as e:
+        if "Op type not registered" in e.message:
+            raise ModelLoadError(unregistered_op_message(e.message, ops, loaded_modules))
         raise from_code_number(e.error_code, e.message)
-    return TfSavedModel(version, folder, tf, loaded, read_signatures(folder))
+    except Exception as e:  # saved_model.load reports unregistered ops as a RuntimeError
+        if "Op type not registered" in str(e):
+            raise ModelLoadError(unregistered_op_message(str(e), ops, loaded_modules))
+        raise
+    return TfSavedModel(version, folder, tf, loaded, signatures_of(meta_graph, folder))
 
 
-def read_signatures(folder):
-    """{key: Signature} of the `serve` meta graph, from saved_model.pb itself: TF Serving's metadata
-    shows graph tensor names ("x:0") and method names, which loaded functions do not keep."""
+def read_meta_graph(folder):
+    """The `serve` MetaGraphDef of saved_model.pb (or .pbtxt)."""
     from google.protobuf import text_format
-    from tensorflow.core.framework import types_pb2
     from tensorflow.core.protobuf import saved_model_pb2
 
     proto = saved_model_pb2.SavedModel()
@@ -133,9 +224,29 @@ def read_signatures(folder):
     graphs = [g for g in proto.meta_graphs if "serve" in g.meta_info_def.tags]
     if not graphs:
         raise ModelNotFound("%s has no meta graph tagged 'serve'" % folder)
+    return graphs[0]
+
+
+def graph_ops(meta_graph):
+    """Every op type of the graph and its function library."""
+    ops = {n.op for n in meta_graph.graph_def.node}
+    for fn in meta_graph.graph_def.library.function:
+        ops.update(n.op for n in fn.node_def)
+    return sorted(ops)
+
+
+def read_signatures(folder):
+    """{key: Signature} of the `serve` meta graph, from saved_model.pb itself: TF Serving's metadata
+    shows graph tensor names ("x:0") and method names, which loaded functions do not keep."""
+    return signatures_of(read_meta_graph(folder), folder)
+
+
+def signatures_of(meta_graph, folder):
+    from tensorflow.core.framework import types_pb2
+
     dtype_names = {v: k for k, v in types_pb2.DataType.items()}
     signatures = {}
-    for key, sig in graphs[0].signature_def.items():
+    for key, sig in meta_graph.signature_def.items():
         if key == INIT_OP_SIGNATURE:
             continue
         signatures[key] = Signature(

@@ -2,8 +2,12 @@
 (util/json_tensor.cc FillPredictRequestFromJson), in the same order.
 
 Each input is converted as a whole batch by numpy: one object array, one vectorised type check,
-one cast. The element-by-element walk in _explain runs only after a batch failed, to name the
-first offending value the way TF Serving does.
+one cast. When a batch fails, the failing instance is located from the same vectorised checks (or,
+for ragged batches, by comparing item shapes) and only that instance is converted again, to name
+the first offending value the way TF Serving does.
+
+Unlike TF Serving, values quoted in error messages are cut to MAX_ECHO characters: an error body
+never echoes a large request back.
 """
 
 import base64
@@ -40,9 +44,48 @@ def data_type_string(dtype):
     return dtype[3:].lower() if dtype.startswith("DT_") else dtype.lower()
 
 
+MAX_ECHO = 200
+
+
+def bounded(text, limit=MAX_ECHO):
+    if len(text) <= limit:
+        return text
+    return "%s... (%d characters)" % (text[:limit], len(text))
+
+
 def json_text(value):
-    """How a JSON value is quoted inside TF Serving's error messages (compact)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=True)
+    """How a JSON value is quoted inside TF Serving's error messages (compact), cut to MAX_ECHO."""
+    if isinstance(value, (dict, list)) and _larger_than(value, MAX_ECHO):
+        # Do not serialise a whole large request just to cut it.
+        head = value[:8] if isinstance(value, list) else dict(list(value.items())[:8])
+        text = json.dumps(head, separators=(",", ":"), ensure_ascii=False, allow_nan=True)
+        return "%s... (%s of %d items)" % (text[:MAX_ECHO], "list" if isinstance(value, list) else "object", len(value))
+    return bounded(json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=True))
+
+
+def _larger_than(value, limit):
+    """Whether value's JSON text is longer than limit, without serialising all of it."""
+    budget = [limit]
+
+    def walk(v):
+        if budget[0] < 0:
+            return
+        if isinstance(v, dict):
+            for k, x in v.items():
+                budget[0] -= len(k) + 4
+                walk(x)
+                if budget[0] < 0:
+                    return
+        elif isinstance(v, list):
+            for x in v:
+                budget[0] -= 1
+                walk(x)
+                if budget[0] < 0:
+                    return
+        else:
+            budget[0] -= len(v) + 2 if isinstance(v, str) else 8
+    walk(value)
+    return budget[0] < 0
 
 
 def json_type(value):
@@ -119,9 +162,14 @@ def _is_element_object(value):
     return isinstance(value, dict) and not _is_b64(value)
 
 
-def read_predict_request(doc, input_specs):
+def too_many(count, limit):
+    return invalid_argument("Request has ", count, " instances; this server accepts at most ", limit,
+                            " per request (MAX_INSTANCES_PER_REQUEST): split it into smaller requests")
+
+
+def read_predict_request(doc, input_specs, max_instances=None):
     """(format, {input name: numpy array}) for a parsed predict body. input_specs maps each input
-    of the chosen signature to its TensorSpec."""
+    of the chosen signature to its TensorSpec; max_instances caps the batch (None: no cap)."""
     if not input_specs:
         raise invalid_argument("Failed to get input map for signature: ",
                                doc.get("signature_name") or "DEFAULT")
@@ -136,8 +184,16 @@ def read_predict_request(doc, input_specs):
             raise invalid_argument("JSON Value: ", json_text(doc), " Excepting 'instances' to be an list/array")
         if not instances:
             raise invalid_argument("JSON Value: ", json_text(doc), " No values in 'instances' array")
+        if max_instances is not None and len(instances) > max_instances:
+            raise too_many(len(instances), max_instances)
         return RequestFormat.ROW, _from_instances(instances, input_specs)
     if has_inputs:
+        if max_instances is not None:
+            value = doc["inputs"]
+            columns = value.values() if isinstance(value, dict) and not _is_b64(value) else [value]
+            longest = max((len(v) for v in columns if isinstance(v, list)), default=0)
+            if longest > max_instances:
+                raise too_many(longest, max_instances)
         return RequestFormat.COLUMNAR, _from_inputs(doc["inputs"], input_specs)
     raise invalid_argument("Missing 'inputs' or 'instances' key")
 
@@ -208,20 +264,73 @@ def _batch(items, spec, where, key):
         raise invalid_argument("Failed to process element: ", what, " of ", where, ". Error: ", inner.status_string())
 
 
+class _BatchError(TfServingError):
+    """A whole-batch conversion error that knows the flat index of the first bad value."""
+
+    def __init__(self, error, flat_index, shape):
+        super().__init__(error.code, error.message)
+        self.flat_index = flat_index
+        self.shape = shape
+
+
+def _item_shape(item):
+    """The nested-list shape of one item, following first elements (as GetDenseTensorShape)."""
+    shape = []
+    while isinstance(item, list):
+        shape.append(len(item))
+        if not item:
+            break
+        item = item[0]
+    return tuple(shape)
+
+
 def _first_bad_item(items, dtype, batch_error):
-    """Error path only: which instance broke the batch, with TF Serving's per-item message."""
-    first_shape = None
+    """Error path only: which instance broke the batch, with TF Serving's per-item message. The
+    vectorised check already knows where the first bad value is when the batch was rectangular;
+    otherwise the items' shapes are compared (no conversion). Only the chosen item is converted
+    again, to produce its message."""
+    if isinstance(batch_error, _BatchError) and batch_error.flat_index is not None and batch_error.shape:
+        per_item = int(np.prod(batch_error.shape[1:])) if len(batch_error.shape) > 1 else 1
+        index = batch_error.flat_index // max(per_item, 1)
+        try:
+            to_tensor(items[index], dtype)
+        except TfServingError as e:
+            return index, e
+        return index, batch_error
+    first_shape = _item_shape(items[0])
+    first_size = int(np.prod(first_shape)) if first_shape else 1
     for index, item in enumerate(items):
+        shape = _item_shape(item)
+        if shape == first_shape:
+            continue
+        if index > 0:
+            # The items before this one share a shape: one batch conversion says whether one of
+            # them fails first (TF Serving reports the first failing item).
+            try:
+                to_tensor(items[:index], dtype, row_items=True)
+            except TfServingError as e:
+                if isinstance(e, _BatchError) and e.flat_index is not None:
+                    return _first_bad_item(items[:index], dtype, e)
+                try:
+                    to_tensor(items[0], dtype)
+                except TfServingError as e0:
+                    return 0, e0
         try:
             t = to_tensor(item, dtype)
         except TfServingError as e:
             return index, e
-        if first_shape is None:
-            first_shape = t.shape
-        elif t.size != int(np.prod(first_shape)):
-            return index, invalid_argument("Expecting tensor size: ", int(np.prod(first_shape)), " but got: ", t.size)
-        elif t.shape != first_shape:
-            return index, invalid_argument("Expecting shape ", _shape_text(first_shape), " but got: ", _shape_text(t.shape))
+        if t.size != first_size:
+            return index, invalid_argument("Expecting tensor size: ", first_size, " but got: ", t.size)
+        return index, invalid_argument("Expecting shape ", _shape_text(first_shape), " but got: ", _shape_text(t.shape))
+    # Same outer shapes but ragged deeper inside some item: find it by its own dense check.
+    for index, item in enumerate(items):
+        try:
+            np.array(item, dtype=float) if dtype in _FLOATS or dtype in _INTS else None
+        except (ValueError, TypeError):
+            try:
+                to_tensor(item, dtype)
+            except TfServingError as e:
+                return index, e
     return 0, batch_error
 
 
@@ -242,33 +351,58 @@ def to_tensor(value, dtype, row_items=False):
         return np.zeros(obj.shape, dtype=_FLOATS.get(dtype) or _INTS.get(dtype) or
                         (np.bool_ if dtype == "DT_BOOL" else object))
     types = _type_of(obj)
+
+    def fail(bad_mask):
+        """The batch error; for row items, also where the first bad value is."""
+        if not row_items:
+            return _explain(value, dtype)
+        if np.any(types == list):  # ragged: numpy stopped at a shallower level; shapes decide
+            return _BatchError(invalid_argument("batch conversion failed"), None, obj.shape)
+        flat = np.flatnonzero(np.asarray(bad_mask).reshape(-1))
+        return _BatchError(invalid_argument("batch conversion failed"), int(flat[0]) if flat.size else None, obj.shape)
+
     if dtype in _FLOATS:
         is_int = types == int
-        if not np.all(is_int | (types == float)):
-            raise _explain(value, dtype)
-        ints = obj[is_int]
-        if ints.size and max(abs(ints.min()), abs(ints.max())) > _MAX_EXACT_INT[dtype]:
-            raise _explain(value, dtype)
+        bad = ~(is_int | (types == float))
+        if np.any(bad):
+            raise fail(bad)
+        too_big = np.zeros(obj.shape, dtype=bool)
+        if np.any(is_int):
+            too_big[is_int] = np.abs(obj[is_int]) > _MAX_EXACT_INT[dtype]
+        if np.any(too_big):
+            raise fail(too_big)
         as_double = obj.astype(np.float64)
         if dtype != "DT_DOUBLE":
-            finite = np.isfinite(as_double) & ~is_int
-            if np.any(np.abs(as_double[finite]) > _FLT_MAX):
-                raise _explain(value, dtype)
+            with np.errstate(invalid="ignore"):
+                lossy = np.isfinite(as_double) & ~is_int & (np.abs(as_double) > _FLT_MAX)
+            if np.any(lossy):
+                raise fail(lossy)
         return as_double.astype(_FLOATS[dtype])
     if dtype in _INTS:
-        if not np.all(types == int):
-            raise _explain(value, dtype)
+        bad = types != int
+        if np.any(bad):
+            raise fail(bad)
         info = np.iinfo(_INTS[dtype])
-        if obj.min() < int(info.min) or obj.max() > int(info.max):
-            raise _explain(value, dtype)
+        out_of_range = (obj < int(info.min)) | (obj > int(info.max))
+        if np.any(out_of_range):
+            raise fail(out_of_range)
         return obj.astype(_INTS[dtype])
     if dtype == "DT_BOOL":
-        if not np.all(types == bool):
-            raise _explain(value, dtype)
+        bad = types != bool
+        if np.any(bad):
+            raise fail(bad)
         return obj.astype(np.bool_)
     # DT_STRING: text as UTF-8 bytes, {"b64": ...} decoded.
-    if not np.all((types == str) | (types == dict)):
-        raise _explain(value, dtype)
+    bad = ~((types == str) | (types == dict))
+    if np.any(bad):
+        raise fail(bad)
+    if row_items and np.any(types == dict):
+        # A bad {"b64": ...} fails inside the conversion: find it among the objects only.
+        for flat in np.flatnonzero((types == dict).reshape(-1)):
+            try:
+                decode_b64(obj.reshape(-1)[flat])
+            except TfServingError:
+                raise fail(np.arange(obj.size).reshape(obj.shape) == flat)
     converted = _to_bytes(obj)
     if not isinstance(converted, np.ndarray):  # a scalar input: frompyfunc returns the bare value
         scalar = np.empty((), dtype=object)

@@ -7,8 +7,14 @@ tensorflow_model_server binary lacks. Same URLs, bodies, error texts and HTTP st
 
 Environment: MODEL_NAME (default "model"), MODEL_BASE_PATH (default /models; the model is served
 from the highest numeric version folder under MODEL_BASE_PATH/MODEL_NAME), PORT (gunicorn.conf.py),
-MODEL_VERSION_LABELS ("stable=123,canary=124", optional), EXTRA_OP_MODULES (packages to import
-besides scann before loading, optional).
+MODEL_VERSION_LABELS ("stable=123,canary=124", optional), EXTRA_OP_MODULES (custom op packages to
+import before loading, optional; scann is imported when installed or when the graph needs it),
+MAX_REQUEST_BYTES (default 33554432, Cloud Run's 32 MiB request limit; larger bodies get 413),
+MAX_INSTANCES_PER_REQUEST (default 10000; more instances, or a longer batch in "inputs", get 400).
+
+At load the model's assets.extra/tf_serving_warmup_requests are replayed, as TF Serving does; a
+model that fails to load (a missing op library, a failing warm-up request) stops the server with
+the reason in the log.
 
 Run: gunicorn -c gunicorn.conf.py "server:create_app()"
 """
@@ -19,6 +25,7 @@ import re
 import urllib.parse
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 import request_json
 import response_json
@@ -32,6 +39,19 @@ _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 class ConfigError(Exception):
     """A bad environment setting, named in the message."""
+
+
+DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024  # Cloud Run's request size limit
+DEFAULT_MAX_INSTANCES = 10000
+
+
+def positive_int_env(environ, name, default):
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    if not re.fullmatch(r"\d+", text) or int(text) < 1:
+        raise ConfigError("%s: expected a positive whole number, got %r" % (name, text))
+    return int(text)
 
 
 def parse_labels(text, version):
@@ -104,7 +124,7 @@ def _raw_path():
     return urllib.parse.quote(request.path, safe="/:")
 
 
-def predict(servable, r, body):
+def predict(servable, r, body, max_instances=DEFAULT_MAX_INSTANCES):
     doc = request_json.parse_body(body)
     signature_name = request_json.signature_name_of(doc)
     model = servable.resolve(r)
@@ -112,12 +132,12 @@ def predict(servable, r, body):
     signature = model.signatures.get(key)
     if signature is None:
         raise invalid_argument('Serving signature name: "', key, '" not found in signature def')
-    request_format, inputs = request_json.read_predict_request(doc, signature.inputs)
+    request_format, inputs = request_json.read_predict_request(doc, signature.inputs, max_instances)
     outputs = model.predict(key, inputs)
     return response_json.predict_body(outputs, request_format)
 
 
-def handle(servable, http_method, path, body):
+def handle(servable, http_method, path, body, max_instances=DEFAULT_MAX_INSTANCES):
     """(HTTP status, JSON text) for one request."""
     r = route(http_method, path)
     if r.kind == "status":
@@ -126,7 +146,7 @@ def handle(servable, http_method, path, body):
         model = servable.resolve(r)
         return 200, response_json.metadata_body(r.model, servable.version, model.signatures)
     if r.method == "predict":
-        return 200, predict(servable, r, body)
+        return 200, predict(servable, r, body, max_instances)
     servable.resolve(r)
     raise unimplemented(":", r.method, " is not served by the Python server (tf-serving-python); "
                         "call :predict with the signature_name of the ", r.method, " signature")
@@ -139,19 +159,17 @@ def create_app(model=None, model_name=None, labels=None, environ=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if model_name is None:
         model_name = model_name_from_env(environ)
+    max_bytes = positive_int_env(environ, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES)
+    max_instances = positive_int_env(environ, "MAX_INSTANCES_PER_REQUEST", DEFAULT_MAX_INSTANCES)
     if model is None:
-        import model_backend  # TensorFlow is imported only here
-
-        base = environ.get("MODEL_BASE_PATH", "/models")
-        version, folder = model_backend.find_model_version(base, model_name)
-        log.info("loading model %s version %s from %s", model_name, version, folder)
-        model = model_backend.load_saved_model(folder, version, environ.get("EXTRA_OP_MODULES", ""))
-        log.info("model %s version %s AVAILABLE; signatures: %s", model_name, version, ", ".join(sorted(model.signatures)))
+        model = load_model(environ, model_name)
     if labels is None:
         labels = parse_labels(environ.get("MODEL_VERSION_LABELS", ""), str(model.version))
     servable = Servable(model_name, model, labels)
 
     app = Flask("tf_serving_python")
+    # Werkzeug stops reading a body past this, also a chunked one without Content-Length.
+    app.config["MAX_CONTENT_LENGTH"] = max_bytes
 
     @app.route("/", defaults={"path": ""}, methods=_METHODS)
     @app.route("/<path:path>", methods=_METHODS)
@@ -162,17 +180,43 @@ def create_app(model=None, model_name=None, labels=None, environ=None):
             return _json(404, response_json.error_body("Not found: %s %s (this server answers /v1/models/...)"
                                                        % (request.method, raw)))
         try:
-            status, text = handle(servable, request.method, raw, request.get_data(cache=False))
+            if request.content_length is not None and request.content_length > max_bytes:
+                raise RequestEntityTooLarge()
+            status, text = handle(servable, request.method, raw, request.get_data(cache=False), max_instances)
+        except RequestEntityTooLarge:
+            # Cloud Run refuses such bodies before they reach the container; this server does too.
+            status, text = 413, response_json.error_body(
+                "Request body too large: the limit is %d bytes (MAX_REQUEST_BYTES; Cloud Run accepts at most 32 MiB)"
+                % max_bytes)
         except TfServingError as e:
             status, text = e.http_status, response_json.error_body(e.message)
         except Exception as e:  # an unexpected failure still answers in TF Serving's error form
             log.exception("request %s %s failed", request.method, raw)
-            err = internal(type(e).__name__, ": ", e)
+            err = internal(type(e).__name__, ": ", request_json.bounded(str(e)))
             status, text = err.http_status, response_json.error_body(err.message)
         return _json(status, text)
 
     app.config["servable"] = servable
     return app
+
+
+def load_model(environ, model_name):
+    """Loads MODEL_BASE_PATH/MODEL_NAME's highest version and replays its warm-up requests; on
+    failure logs why (TensorFlow's own text included) and raises, so the server does not start."""
+    import model_backend  # TensorFlow is imported only here
+    import warmup
+
+    base = environ.get("MODEL_BASE_PATH", "/models")
+    version, folder = model_backend.find_model_version(base, model_name)
+    log.info("loading model %s version %s from %s", model_name, version, folder)
+    try:
+        model = model_backend.load_saved_model(folder, version, environ.get("EXTRA_OP_MODULES", ""))
+        warmup.run_warmup(folder, model)
+    except (TfServingError, model_backend.ModelLoadError, warmup.WarmupError) as e:
+        log.error("model %s version %s failed to load: %s", model_name, version, getattr(e, "message", None) or e)
+        raise
+    log.info("model %s version %s AVAILABLE; signatures: %s", model_name, version, ", ".join(sorted(model.signatures)))
+    return model
 
 
 def _json(status, text):

@@ -139,7 +139,7 @@ def read_requests(path):
     out = []
     count = 0
     try:
-        for raw in tf.compat.v1.io.tf_record_iterator(path):
+        for raw in tf.data.TFRecordDataset(path).as_numpy_iterator():
             count += 1
             if count > MAX_RECORDS:
                 raise WarmupError("Number of warmup records exceeds the maximum (%d) at %s" % (MAX_RECORDS, path))

@@ -67,6 +67,12 @@ export interface CustomOpSet {
 
 export const KNOWN_CUSTOM_OP_SETS: readonly CustomOpSet[] = [
   { id: 'scann', library: 'ScaNN', namespace: 'Scann', pythonPackage: 'scann', pythonModule: 'scann' },
+  {
+    // The project's own stand-in for ScaNN (deploy/examples/mlserving_demo_ops): a real op library
+    // compiled against the installed TensorFlow, used by the model zoo's custom_op_retrieval.
+    id: 'mlserving-demo', library: 'ML Serving demo', namespace: 'MlServingDemo',
+    pythonPackage: 'mlserving-demo-ops', pythonModule: 'mlserving_demo_ops',
+  },
   { id: 'addons', library: 'TensorFlow Addons', namespace: 'Addons', pythonPackage: 'tensorflow-addons', pythonModule: 'tensorflow_addons' },
   {
     id: 'tfra', library: 'TensorFlow Recommenders Addons', namespace: 'TFRA',
