@@ -1,11 +1,14 @@
 // `npm run demo`: the extension against the local Google API emulator in a real VS Code.
 // Builds, starts the emulator with its demo data and code-server with the extension loaded from
-// source, prints the URL to open, and stops both on Ctrl-C. Usage: node scripts/demo.mjs [--port=N]
+// source, prints the URL to open, and stops both on Ctrl-C. Deployed models are served by the real
+// Python server with TensorFlow (a venv in .venv-tf/ and the model zoo, made on first run); where
+// TensorFlow cannot be installed, the emulator's TypeScript stand-in answers and the EMULATOR status
+// bar item says "stand-in predictions". Usage: node scripts/demo.mjs [--port=N]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as host from './vscode-host.mjs';
-import { emulatorBuilt, emulatorMain, startEmulator } from './emulator-process.mjs';
+import { emulatorBuilt, emulatorMain, prepareRealServing, startEmulator } from './emulator-process.mjs';
 
 const root = host.repoRoot;
 const portArg = process.argv.find(a => a.startsWith('--port='))?.slice(7);
@@ -30,9 +33,11 @@ process.on('SIGTERM', () => stopAll(0));
 try {
   const logDir = join(host.cacheDir, 'demo');
   mkdirSync(logDir, { recursive: true });
-  const emulator = await startEmulator({ args: ['--demo'], logFile: join(logDir, 'emulator.log') });
+  const serving = await prepareRealServing({ log });
+  if (!serving.python) log(`no Python with TensorFlow (${serving.reason}): predictions come from the TypeScript stand-in`);
+  const emulator = await startEmulator({ args: ['--demo', ...serving.args], logFile: join(logDir, 'emulator.log') });
   stops.push(() => emulator.stop());
-  log(`emulator: ${JSON.stringify(emulator.endpoints)} (log ${join(logDir, 'emulator.log')})`);
+  log(`emulator: ${JSON.stringify(emulator.endpoints)} (log ${join(logDir, 'emulator.log')}); predictions: ${emulator.serving === 'tensorflow' ? 'real TensorFlow' : 'TypeScript stand-in'}`);
 
   const workspace = join(host.cacheDir, 'demo', 'workspace');
   mkdirSync(workspace, { recursive: true });

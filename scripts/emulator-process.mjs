@@ -13,6 +13,30 @@ export function emulatorBuilt() {
   return existsSync(emulatorMain);
 }
 
+/**
+ * What the emulator needs to serve with real TensorFlow: the Python env (scripts/python-env.mjs, a
+ * venv in .venv-tf/) and the model zoo (scripts/model-zoo.mjs), made or reused here. Resolves
+ * { args, python, zooDir } for startEmulator, or { args: [], reason } when either cannot be made
+ * (the emulator then answers predictions with its TypeScript stand-in).
+ * @param {{ log?: (line: string) => void }} [opts]
+ */
+export async function prepareRealServing({ log = console.log } = {}) {
+  let python, zooDir;
+  try {
+    const { ensurePythonEnv } = await import('./python-env.mjs');
+    const env = await ensurePythonEnv({ log });
+    if (!env.python) return { args: [], reason: env.reason };
+    python = env.python;
+    const { ensureZoo } = await import('./model-zoo.mjs');
+    const zoo = await ensureZoo({ python, log });
+    if (!zoo?.dir) return { args: [], reason: zoo?.reason ?? 'the model zoo could not be exported' };
+    zooDir = zoo.dir;
+  } catch (e) {
+    return { args: [], reason: e.message.split('\n')[0] };
+  }
+  return { args: ['--python', python, '--zoo', zooDir], python, zooDir };
+}
+
 /** Environment that points the extension (and google-auth-library) at the emulator. */
 export function emulatorEnv(endpoints) {
   return {
@@ -27,7 +51,7 @@ export function emulatorEnv(endpoints) {
  * Starts `node out/test/emulator/main.js ...args` and resolves once it printed its endpoints.
  * Its output goes to `logFile`. stop() ends its whole process group.
  * @param {{ args?: string[], logFile: string, timeoutMs?: number, main?: string }} opts
- * @returns {Promise<{ endpoints: Record<string,string>, env: Record<string,string>, pid: number, stop: () => Promise<void> }>}
+ * @returns {Promise<{ endpoints: Record<string,string>, serving: string, env: Record<string,string>, pid: number, stop: () => Promise<void> }>}
  */
 export async function startEmulator({ args = ['--demo'], logFile, timeoutMs = 30_000, main = emulatorMain }) {
   if (!existsSync(main)) throw new Error(`${main} does not exist: run node scripts/build.mjs`);
@@ -71,5 +95,5 @@ export async function startEmulator({ args = ['--demo'], logFile, timeoutMs = 30
     await stop();
     throw new Error(`emulator ${e.message}; see ${logFile}`);
   }
-  return { endpoints, env: emulatorEnv(endpoints), pid: child.pid, stop };
+  return { endpoints, serving: endpoints.serving ?? 'stand-in', env: emulatorEnv(endpoints), pid: child.pid, stop };
 }

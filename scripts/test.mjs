@@ -1,12 +1,15 @@
 // The whole test run: build, type-check, unit tests, then one code-server (real VS Code) with the
 // extension loaded from source and the emulator behind it, the in-host integration suite in one
 // workbench page and the Playwright UI suite in another. Stops everything it started, also on
-// failure and Ctrl-C. Usage: node scripts/test.mjs [--only=unit|integration|e2e]
+// failure and Ctrl-C. Predictions come from the real Python server with TensorFlow (a venv in
+// .venv-tf/ and the model zoo, made or reused first); tests never use the TypeScript stand-in: without
+// TensorFlow the serving stages fail under CI=true and are skipped otherwise.
+// Usage: node scripts/test.mjs [--only=unit|integration|e2e]
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as host from './vscode-host.mjs';
-import { emulatorBuilt, startEmulator } from './emulator-process.mjs';
+import { emulatorBuilt, prepareRealServing, startEmulator } from './emulator-process.mjs';
 
 const root = host.repoRoot;
 const resultsDir = join(root, 'test-results');
@@ -200,16 +203,38 @@ async function main() {
     });
   }
 
+  // Real TensorFlow behind the emulator's Cloud Run: the venv and the model zoo (reused when present).
+  let serving = { args: [], reason: 'not prepared' };
+  await timed('python-env', async () => {
+    serving = await prepareRealServing({ log: m => log(m) });
+    if (serving.python) {
+      log(`real serving: ${serving.python}, model zoo ${serving.zooDir}`);
+      return { passed: 1, failed: 0 };
+    }
+    const ci = process.env.CI === 'true';
+    log(`no Python with TensorFlow: ${serving.reason}${ci ? '' : ' (tests that serve models are skipped; CI=true fails them)'}`);
+    return ci ? { passed: 0, failed: 1, note: serving.reason } : { passed: 0, failed: 0, skipped: 1, note: serving.reason };
+  });
+  const servingEnv = serving.python ? { MLSERVING_PYTHON: serving.python, MLSERVING_ZOO: serving.zooDir } : {};
+
   if (want('unit')) {
-    await timed('unit', () => mochaStage([...builtTests('test/unit'), ...builtTests('test/emulator')], { timeout: 20_000 }));
+    await timed('unit', () => mochaStage([...builtTests('test/unit'), ...builtTests('test/emulator')], { timeout: 20_000, env: servingEnv }));
   }
   if (!want('integration') && !want('e2e')) return;
+  if (!serving.python) {
+    // The in-VS Code suites deploy and call models: never against the stand-in.
+    for (const stage of ['integration', 'e2e'].filter(want)) {
+      rows.push({ stage, passed: 0, failed: process.env.CI === 'true' ? 1 : 0, skipped: 1, seconds: 0, note: `no Python with TensorFlow: ${serving.reason}` });
+    }
+    return;
+  }
 
   // One emulator and one code-server for both in-VS Code stages.
   let emulator = null;
   if (emulatorBuilt()) {
     try {
-      emulator = await startEmulator({ args: ['--demo'], logFile: join(resultsDir, 'emulator.log') });
+      emulator = await startEmulator({ args: ['--demo', ...serving.args], logFile: join(resultsDir, 'emulator.log') });
+      if (emulator.serving !== 'tensorflow') throw new Error(`the emulator serves with "${emulator.serving}", not TensorFlow`);
       cleanups.push(() => emulator.stop());
       log(`emulator up: ${JSON.stringify(emulator.endpoints)}`);
     } catch (e) {
@@ -239,7 +264,7 @@ async function main() {
   try {
     server = await host.start({
       workspace: workspace('integration'),
-      env: emulator?.env ?? {},
+      env: { ...(emulator?.env ?? {}), ...servingEnv },
       settings: emulator ? { 'mlServing.emulator': emulator.endpoints.admin } : {},
       log: (...a) => log(...a),
     });
@@ -262,7 +287,7 @@ async function main() {
     const url = host.workbenchUrl(server.url, { folder: workspace('e2e'), extensionDevelopmentPath: root });
     const r = await timed('e2e', () => mochaStage(builtTests('test/e2e'), {
       timeout: 60_000,
-      env: { MLSERVING_E2E_URL: url, ...(emulator ? { MLSERVING_EMULATOR: emulator.endpoints.admin } : {}) },
+      env: { MLSERVING_E2E_URL: url, ...servingEnv, ...(emulator ? { MLSERVING_EMULATOR: emulator.endpoints.admin } : {}) },
     }));
     serverFailed ||= r.failed > 0;
   }

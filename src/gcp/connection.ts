@@ -17,6 +17,20 @@ export async function fetchEmulatorEndpoints(adminUrl: string, signal?: AbortSig
   return { kind: 'emulator', endpoints: parseEndpoints(await res.json()) };
 }
 
+/**
+ * Who answers predictions behind the emulator's Cloud Run: `tensorflow` (the real server) or
+ * `stand-in` (TypeScript, when the emulator has no Python with TensorFlow); undefined when unknown.
+ */
+export async function fetchEmulatorServing(adminUrl: string, signal?: AbortSignal): Promise<'tensorflow' | 'stand-in' | undefined> {
+  try {
+    const res = await fetch(`${adminUrl}/endpoints`, { signal: signal ?? AbortSignal.timeout(5000) });
+    const serving = res.ok ? ((await res.json()) as { serving?: unknown }).serving : undefined;
+    return serving === 'tensorflow' || serving === 'stand-in' ? serving : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** gcloud's active project, or undefined when gcloud is missing or has none. execFile: never a shell. */
 export function gcloudProject(timeoutMs = 5000): Promise<string | undefined> {
   return new Promise(resolve => {

@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
 import type { Session } from '../../common/session';
+import { fetchEmulatorServing } from '../../gcp/connection';
 
-/** Shows the project and regions in use, and loudly when the local emulator is the target. */
+/**
+ * Shows the project and regions in use, and loudly when the local emulator is the target; also
+ * when that emulator answers predictions with its TypeScript stand-in instead of TensorFlow.
+ */
 export function createStatusBar(session: Session): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('mlServing.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'ML Serving';
@@ -10,9 +14,14 @@ export function createStatusBar(session: Session): vscode.Disposable {
     const project = await session.projectId();
     const regions = session.settings.regions.join(', ');
     if (session.usesEmulator) {
-      item.text = `$(beaker) ML Serving: EMULATOR · ${project ?? 'no project'}`;
+      const serving = await fetchEmulatorServing(session.settings.emulator);
+      const standIn = serving === 'stand-in';
+      item.text = `$(beaker) ML Serving: EMULATOR${standIn ? ' · stand-in predictions' : ''} · ${project ?? 'no project'}`;
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-      item.tooltip = new vscode.MarkdownString(`**Local emulator in use** (${session.settings.emulator}).\n\nNo call reaches Google Cloud. Project \`${project ?? '-'}\`, regions ${regions}.\n\nClear \`mlServing.emulator\` to use Google Cloud.`);
+      const servingText = standIn
+        ? 'Predictions come from a **TypeScript stand-in**, not TensorFlow: the emulator found no Python with TensorFlow (`npm run demo` installs it into `.venv-tf/` when pip can).'
+        : serving === 'tensorflow' ? 'Deployed models are served by the real Python server with TensorFlow.' : '';
+      item.tooltip = new vscode.MarkdownString(`**Local emulator in use** (${session.settings.emulator}).\n\nNo call reaches Google Cloud. Project \`${project ?? '-'}\`, regions ${regions}.\n\n${servingText ? `${servingText}\n\n` : ''}Clear \`mlServing.emulator\` to use Google Cloud.`);
     } else {
       item.text = `$(cloud) ${project ?? 'Select project'}`;
       item.backgroundColor = undefined;
