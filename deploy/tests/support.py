@@ -9,6 +9,7 @@ DEPLOY = os.path.dirname(HERE)
 REPO_ROOT = os.path.dirname(DEPLOY)
 PYTHON_SERVER = os.path.join(DEPLOY, "tf_serving_python")
 NATIVE = os.path.join(DEPLOY, "tf_serving_native")
+EXAMPLES = os.path.join(DEPLOY, "examples")  # the model zoo exporter and mlserving_demo_ops
 # Read-only reference material beside the repository; tests skip when it is absent.
 FIXTURES = os.path.join(os.path.dirname(REPO_ROOT), "shared", "fixtures")
 
@@ -19,6 +20,29 @@ for p in (PYTHON_SERVER, HERE):
 
 def fixtures_available():
     return os.path.isdir(FIXTURES)
+
+
+def required():
+    """Under CI=true (or MLSERVING_REQUIRE_TF=1) what real tests need must be there: a missing
+    TensorFlow or fixtures folder fails the run instead of skipping."""
+    return os.environ.get("CI") == "true" or os.environ.get("MLSERVING_REQUIRE_TF") == "1"
+
+
+def tensorflow_missing():
+    """Why TensorFlow cannot be imported, or None (checked without importing it)."""
+    import importlib.util
+
+    for name in ("tensorflow", "flask", "numpy"):
+        if importlib.util.find_spec(name) is None:
+            return "%s is not installed in %s (node scripts/python-env.mjs makes a venv with it)" % (name, sys.executable)
+    return None
+
+
+def skip_or_fail(test_case, reason):
+    """Skips with the reason, or fails when required() says the run needs it."""
+    if required():
+        test_case.fail("required under CI=true / MLSERVING_REQUIRE_TF=1: " + reason)
+    test_case.skipTest(reason)
 
 
 def load_body(text):

@@ -185,9 +185,14 @@ def create_app(model=None, model_name=None, labels=None, environ=None):
             status, text = handle(servable, request.method, raw, request.get_data(cache=False), max_instances)
         except RequestEntityTooLarge:
             # Cloud Run refuses such bodies before they reach the container; this server does too.
-            status, text = 413, response_json.error_body(
+            # The rest of the body is read and dropped (never kept) so the client, still sending,
+            # gets the answer instead of a broken connection; then the connection is closed.
+            _discard_body()
+            response = _json(413, response_json.error_body(
                 "Request body too large: the limit is %d bytes (MAX_REQUEST_BYTES; Cloud Run accepts at most 32 MiB)"
-                % max_bytes)
+                % max_bytes))
+            response.headers["Connection"] = "close"
+            return response
         except TfServingError as e:
             status, text = e.http_status, response_json.error_body(e.message)
         except Exception as e:  # an unexpected failure still answers in TF Serving's error form
@@ -217,6 +222,25 @@ def load_model(environ, model_name):
         raise
     log.info("model %s version %s AVAILABLE; signatures: %s", model_name, version, ", ".join(sorted(model.signatures)))
     return model
+
+
+_DISCARD_AT_MOST = 256 * 1024 * 1024
+
+
+def _discard_body():
+    """Reads what is left of the request body in 1 MiB chunks and drops it (at most 256 MiB)."""
+    stream = request.environ.get("wsgi.input")
+    if stream is None:
+        return
+    read = 0
+    try:
+        while read < _DISCARD_AT_MOST:
+            chunk = stream.read(1024 * 1024)
+            if not chunk:
+                return
+            read += len(chunk)
+    except (OSError, ValueError):
+        return
 
 
 def _json(status, text):

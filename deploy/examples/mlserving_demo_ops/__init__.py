@@ -36,7 +36,7 @@ def _build_key():
 
 def _candidate_dirs():
     if os.environ.get("MLSERVING_DEMO_OPS_BUILD_DIR"):
-        return [os.environ["MLSERVING_DEMO_OPS_BUILD_DIR"]]
+        return [os.path.abspath(os.environ["MLSERVING_DEMO_OPS_BUILD_DIR"])]
     return [os.path.join(_HERE, "_build"), os.path.join(tempfile.gettempdir(), "mlserving_demo_ops-%d" % os.getuid())]
 
 
