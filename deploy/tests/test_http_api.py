@@ -322,6 +322,79 @@ class PredictValidation(unittest.TestCase):
         self.assertEqual(body, {"error": "RuntimeError: kernel exploded"})
 
 
+class BoundedInput(unittest.TestCase):
+    """Body size and batch caps, and error answers that stay small whatever the request."""
+
+    def app(self, **env):
+        return support.Client(create_app(model=half_plus_two(), model_name="hp2", labels={}, environ=env))
+
+    def test_bodies_over_max_request_bytes_get_413(self):
+        c = self.app(MAX_REQUEST_BYTES="64")
+        ok = '{"instances": [[1.0], [2.0]]}'
+        self.assertEqual(c.post("/v1/models/hp2:predict", raw=ok)[:2], (200, {"predictions": [[2.5], [3.0]]}))
+        status, body, _, r = c.post("/v1/models/hp2:predict", raw='{"instances": [%s]}' % ", ".join(["[1.0]"] * 20))
+        self.assertEqual(status, 413)
+        self.assertEqual(body, {"error": "Request body too large: the limit is 64 bytes (MAX_REQUEST_BYTES; "
+                                         "Cloud Run accepts at most 32 MiB)"})
+        self.assertEqual(r.headers["Connection"], "close")
+
+    def test_the_default_body_limit_is_cloud_runs_32_mib(self):
+        app = create_app(model=half_plus_two(), model_name="hp2", labels={}, environ={})
+        self.assertEqual(app.config["MAX_CONTENT_LENGTH"], 32 * 1024 * 1024)
+
+    def test_instances_over_the_cap_are_refused_naming_the_setting(self):
+        c = self.app(MAX_INSTANCES_PER_REQUEST="3")
+        self.assertEqual(c.post("/v1/models/hp2:predict", {"instances": [[1.0]] * 3})[0], 200)
+        for body in ({"instances": [[1.0]] * 4}, {"inputs": [[1.0]] * 4}, {"inputs": {"x": [[1.0]] * 4}}):
+            status, out, _, _ = c.post("/v1/models/hp2:predict", body)
+            self.assertEqual((status, out), (400, {"error": "Request has 4 instances; this server accepts at most 3 per "
+                                                            "request (MAX_INSTANCES_PER_REQUEST): split it into smaller "
+                                                            "requests"}), body)
+
+    def test_limit_settings_are_validated(self):
+        for name in ("MAX_INSTANCES_PER_REQUEST", "MAX_REQUEST_BYTES"):
+            for bad in ("0", "-1", "lots"):
+                with self.assertRaisesRegex(ConfigError, "%s: expected a positive whole number" % name):
+                    create_app(model=half_plus_two(), model_name="hp2", labels={}, environ={name: bad})
+
+    def test_errors_do_not_echo_a_large_request(self):
+        c = self.app()
+        rows = [[float(i)] for i in range(5000)] + [["x"]]
+        status, body, text, _ = c.post("/v1/models/hp2:predict", {"instances": rows, "inputs": rows})
+        self.assertEqual(status, 400)
+        self.assertIn("expecting only one of 'inputs' or 'instances' keys to exist", body["error"])
+        self.assertLess(len(text), 600)
+        big = "y" * 100000
+        status, body, text, _ = c.post("/v1/models/hp2:predict", {"instances": [[1.0], [big]]})
+        self.assertEqual(status, 400)
+        self.assertIn("Failed to process element: 1 of 'instances' list.", body["error"])
+        self.assertIn("(100002 characters)", body["error"])
+        self.assertLess(len(text), 600)
+
+    def test_the_error_path_converts_only_the_failing_instance_again(self):
+        import request_json
+
+        calls = []
+        real = request_json.to_tensor
+
+        def counting(value, dtype, row_items=False):
+            calls.append(row_items)
+            return real(value, dtype, row_items)
+        request_json.to_tensor = counting
+        self.addCleanup(setattr, request_json, "to_tensor", real)
+        c = self.app()
+        rows = [[float(i)] for i in range(10000)]
+        for bad_row, message in (([True], "JSON Value: true Type: True is not of expected type: float"),
+                                 ([1.0, 2.0], "Expecting tensor size: 1 but got: 2"),
+                                 ([16777217], "Cannot convert JSON value: 16777217 to float without loss of precision.")):
+            calls.clear()
+            status, body, _, _ = c.post("/v1/models/hp2:predict", {"instances": rows[:9999] + [bad_row]})
+            self.assertEqual(status, 400)
+            self.assertIn("Failed to process element: 9999 of 'instances' list. Error: INVALID_ARGUMENT: " + message,
+                          body["error"])
+            self.assertLessEqual(len(calls), 3, "to_tensor ran %d times for one bad instance" % len(calls))
+
+
 class Routing(unittest.TestCase):
     def setUp(self):
         self.c, _ = client()
