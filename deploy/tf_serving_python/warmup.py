@@ -112,7 +112,7 @@ def predict_log_record(model_name, inputs, signature_name=""):
         request.model_spec.signature_name = signature_name
     for name, value in inputs.items():
         request.inputs[name].ParseFromString(tf.make_tensor_proto(value).SerializeToString())
-    return record.SerializeToString()
+    return record.SerializeToString(deterministic=True)
 
 
 def write_requests(path, records):

@@ -222,7 +222,7 @@ def tf_example(user_id, product_id, price, hour_of_day):
         "product_id": tf.train.Feature(bytes_list=tf.train.BytesList(value=[product_id.encode()])),
         "price": tf.train.Feature(float_list=tf.train.FloatList(value=[price])),
         "hour_of_day": tf.train.Feature(float_list=tf.train.FloatList(value=[hour_of_day])),
-    })).SerializeToString()
+    })).SerializeToString(deterministic=True)  # map order fixed: the manifest is stable
 
 
 RETRIEVAL_SAMPLE = [{"user_id": "user_42", "hour_of_day": 9.0}, {"user_id": "user_7", "hour_of_day": 21.5},
