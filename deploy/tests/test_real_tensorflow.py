@@ -343,6 +343,18 @@ class TfServingTestModels(RealTensorFlowCase):
                                      "%s %s %s" % (key, side, n))
             self.assertEqual(got[key]["method_name"], want[key]["method_name"], key)
 
+    def test_a_tf_text_model_fails_naming_tf_text(self):
+        """The stock binary links TF Text; TensorFlow's pip package does not, so the server says so."""
+        import model_backend
+
+        folder = os.path.join(HALF_PLUS_TWO, "tf_text_regression", "01")
+        with self.assertRaises(model_backend.ModelLoadError) as caught:
+            model_backend.load_saved_model(folder, "1")
+        message = str(caught.exception)
+        self.assertRegex(message, r"Op type not registered '\w+' in binary running on")
+        self.assertRegex(message, r"\w+: a TF Text op, which the stock TF Serving binary links but this server does "
+                                  r"not: install tensorflow-text \(module tensorflow_text\)")
+
     def test_tf2_export_answers(self):
         from server import create_app
 

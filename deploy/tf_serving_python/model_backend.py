@@ -64,6 +64,26 @@ OP_PACKAGES = {
 }
 # Namespaces whose kernels TensorFlow itself links (TF Text's newer ops).
 STOCK_NAMESPACES = ("TFText",)
+# Ops the stock TF Serving binary links but TensorFlow's pip package does not (customOps.ts
+# STOCK_LIBRARY_OPS): plain-named TF Text ops, TF Text's TFText> ops, TF Decision Forests' SimpleML*.
+TF_TEXT_OPS = frozenset([
+    "CaseFoldUTF8", "ConstrainedSequence", "MaxSpanningTree", "NormalizeUTF8", "NormalizeUTF8WithOffsetsMap",
+    "FindSourceOffsets", "RegexSplitWithOffsets", "RougeL", "SentenceFragments", "SentencepieceOp",
+    "SentencepieceTokenizeOp", "SentencepieceTokenizeWithOffsetsOp", "SentencepieceDetokenizeOp",
+    "SentencepieceVocabSizeOp", "SentencepieceIdToStringOp", "SentencepieceStringToIdOp",
+    "SplitMergeTokenizeWithOffsets", "SplitMergeFromLogitsTokenizeWithOffsets", "TokenizerFromLogits",
+    "UnicodeScriptTokenizeWithOffsets", "WhitespaceTokenizeWithOffsets", "WhitespaceTokenizeWithOffsetsV2",
+    "WhitespaceTokenizerConfigFromString", "WordpieceTokenizeWithOffsets",
+])
+
+
+def stock_library_of(op):
+    """(library, pip package, module) for ops the stock TF Serving binary links, else None."""
+    if op in TF_TEXT_OPS or op.startswith("TFText>"):
+        return ("TF Text", "tensorflow-text", "tensorflow_text")
+    if op.startswith("SimpleML"):
+        return ("TF Decision Forests", "tensorflow-decision-forests", "tensorflow_decision_forests")
+    return None
 
 
 class ModelLoadError(Exception):
@@ -142,6 +162,12 @@ def unregistered_op_message(tf_message, ops, loaded_modules):
                          "model loads" % (op, package, module))
         else:
             hints.append("%s: the package %s was imported but did not register it" % (op, package))
+    named = re.search(r"Op type not registered '([^']+)'", tf_message)
+    library = stock_library_of(named.group(1)) if named else None
+    if library and named.group(1) not in missing:
+        hints.append("%s: a %s op, which the stock TF Serving binary links but this server does not: install %s "
+                     "(module %s) in the image and add it to EXTRA_OP_MODULES, or serve the model with native TF "
+                     "Serving" % (named.group(1), library[0], library[1], library[2]))
     return tf_message.strip() + ("\nThe model needs custom ops this server has not loaded: " + "; ".join(hints)
                                  if hints else "")
 
