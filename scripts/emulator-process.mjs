@@ -21,7 +21,7 @@ export function emulatorBuilt() {
  * @param {{ log?: (line: string) => void }} [opts]
  */
 export async function prepareRealServing({ log = console.log } = {}) {
-  let python, zooDir;
+  let python, zooDir, opsBuildDir;
   try {
     const { ensurePythonEnv } = await import('./python-env.mjs');
     const env = await ensurePythonEnv({ log });
@@ -31,10 +31,11 @@ export async function prepareRealServing({ log = console.log } = {}) {
     const zoo = await ensureZoo({ python, log });
     if (!zoo?.dir) return { args: [], reason: zoo?.reason ?? 'the model zoo could not be exported' };
     zooDir = zoo.dir;
+    opsBuildDir = zoo.opsBuildDir;
   } catch (e) {
     return { args: [], reason: e.message.split('\n')[0] };
   }
-  return { args: ['--python', python, '--zoo', zooDir], python, zooDir };
+  return { args: ['--python', python, '--zoo', zooDir, ...(opsBuildDir ? ['--ops-build-dir', opsBuildDir] : [])], python, zooDir, opsBuildDir };
 }
 
 /** Environment that points the extension (and google-auth-library) at the emulator. */

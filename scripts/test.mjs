@@ -215,7 +215,7 @@ async function main() {
     log(`no Python with TensorFlow: ${serving.reason}${ci ? '' : ' (tests that serve models are skipped; CI=true fails them)'}`);
     return ci ? { passed: 0, failed: 1, note: serving.reason } : { passed: 0, failed: 0, skipped: 1, note: serving.reason };
   });
-  const servingEnv = serving.python ? { MLSERVING_PYTHON: serving.python, MLSERVING_ZOO: serving.zooDir } : {};
+  const servingEnv = serving.python ? { MLSERVING_PYTHON: serving.python, MLSERVING_ZOO: serving.zooDir, ...(serving.opsBuildDir ? { MLSERVING_DEMO_OPS_BUILD_DIR: serving.opsBuildDir } : {}) } : {};
 
   if (want('unit')) {
     await timed('unit', () => mochaStage([...builtTests('test/unit'), ...builtTests('test/emulator')], { timeout: 20_000, env: servingEnv }));

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { Workbench } from './workbench';
+import { zooManifest, zooModel } from '../integration/support/zoo';
 
 const CONTAINER = 'ML Serving';
 const NO_PROJECT = 'No Google Cloud project selected';
@@ -306,8 +307,9 @@ describe('ML Serving user flows in the workbench', function () {
 
   it('a redeploy whose revision fails names the revision, says the old one still serves, and opens its logs (issue 9)', async () => {
     assert.ok(serviceUrl, `needs the ${SERVICE} service from the deploy test, which did not finish`);
-    // The ScaNN model forced into native TF Serving: the new revision cannot load the custom ops.
-    await openDeployConfirmation(SERVICE, 'recsys-retrieval-scann');
+    // The custom-op model (MlServingDemo>TopKDot, where ScaNN's ops would be) forced into native TF
+    // Serving: the new revision cannot load the custom op.
+    await openDeployConfirmation(SERVICE, 'recsys-retrieval-custom-op');
     // By label: the Deploy row's detail repeats the container too.
     await wb.quickPickRow('Container: Python server').click();
     await wb.quickPickRow('Container: native TF Serving').waitFor({ timeout: 60_000 });
@@ -322,15 +324,15 @@ describe('ML Serving user flows in the workbench', function () {
     const revision = /\(revision ([\w-]+)\)/.exec(text)![1];
     await failed.hover();
     await failed.getByRole('button', { name: 'Show Revision Logs' }).click();
-    // The revision's own log says why: TF Serving does not know ScaNN's op.
+    // The revision's own log says why, in TensorFlow's words: the binary does not know the op.
     // (The Output view wraps long lines: joined with spaces they read as written.)
     const channel = await eventually('the revision\'s logs in its output channel', async () => {
       const t = (await wb.outputLines()).join(' ').replace(/\s+/g, ' ');
       return t.includes(revision) && /Op type not registered/.test(t) ? t : undefined;
     }, 60_000);
-    assert.match(channel, new RegExp(`ERROR ${revision} .*Op type not registered 'Scann>ScannSearchBatched'`));
+    assert.match(channel, new RegExp(`ERROR ${revision} .*Op type not registered 'MlServingDemo>TopKDot'`));
     // And the extension recognises the failure, with the one-click fix.
-    const recognised = wb.notification(/TF Serving cannot run this model: op Scann>ScannSearchBatched is not in its binary/);
+    const recognised = wb.notification(/TF Serving cannot run this model: op MlServingDemo>TopKDot is not in its binary/);
     await recognised.waitFor({ timeout: WAIT });
     assert.ok(await recognised.getByRole('button', { name: 'Redeploy with the Python Server' }).isVisible());
     // The Serving view warns, and names the revision that still answers (not the failed one).
@@ -347,26 +349,33 @@ describe('ML Serving user flows in the workbench', function () {
     if (await wb.quickPickRow(SERVICE).isVisible().catch(() => false)) await wb.pick(SERVICE);
   });
 
-  it('Test Prediction sends the form, shows ranked products, and keeps a saved payload across a reload (issue 6)', async () => {
+  it('Test Prediction sends the form, shows the products TensorFlow ranks, and keeps a saved payload across a reload (issue 6)', async function () {
     assert.ok(serviceUrl, `needs the ${SERVICE} service from the deploy test, which did not finish`);
+    // The answer TensorFlow computed in process for the same input (the zoo's manifest), not the emulator's.
+    const manifest = zooManifest();
+    if (!manifest) this.skip();
+    const sample = zooModel(manifest!, 'retrieval').samples.find(x => x.signature_name === 'serving_default')!;
+    const input = (sample.request as { instances: Array<{ user_id: string; hour_of_day: number }> }).instances[0];
+    const expected = (sample.expected.predictions as Array<{ product_ids: string[]; scores: number[] }>)[0];
     await wb.runCommand('ML Serving: Test Prediction');
     await wb.quickPickRow(SERVICE).waitFor({ timeout: WAIT });
     await wb.pick(SERVICE);
 
     const view = wb.visibleWebview();
-    for (const f of ['customer_id', 'city', 'revenue']) await view.locator(`[data-field="${f}"]`).waitFor({ timeout: 60_000 });
-    await view.locator('[data-field="customer_id"] input').fill('C000123');
-    await view.locator('[data-field="city"] input').fill('Paris');
-    await view.locator('[data-field="revenue"] input').fill('1250.5');
+    for (const f of ['user_id', 'hour_of_day']) await view.locator(`[data-field="${f}"]`).waitFor({ timeout: 60_000 });
+    await view.locator('[data-field="user_id"] input').fill(input.user_id);
+    await view.locator('[data-field="hour_of_day"] input').fill(String(input.hour_of_day));
     await view.locator('[data-testid="send"]').click();
 
     const table = view.locator('[data-testid="ranked-table"]').first();
     await table.waitFor({ timeout: 60_000 });
     const rows = await table.locator('tbody tr').evaluateAll(trs => trs.map(tr => [...tr.querySelectorAll('td')].map(td => (td.textContent ?? '').trim())));
-    assert.ok(rows.length > 0, 'the ranked table has no rows');
+    assert.equal(rows.length, manifest!.k, `the top ${manifest!.k} products`);
     rows.forEach((r, i) => {
       assert.equal(r[0], String(i + 1), `row ${i + 1} rank`);
-      assert.match(r[1], /^P\d{5}$/, `row ${i + 1} product id`);
+      assert.equal(r[1], expected.product_ids[i], `row ${i + 1} product id`);
+      // Shown with 4 decimals.
+      assert.ok(Math.abs(Number(r[2]) - expected.scores[i]) <= 5e-5 + manifest!.float_tolerance, `row ${i + 1} score ${r[2]} vs TensorFlow's ${expected.scores[i]}`);
     });
     const scores = rows.map(r => Number(r[2]));
     for (let i = 1; i < scores.length; i++) assert.ok(scores[i] <= scores[i - 1], `scores not in ranked order: ${scores.join(', ')}`);
@@ -402,8 +411,8 @@ describe('ML Serving user flows in the workbench', function () {
     await wb.contextMenu(row, 'Tail Serving Logs');
     const channel = `ML Serving Logs: ${SERVICE}`;
     await eventually(`the Output panel to show "${channel}"`, async () => (await wb.outputChannel()) === channel);
-    // TF Serving's startup lines (and request lines, if the prediction test ran) arrive from the tail.
-    const serverLine = /Exporting HTTP\/REST API|Running gRPC ModelServer|:predict/;
+    // The server's startup lines (and request lines, if the prediction test ran) arrive from the tail.
+    const serverLine = /Listening at: http|AVAILABLE|:predict/;
     const lines = await eventually('server log lines in the output channel', async () => {
       const l = await wb.outputLines();
       return l.some(x => serverLine.test(x)) ? l : undefined;

@@ -58,6 +58,8 @@ export interface EmulatorOptions {
   zooDir?: string;
   /** Op packages the Python image installs (EXTRA_OP_MODULES; default mlserving_demo_ops from deploy/examples). */
   opModules?: string[];
+  /** Where mlserving_demo_ops keeps its compiled library (MLSERVING_DEMO_OPS_BUILD_DIR), so servers do not rebuild it. */
+  opsBuildDir?: string;
 }
 
 /** Who answers predictions: the real server with TensorFlow, or the TypeScript stand-in. */
@@ -106,6 +108,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     serverDir: path.join(repoRoot, 'deploy', 'tf_serving_python'),
     opPackagesDir: path.join(repoRoot, 'deploy', 'examples'),
     opModules: opts.opModules ?? ['mlserving_demo_ops'],
+    env: opts.opsBuildDir ? { MLSERVING_DEMO_OPS_BUILD_DIR: path.resolve(opts.opsBuildDir) } : undefined,
   } : undefined;
   const servingMode: ServingMode = serving ? 'tensorflow' : 'stand-in';
   log(servingMode === 'tensorflow' ? `serving: the real Python server with TensorFlow (${serving!.python})` : 'serving: TypeScript stand-in predictions (no Python with TensorFlow given)');

@@ -3,7 +3,8 @@
  * [--data DIR] [--port-base P] [--deploy-ms N] [--python PATH] [--zoo DIR]`. The first stdout line
  * is the endpoints JSON (with `serving`: "tensorflow" or "stand-in"); everything else goes to
  * stderr. SIGINT/SIGTERM stop it cleanly. `--python` (or MLSERVING_PYTHON): a Python with TensorFlow
- * that runs the real serving container; `--zoo` (or MLSERVING_ZOO): the model zoo the demo serves.
+ * that runs the real serving container; `--zoo` (or MLSERVING_ZOO): the model zoo the demo serves;
+ * `--ops-build-dir` (or MLSERVING_DEMO_OPS_BUILD_DIR): where the demo op library is built once.
  */
 import { startEmulator, EmulatorOptions } from './emulator';
 
@@ -26,9 +27,10 @@ function parseArgs(argv: string[]): EmulatorOptions {
       case '--port-base': opts.portBase = int(flag, value(), 1024, 65530); break;
       case '--data': { const v = value(); if (!v) throw new Error('--data: expected a folder'); opts.dataDir = v; break; }
       case '--python': { const v = value(); if (!v) throw new Error('--python: expected the path of a Python with TensorFlow'); opts.python = v; break; }
+      case '--ops-build-dir': { const v = value(); if (!v) throw new Error('--ops-build-dir: expected a folder'); opts.opsBuildDir = v; break; }
       case '--zoo': { const v = value(); if (!v) throw new Error('--zoo: expected the model zoo folder'); opts.zooDir = v; break; }
       case '--help': case '-h':
-        process.stderr.write('usage: main.js [--demo] [--runs N] [--models N] [--cold-start-ms N] [--deploy-ms N] [--data DIR] [--port-base P] [--python PATH] [--zoo DIR]\n');
+        process.stderr.write('usage: main.js [--demo] [--runs N] [--models N] [--cold-start-ms N] [--deploy-ms N] [--data DIR] [--port-base P] [--python PATH] [--zoo DIR] [--ops-build-dir DIR]\n');
         process.exit(0);
         break;
       default: throw new Error(`unknown option ${flag} (see --help)`);
@@ -36,6 +38,7 @@ function parseArgs(argv: string[]): EmulatorOptions {
   }
   opts.python ??= process.env.MLSERVING_PYTHON || undefined;
   opts.zooDir ??= process.env.MLSERVING_ZOO || undefined;
+  opts.opsBuildDir ??= process.env.MLSERVING_DEMO_OPS_BUILD_DIR || undefined;
   return opts;
 }
 

@@ -90,7 +90,7 @@ describe('deploy to Cloud Run against the emulator', function () {
   it('a ScaNN model forced into the native container fails; the service shows the real error and the old revision keeps serving', async () => {
     const cloud = await a.services.session.cloud();
     const before = (await cloud.run.getService(NAME))!;
-    const scann = await versionsOf(a, 'recsys-retrieval-scann');
+    const scann = await versionsOf(a, 'recsys-retrieval-custom-op');
     // The user clicks the error's "Show Revision Logs".
     const messages = captureMessages(m => (m.level === 'error' ? 'Show Revision Logs' : undefined));
     let failed;
@@ -127,17 +127,17 @@ describe('deploy to Cloud Run against the emulator', function () {
     assert.equal(row?.description, `latest revision failed · serving ${serving.join(', ')} · ${before.uri}`);
     a.trees.models.reset();
     const servedText = async (model: string) => (await Promise.all((await versionsOf(a, model)).map(v => a.trees.models.getTreeItem(v)))).map(i => String(i.description));
-    assert.ok((await servedText('recsys-retrieval-scann')).every(d => !d.includes(SVC)), 'the failed ScaNN version is not shown as served');
+    assert.ok((await servedText('recsys-retrieval-custom-op')).every(d => !d.includes(SVC)), 'the failed ScaNN version is not shown as served');
     assert.ok((await servedText('recsys-ranking')).some(d => d.includes(`serving: ${SVC}`)), 'the ranking version that still serves is shown as served');
     const [entries] = await cloud.clients.logging().getEntries({
       filter: `resource.type="cloud_run_revision" AND resource.labels.revision_name="${failed!.id}" AND timestamp>="2000-01-01T00:00:00Z"`, autoPaginate: false, pageSize: 200,
     });
     const text = (entries as Array<{ data?: unknown }>).map(e => (typeof e.data === 'string' ? e.data : JSON.stringify(e.data))).join('\n');
-    assert.match(text, /Op type not registered 'Scann>ScannSearchBatched' in binary running on/);
+    assert.match(text, /Op type not registered 'MlServingDemo>TopKDot' in binary running on/);
   });
 
   it('the routing picks the Python server for the ScaNN model on its own', async () => {
-    const scann = await versionsOf(a, 'recsys-retrieval-scann');
+    const scann = await versionsOf(a, 'recsys-retrieval-custom-op');
     const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', scann[0], { yes: true, serviceName: 'itest-scann' });
     assert.ok(r);
     assert.equal(r.plan.container, 'python');

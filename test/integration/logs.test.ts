@@ -154,13 +154,13 @@ describe('serving logs against the emulator', function () {
       a.trees.models.reset();
       const models = await a.trees.models.getChildren();
       const modelItems = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
-      const scannModel = models[modelItems.findIndex(i => i.label === 'recsys-retrieval-scann')];
+      const scannModel = models[modelItems.findIndex(i => i.label === 'recsys-retrieval-custom-op')];
       assert.ok(scannModel, 'the demo ScaNN model');
       const versions = await a.trees.models.getChildren(scannModel);
       const failed = await vscode.commands.executeCommand('mlServing.deploy', versions[0], { yes: true, serviceName: svc, container: 'native' });
       assert.equal(failed, undefined, 'the native deploy fails');
       const r = await until(() => recognized.find(x => x.failure.kind === 'opNotRegistered'), 'the failure to be recognised');
-      assert.deepEqual(r.failure, { kind: 'opNotRegistered', op: 'Scann>ScannSearchBatched' });
+      assert.deepEqual(r.failure, { kind: 'opNotRegistered', op: 'MlServingDemo>TopKDot' });
       assert.ok(r.actionId);
       assert.deepEqual(r.advice.action?.args, [{ service: name, container: 'python' }]);
       const marker = sub.session.snapshot().find((i): i is MarkerItem => i.kind === 'marker' && i.level === 'failure');

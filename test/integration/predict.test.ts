@@ -13,6 +13,7 @@ import type { CloudRunService } from '../../src/serving/domain';
 import * as mod_serviceClient from '../../src/features/predict/serviceClient';
 import * as mod_hints from '../../src/serving/predict/hints';
 import * as mod_idToken from '../../src/gcp/idToken';
+import { assertClose, zooManifest, zooModel, type ZooManifest, type ZooSample } from './support/zoo';
 
 const EXTENSION_ID = 'ml-serving.ml-serving-gcp';
 const MODELS_BUCKET = 'demo-project-models';
@@ -51,6 +52,8 @@ describe('Test Prediction against the emulator', function () {
   let service: CloudRunService;
   let panel: PredictPanel;
   let rec: ReturnType<typeof recorder>;
+  let manifest: ZooManifest;
+  let sample: ZooSample;
 
   before(async function () {
     const ext = vscode.extensions.getExtension<{ services: { session: Session } }>(EXTENSION_ID);
@@ -61,6 +64,13 @@ describe('Test Prediction against the emulator', function () {
       console.log('    (skipped: no emulator configured)');
       this.skip();
     }
+    const m = zooManifest();
+    if (!m) {
+      console.log('    (skipped: no model zoo; node scripts/test.mjs serves it with real TensorFlow)');
+      this.skip();
+    }
+    manifest = m!;
+    sample = zooModel(manifest, 'retrieval').samples.find(x => x.signature_name === 'serving_default')!;
     const commands = await vscode.commands.getCommands(true);
     if (!commands.includes('mlServing.testPrediction')) {
       console.log('    (skipped: mlServing.testPrediction is not registered yet)');
@@ -108,17 +118,18 @@ describe('Test Prediction against the emulator', function () {
     const meta = await rec.next('metadata');
     const sd = meta.schemas[0];
     assert.equal(sd.signature, 'serving_default');
-    assert.deepEqual(sd.fields.map(f => [f.name, f.dtype]), [['city', 'DT_STRING'], ['customer_id', 'DT_STRING'], ['revenue', 'DT_FLOAT']]);
+    // The zoo's two-tower retrieval export, as TensorFlow wrote its signature.
+    assert.deepEqual(sd.fields.map(f => [f.name, f.dtype]), [['hour_of_day', 'DT_FLOAT'], ['user_id', 'DT_STRING']]);
     assert.deepEqual(sd.outputs.map(o => o.name), ['product_ids', 'scores']);
   });
 
-  it('sends with an ID token whose audience is the service URL, and gets ranked ids', async () => {
-    await panel.handle({ type: 'send', requestId: 'ok1', signature: 'serving_default', body: JSON.stringify({ instances: [{ customer_id: 'c-42', city: 'Berlin', revenue: 120.5 }] }) });
+  it('sends with an ID token whose audience is the service URL, and gets the ids TensorFlow ranks', async () => {
+    await panel.handle({ type: 'send', requestId: 'ok1', signature: 'serving_default', body: JSON.stringify(sample.request) });
     const r = await rec.next('response', 'ok1');
     assert.equal(r.status, 200, r.bodyText);
     const body = JSON.parse(r.bodyText) as { predictions: Array<{ product_ids: string[]; scores: number[] }> };
-    assert.equal(body.predictions[0].product_ids.length, 10);
-    assert.equal(body.predictions[0].scores.length, 10);
+    assert.equal(body.predictions[0].product_ids.length, manifest.k);
+    assertClose(body, sample.expected, manifest.float_tolerance, 'the answer TensorFlow computed in process');
     assert.ok(r.identity, 'the identity is reported');
     assert.equal(r.identity, panel.identity);
     // The token itself never reaches the webview.
@@ -133,7 +144,7 @@ describe('Test Prediction against the emulator', function () {
 
   it('shows 503s while scaling from zero as a cold start, then succeeds', async () => {
     await admin(session, '/faults', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'predict503', count: 2 }) });
-    await panel.handle({ type: 'send', requestId: 'cold', signature: 'serving_default', body: JSON.stringify({ inputs: { customer_id: ['a'], city: ['b'], revenue: [1] } }) });
+    await panel.handle({ type: 'send', requestId: 'cold', signature: 'serving_default', body: JSON.stringify({ inputs: { user_id: ['user_1'], hour_of_day: [8] } }) });
     const r = await rec.next('response', 'cold', 60_000);
     assert.equal(r.status, 200);
     assert.equal(r.retries, 2);
@@ -169,9 +180,9 @@ describe('Test Prediction against the emulator', function () {
   });
 
   it('refuses invalid bodies before sending, naming the field', async () => {
-    await panel.handle({ type: 'send', requestId: 'bad1', signature: 'serving_default', body: JSON.stringify({ instances: [{ customer_id: 'a', city: 'b', revenue: 'x' }, { customer_id: 'a' }] }) });
+    await panel.handle({ type: 'send', requestId: 'bad1', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'a', hour_of_day: 'x' }, { user_id: 'a' }] }) });
     const v = await rec.next('validation', 'bad1');
-    assert.deepEqual(v.errors.map(e => e.field), ['instances[0].revenue', 'instances[1].city', 'instances[1].revenue']);
+    assert.deepEqual(v.errors.map(e => e.field), ['instances[0].hour_of_day', 'instances[1].hour_of_day']);
     assert.equal(rec.seen.some(m => m.type === 'response' && m.requestId === 'bad1'), false, 'nothing was sent');
   });
 
@@ -186,7 +197,7 @@ describe('Test Prediction against the emulator', function () {
   });
 
   it('runs a benchmark and reports percentiles, errors and a histogram', async () => {
-    await panel.handle({ type: 'benchmark', requestId: 'bench', signature: 'serving_default', body: JSON.stringify({ instances: [{ customer_id: 'c-1', city: 'Paris', revenue: 10 }] }), count: 30, concurrency: 3, probeColdStart: true });
+    await panel.handle({ type: 'benchmark', requestId: 'bench', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_1', hour_of_day: 10 }] }), count: 30, concurrency: 3, probeColdStart: true });
     const { result } = await rec.next('benchmarkResult', 'bench', 60_000);
     assert.equal(result.completed, 30);
     assert.equal(result.errors, 0, JSON.stringify(result.errorsByStatus));
@@ -197,7 +208,7 @@ describe('Test Prediction against the emulator', function () {
   });
 
   it('saves a payload per service and copies curl without the token', async () => {
-    const body = JSON.stringify({ instances: [{ customer_id: 'c-9', city: 'Rome', revenue: 3 }] });
+    const body = JSON.stringify({ instances: [{ user_id: 'user_9', hour_of_day: 3 }] });
     await panel.handle({ type: 'savePayload', name: `it ${Date.now()}`, signature: 'serving_default', body });
     // Earlier "payloads" messages (sent on load and after each send's history) may still be queued.
     let p = await rec.next('payloads');
@@ -208,7 +219,7 @@ describe('Test Prediction against the emulator', function () {
     if (folder) {
       const file = require('node:path').join(folder.uri.fsPath, '.vscode', 'ml-serving', 'requests.json');
       const text = require('node:fs').readFileSync(file, 'utf8') as string;
-      assert.ok(text.includes('c-9'), 'the payload is in the workspace file');
+      assert.ok(text.includes('user_9'), 'the payload is in the workspace file');
       const cloud = await session.cloud();
       const token = (await mod_idToken.idTokensFor(cloud.clients).get(service.uri!)).token;
       assert.ok(!text.includes(token.split('.')[2]), 'no token in the saved payloads');

@@ -23,6 +23,8 @@ export interface PythonServing {
   opPackagesDir?: string;
   /** EXTRA_OP_MODULES of the Python image (the image installs these packages). */
   opModules: string[];
+  /** More environment for the Python image (e.g. MLSERVING_DEMO_OPS_BUILD_DIR: the op library, built once). */
+  env?: Record<string, string>;
 }
 
 export interface StartupProbe {
@@ -162,7 +164,7 @@ export async function startRealServer(o: RealServerInput): Promise<RealServerRes
   const pythonPath = [o.serving.serverDir, ...(o.image === 'python' && o.serving.opPackagesDir ? [o.serving.opPackagesDir] : [])];
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir(), LANG: process.env.LANG ?? 'C.UTF-8',
-    ...(o.image === 'python' ? o.env ?? {} : {}),
+    ...(o.image === 'python' ? { ...o.serving.env, ...o.env } : {}),
     MODEL_NAME: o.modelName, MODEL_BASE_PATH: root, PORT: String(port),
     EXTRA_OP_MODULES: modules.join(','),
     PYTHONPATH: pythonPath.join(path.delimiter),

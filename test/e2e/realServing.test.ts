@@ -1,0 +1,169 @@
+// The custom-op flow in a real VS Code (code-server) in Chromium, served by real TensorFlow: the
+// zoo's custom-op retrieval model (MlServingDemo>TopKDot, a real C++ op, where ScaNN's ops would
+// be) forced into native TF Serving fails to start, its logs show TensorFlow's own
+// "Op type not registered", the recognised failure offers the Python server, one click redeploys,
+// and Test Prediction then shows the top-K that TensorFlow computed in process for the same input
+// (the zoo's manifest, not the emulator). Needs scripts/test.mjs (MLSERVING_E2E_URL,
+// MLSERVING_EMULATOR, MLSERVING_ZOO).
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Workbench } from './workbench';
+import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
+import { zooManifest, zooModel, type ZooManifest } from '../integration/support/zoo';
+
+const CONTAINER = 'ML Serving';
+const MODEL = 'recsys-retrieval-custom-op';
+const SERVICE = 'e2e-custom-op';
+const WAIT = 30_000;
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false | ''>, timeout = WAIT): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last as T;
+    } catch (e) {
+      last = e instanceof Error ? e.message.split('\n')[0] : e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await sleep(300);
+  }
+}
+
+describe('a custom-op model served by real TensorFlow, from the failure to the fix', function () {
+  this.timeout(300_000);
+  let wb: Workbench;
+  let manifest: ZooManifest;
+  let settingsFile: string | undefined;
+  let settingsBefore: string | undefined;
+
+  before(async function () {
+    const url = process.env.MLSERVING_E2E_URL;
+    if (!url) throw new Error('MLSERVING_E2E_URL is not set: run the e2e tests through `node scripts/test.mjs --only=e2e`');
+    const m = zooManifest();
+    if (!process.env.MLSERVING_EMULATOR || !m) this.skip();
+    manifest = m!;
+    const endpoints = await (await fetch(`${process.env.MLSERVING_EMULATOR}/endpoints`)).json() as { serving?: string };
+    assert.equal(endpoints.serving, 'tensorflow', 'the emulator serves with real TensorFlow, not the stand-in');
+    const ws = new URL(url).searchParams.get('folder');
+    if (ws) {
+      settingsFile = path.join(ws, '.vscode', 'settings.json');
+      settingsBefore = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+    }
+    wb = await Workbench.open(url);
+    await wb.runCommand('View: Close All Editors');
+    await wb.openContainer(CONTAINER);
+    await wb.soloView('Models');
+    const state = await eventually('the Models view to show models or its welcome', async () => {
+      if (await wb.view('Models').locator('.welcome-view-content').isVisible()) return 'welcome';
+      return (await wb.treeRows('Models').count()) > 0 ? 'models' : undefined;
+    }, 60_000);
+    if (state === 'welcome') {
+      await wb.runCommand('ML Serving: Select Project');
+      await wb.quickPickRow('demo-project').waitFor({ timeout: WAIT });
+      await wb.pick('demo-project');
+    }
+    await wb.exactTreeRow('Models', MODEL).waitFor({ timeout: 60_000 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) {
+      const file = await wb.screenshot(`e2e-real-${this.currentTest.title}`).catch(() => undefined);
+      if (file) console.log(`      screenshot: ${file}`);
+    }
+  });
+
+  after(async () => {
+    if (wb) {
+      await wb.runCommand('ML Serving: Stop Tailing Serving Logs').catch(() => undefined);
+      await wb.close();
+    }
+    if (settingsFile) {
+      if (settingsBefore === undefined) fs.rmSync(settingsFile, { force: true });
+      else fs.writeFileSync(settingsFile, settingsBefore);
+    }
+    // Free the real server the test started (Cloud Run's own client, as the extension uses it).
+    const admin = process.env.MLSERVING_EMULATOR;
+    if (admin) {
+      const endpoints = parseEndpoints(await (await fetch(`${admin}/endpoints`)).json());
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const run = require(path.resolve(__dirname, '../../../dist/gcp-run.js'));
+      const services = new run.ServicesClient(grpcClientOptions({ kind: 'emulator', endpoints }, 'run', run.grpc));
+      try {
+        const [op] = await services.deleteService({ name: `projects/demo-project/locations/us-central1/services/${SERVICE}` });
+        await op.promise();
+      } catch { /* not deployed */ }
+      await services.close();
+    }
+  });
+
+  it('native TF Serving fails on the custom op with TensorFlow\'s text; one click redeploys with the Python server; predictions equal TensorFlow\'s', async () => {
+    // Deploy the model's version, switching the routing's choice (Python server) to native TF Serving.
+    await wb.openContainer(CONTAINER);
+    await wb.soloView('Models');
+    const model = wb.exactTreeRow('Models', MODEL);
+    await wb.expandRow(model);
+    const versions = await eventually(`versions of ${MODEL}`, async () => {
+      const kids = await wb.childRows('Models', model);
+      return kids.filter(k => /^v\d+$/.test(k.label)).length ? kids : undefined;
+    });
+    const version = versions.find(v => /^v\d+$/.test(v.label))!;
+    await wb.contextMenu(await wb.childRow('Models', model, version.label), 'Deploy to Cloud Run');
+    await eventually('the service-name input box', async () => /service name/i.test(await wb.quickInputTitle()), 60_000);
+    await wb.answerInput(SERVICE);
+    await eventually('the deploy confirmation', async () => (await wb.quickInputTitle()).endsWith(SERVICE), 60_000);
+    // The routing found the custom op and picked the Python server; the user overrides it.
+    await wb.quickPickRow('Container: Python server').click();
+    await wb.quickPickRow('Container: native TF Serving').waitFor({ timeout: 60_000 });
+    await sleep(1000);
+    await wb.quickPickRow(`Deploy ${SERVICE}`).click();
+
+    const failed = wb.notification(new RegExp(`Deploy of ${SERVICE} failed \\(revision ${SERVICE}-\\d{5}-\\w+\\)`));
+    await failed.waitFor({ timeout: 120_000 });
+    const revision = /\(revision ([\w-]+)\)/.exec((await failed.textContent()) ?? '')![1];
+    await failed.hover();
+    await failed.getByRole('button', { name: 'Show Revision Logs' }).click();
+    // TensorFlow's own words, from the server that tried to load the model.
+    const channel = await eventually('the revision\'s logs in its output channel', async () => {
+      const t = (await wb.outputLines()).join(' ').replace(/\s+/g, ' ');
+      return t.includes(revision) && /Op type not registered 'MlServingDemo>TopKDot'/.test(t) ? t : undefined;
+    }, 60_000);
+    assert.match(channel, new RegExp(`ERROR ${revision} .*Op type not registered 'MlServingDemo>TopKDot' in binary running on`));
+
+    // The recognised failure offers the Python server; one click (and the confirmation) redeploys.
+    const recognised = wb.notification(/TF Serving cannot run this model: op MlServingDemo>TopKDot is not in its binary/);
+    await recognised.waitFor({ timeout: WAIT });
+    await recognised.hover();
+    await recognised.getByRole('button', { name: 'Redeploy with the Python Server' }).click();
+    await eventually('the redeploy confirmation', async () => (await wb.quickInputTitle()).endsWith(SERVICE), 60_000);
+    await wb.quickPickRow('Container: Python server').waitFor({ timeout: WAIT });
+    await sleep(1000);
+    await wb.quickPickRow(`Deploy ${SERVICE}`).click();
+    await wb.notification(new RegExp(`${SERVICE} is serving at http://127\\.0\\.0\\.1:\\d+`)).waitFor({ timeout: 120_000 });
+
+    // Test Prediction now answers with what TensorFlow computes for the same input.
+    const sample = zooModel(manifest, 'custom_op_retrieval').samples.find(x => x.signature_name === 'serving_default')!;
+    const input = (sample.request as { instances: Array<{ user_id: string; hour_of_day: number }> }).instances[0];
+    const expected = (sample.expected.predictions as Array<{ product_ids: string[]; scores: number[] }>)[0];
+    await wb.runCommand('ML Serving: Test Prediction');
+    await wb.quickPickRow(SERVICE).waitFor({ timeout: WAIT });
+    await wb.pick(SERVICE);
+    const view = wb.visibleWebview();
+    for (const f of ['user_id', 'hour_of_day']) await view.locator(`[data-field="${f}"]`).waitFor({ timeout: 60_000 });
+    await view.locator('[data-field="user_id"] input').fill(input.user_id);
+    await view.locator('[data-field="hour_of_day"] input').fill(String(input.hour_of_day));
+    await view.locator('[data-testid="send"]').click();
+    const table = view.locator('[data-testid="ranked-table"]').first();
+    await table.waitFor({ timeout: 60_000 });
+    const rows = await table.locator('tbody tr').evaluateAll(trs => trs.map(tr => [...tr.querySelectorAll('td')].map(td => (td.textContent ?? '').trim())));
+    assert.equal(rows.length, manifest.k, `the top ${manifest.k} products`);
+    rows.forEach((r, i) => {
+      assert.equal(r[1], expected.product_ids[i], `row ${i + 1} product id`);
+      assert.ok(Math.abs(Number(r[2]) - expected.scores[i]) <= 5e-5 + manifest.float_tolerance, `row ${i + 1} score ${r[2]} vs TensorFlow's ${expected.scores[i]}`);
+    });
+    await wb.runCommand('View: Close All Editors');
+  });
+});
