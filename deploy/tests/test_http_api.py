@@ -371,6 +371,17 @@ class BoundedInput(unittest.TestCase):
         self.assertIn("(100002 characters)", body["error"])
         self.assertLess(len(text), 600)
 
+    def test_names_from_the_request_are_cut_too(self):
+        c, _ = client(echo_model(), name="echo")
+        long_name = "k" * 50000
+        for body in ({"signature_name": long_name, "instances": [1]},
+                     {"instances": [{"x": [0, 0], "ids": 1, "flag": True, "text": "a", long_name: 1}]},
+                     {"inputs": {"x": [[1, 2]], "ids": [1], "flag": [True], "text": ["a"], long_name: 1}}):
+            status, out, text, _ = c.post("/v1/models/echo:predict", body)
+            self.assertEqual(status, 400, text[:300])
+            self.assertIn("(50000 characters)", out["error"])
+            self.assertLess(len(text), 600)
+
     def test_the_error_path_converts_only_the_failing_instance_again(self):
         import request_json
 

@@ -172,7 +172,7 @@ def read_predict_request(doc, input_specs, max_instances=None):
     of the chosen signature to its TensorSpec; max_instances caps the batch (None: no cap)."""
     if not input_specs:
         raise invalid_argument("Failed to get input map for signature: ",
-                               doc.get("signature_name") or "DEFAULT")
+                               bounded(doc.get("signature_name") or "DEFAULT"))
     has_instances = "instances" in doc
     has_inputs = "inputs" in doc
     if has_instances:
@@ -215,6 +215,7 @@ def _from_instances(instances, specs):
             raise invalid_argument("Expecting object but got list at item ", index, " of input list")
         unknown = next((k for k in item if k not in specs), None)
         if unknown is not None:
+            unknown = bounded(unknown)
             raise invalid_argument("Failed to process element: ", index, " key: ", unknown,
                                    " of 'instances' list. Error: INVALID_ARGUMENT: JSON object: does not"
                                    " have named input: ", unknown)
@@ -242,7 +243,7 @@ def _from_inputs(value, specs):
                           "Failed to process input: %s of 'inputs' object. Error: " % name)
     unknown = next((k for k in value if k not in specs), None)
     if unknown is not None:
-        raise invalid_argument("JSON object: does not have named input: ", unknown)
+        raise invalid_argument("JSON object: does not have named input: ", bounded(unknown))
     return out
 
 

@@ -131,7 +131,7 @@ def predict(servable, r, body, max_instances=DEFAULT_MAX_INSTANCES):
     key = signature_name or "serving_default"
     signature = model.signatures.get(key)
     if signature is None:
-        raise invalid_argument('Serving signature name: "', key, '" not found in signature def')
+        raise invalid_argument('Serving signature name: "', request_json.bounded(key), '" not found in signature def')
     request_format, inputs = request_json.read_predict_request(doc, signature.inputs, max_instances)
     outputs = model.predict(key, inputs)
     return response_json.predict_body(outputs, request_format)
