@@ -62,7 +62,8 @@ OP_PACKAGES = {
     "TFRA": ("tensorflow-recommenders-addons", "tensorflow_recommenders_addons"),
     "IO": ("tensorflow-io", "tensorflow_io"),
 }
-# Namespaces whose kernels TensorFlow itself links (TF Text's newer ops).
+# Namespaces the stock TF Serving binary links (TF Text's newer ops): not custom in the routing's
+# sense (customOps.ts STOCK_OP_NAMESPACES); stock_library_of explains them when they are missing.
 STOCK_NAMESPACES = ("TFText",)
 # Ops the stock TF Serving binary links but TensorFlow's pip package does not (customOps.ts
 # STOCK_LIBRARY_OPS): plain-named TF Text ops, TF Text's TFText> ops, TF Decision Forests' SimpleML*.
@@ -134,6 +135,8 @@ def preload_op_modules(names, ops=()):
                 continue
             raise ModelLoadError("EXTRA_OP_MODULES: cannot import %s (%s): install the package that provides it "
                                  "in this image or remove it from EXTRA_OP_MODULES" % (name, e))
+        except Exception as e:  # e.g. tf.load_op_library refusing a library built for another TensorFlow
+            raise ModelLoadError("EXTRA_OP_MODULES: importing %s failed: %s: %s" % (name, type(e).__name__, e))
         loaded.append(name)
     return loaded
 
