@@ -22,8 +22,13 @@ describe('bench harness', () => {
     };
     assert.deepEqual(budgetResults(f), {
       activation: false, vsix_bytes: true, tree_cold_ms: null, tree_warm_ms: false, predict_overhead: true,
-      log_tail_lost_duplicated: false, log_tail_lag: true, log_tail_heap: true,
+      log_tail_lost_duplicated: false, log_tail_lag: true, log_tail_heap: true, serving_b1: null, serving_cold_start: null,
     });
+    // Serving: p50 within 10 ms but 2.5 ms over the floor is a miss; cold start within 5 s passes.
+    const serving = { b1_c1: { p50_ms: 3, p95_ms: 5, p99_ms: 9 }, floor_b1: { p50_ms: 0.5, p95_ms: 1, p99_ms: 2 }, added_over_floor_b1_ms: 2.5, cold_start_ms: 4200 };
+    assert.deepEqual([budgetResults({ ...f, serving }).serving_b1, budgetResults({ ...f, serving }).serving_cold_start], [false, true]);
+    assert.equal(budgetResults({ ...f, serving: { ...serving, added_over_floor_b1_ms: 1.9, cold_start_ms: 5001 } }).serving_b1, true);
+    assert.equal(budgetResults({ ...f, serving: { ...serving, cold_start_ms: 5001 } }).serving_cold_start, false);
     const t = table({ ...f, notes: ['tree: failed: example'] });
     assert.match(t, /tree_cold_ms \(first page\)\s+n\/a.*not measured/);
     assert.match(t, /- tree: failed: example/);

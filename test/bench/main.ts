@@ -3,7 +3,9 @@
  * the table and, with --json, one JSON object as the last stdout line. Budgets that are missed
  * are reported, never fatal: the exit code is 0 unless the harness itself breaks.
  * Flags: --json, --quick (5 s log tail, 1 tree process), --log-seconds=N, --samples=N (activation),
- * --predict-count=N, --only=activation,vsix,tree,predict,log_tail
+ * --predict-count=N, --serving-count=N, --only=activation,vsix,tree,predict,log_tail,serving
+ * The serving figure needs Python with TensorFlow and the model zoo: scripts/bench.mjs makes them
+ * and passes MLSERVING_PYTHON, MLSERVING_ZOO and MLSERVING_DEMO_OPS_BUILD_DIR.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +15,7 @@ import { REPO_ROOT, runChild } from './childRun';
 import { budgetResults, table, type Figures } from './report';
 import { median, round } from './stats';
 
-const FIGURES = ['activation', 'vsix', 'tree', 'predict', 'log_tail'] as const;
+const FIGURES = ['activation', 'vsix', 'tree', 'predict', 'log_tail', 'serving'] as const;
 type Figure = typeof FIGURES[number];
 
 function flags(argv: string[]) {
@@ -26,7 +28,7 @@ function flags(argv: string[]) {
     return n;
   };
   const known = new Set(['--json', '--quick']);
-  for (const a of argv) if (!known.has(a) && !/^--(log-seconds|samples|predict-count|only)=/.test(a)) throw new Error(`unknown option ${a} (see the header of test/bench/main.ts)`);
+  for (const a of argv) if (!known.has(a) && !/^--(log-seconds|samples|predict-count|serving-count|only)=/.test(a)) throw new Error(`unknown option ${a} (see the header of test/bench/main.ts)`);
   const quick = argv.includes('--quick');
   const only = get('only')?.split(',') ?? [...FIGURES];
   for (const o of only) if (!FIGURES.includes(o as Figure)) throw new Error(`--only: unknown figure "${o}" (one of ${FIGURES.join(', ')})`);
@@ -35,6 +37,7 @@ function flags(argv: string[]) {
     logSeconds: int('log-seconds', quick ? 5 : 30, 1, 600),
     samples: int('samples', 7, 1, 51),
     predictCount: int('predict-count', 500, 10, 100_000),
+    servingCount: int('serving-count', quick ? 100 : 400, 20, 100_000),
     only: new Set(only as Figure[]),
   };
 }
@@ -134,6 +137,25 @@ async function logTail(f: Figures, prod: ProductionBuild, seconds: number): Prom
   };
 }
 
+async function serving(f: Figures, count: number): Promise<void> {
+  type P = { p50: number; p95: number; p99: number; n: number };
+  type Result = { candidates: number; k: number; coldStartMs: number[]; coldStartMedianMs: number; latency: Record<string, P>; floor: Record<string, P> };
+  const python = process.env.MLSERVING_PYTHON;
+  const zoo = process.env.MLSERVING_ZOO;
+  if (!python || !zoo) throw new Error('no Python with TensorFlow or model zoo (run through npm run bench, which makes them)');
+  log(`serving: the real Python server on the zoo's retrieval model, ${count} requests per batch-1 figure`);
+  const r = await runChild<Result>(path.join(__dirname, 'servingBench.js'),
+    [`--python=${python}`, `--zoo=${zoo}`, `--ops-build-dir=${process.env.MLSERVING_DEMO_OPS_BUILD_DIR ?? ''}`, `--count=${count}`], { timeoutMs: 900_000 });
+  const p = (x: P) => ({ p50_ms: round(x.p50), p95_ms: round(x.p95), p99_ms: round(x.p99), n: x.n });
+  f.serving = {
+    model: `retrieval (${r.candidates} candidates, top ${r.k})`,
+    cold_start_ms: round(r.coldStartMedianMs), cold_start_samples_ms: r.coldStartMs.map(round),
+    ...Object.fromEntries(Object.entries(r.latency).map(([k, v]) => [k, p(v)])),
+    floor_b1: p(r.floor.b1), floor_b64: p(r.floor.b64),
+    added_over_floor_b1_ms: round(r.latency.b1_c1.p50 - r.floor.b1.p50),
+  };
+}
+
 async function main(): Promise<void> {
   let o: ReturnType<typeof flags>;
   try { o = flags(process.argv.slice(2)); } catch (e) { process.stderr.write(`bench: ${(e as Error).message}\n`); process.exit(2); }
@@ -144,6 +166,7 @@ async function main(): Promise<void> {
     tree: ['tree_cold_ms', 'tree_cold_all_ms', 'tree_warm_ms', 'tree_warm_all_ms'],
     predict: ['predict_overhead_ratio', 'predict_added_ms', 'predict_direct_median_ms'],
     log_tail: ['log_tail'],
+    serving: ['serving'],
   };
   for (const k of Object.values(keys).flat()) f[k] = null;
   const skip = (fig: Figure, why: string) => f.notes.push(`${fig}: not measured: ${why}`);
@@ -171,10 +194,11 @@ async function main(): Promise<void> {
     ['tree', () => tree(f, prod!, o.quick)],
     ['predict', () => predict(f, prod!, o.predictCount)],
     ['log_tail', () => logTail(f, prod!, o.logSeconds)],
+    ['serving', () => serving(f, o.servingCount)],
   ];
   for (const [fig, run] of steps) {
     if (!o.only.has(fig)) { skip(fig, 'not selected (--only)'); continue; }
-    if (!prod) { skip(fig, 'no production build'); continue; }
+    if (!prod && fig !== 'serving') { skip(fig, 'no production build'); continue; }
     if (fig === 'activation' && !naive) { skip(fig, 'no baseline bundle'); continue; }
     try {
       await run();

@@ -25,6 +25,9 @@ export const BUDGETS = {
   predictAddedMs: 1,
   logLagP99Ms: 50,
   logHeapGrowthMb: 50,
+  servingP50Ms: 10,
+  servingAddedMs: 2,
+  servingColdStartMs: 5000,
 };
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -36,6 +39,24 @@ const ge = (v: unknown, min: number): boolean | null => (num(v) === null ? null 
 
 export function rows(f: Figures): Row[] {
   const lt = (f.log_tail ?? null) as Record<string, number> | null;
+  type P = { p50_ms: number; p95_ms: number; p99_ms: number };
+  const sv = (f.serving ?? null) as (Record<string, unknown> & { cold_start_ms?: number; added_over_floor_b1_ms?: number }) | null;
+  const pp = (k: string) => { const x = sv?.[k] as P | undefined; return x ? `${fmt(x.p50_ms)} / ${fmt(x.p95_ms)} / ${fmt(x.p99_ms)} ms` : 'n/a'; };
+  const p50 = (k: string) => (sv?.[k] as P | undefined)?.p50_ms;
+  const servingRows: Row[] = [
+    {
+      id: 'serving_b1', figure: 'serving batch 1, 1 client p50/p95/p99', value: pp('b1_c1'), baseline: `floor ${pp('floor_b1')}`,
+      ratio: `${fmt(sv?.added_over_floor_b1_ms, ' ms')} added`, budget: `p50 <= ${BUDGETS.servingP50Ms} ms, <= ${BUDGETS.servingAddedMs} ms over floor`,
+      pass: all(le(p50('b1_c1'), BUDGETS.servingP50Ms), le(sv?.added_over_floor_b1_ms, BUDGETS.servingAddedMs)),
+    },
+    { figure: 'serving batch 1, 8 clients', value: pp('b1_c8'), baseline: '-', ratio: '-', budget: '-', pass: null },
+    { figure: 'serving batch 64, 1 client', value: pp('b64_c1'), baseline: `floor ${pp('floor_b64')}`, ratio: '-', budget: '-', pass: null },
+    { figure: 'serving batch 64, 8 clients', value: pp('b64_c8'), baseline: '-', ratio: '-', budget: '-', pass: null },
+    {
+      id: 'serving_cold_start', figure: 'serving cold start (start → AVAILABLE)', value: fmt(sv?.cold_start_ms, ' ms'), baseline: '-', ratio: '-',
+      budget: `<= ${BUDGETS.servingColdStartMs} ms`, pass: le(sv?.cold_start_ms, BUDGETS.servingColdStartMs),
+    },
+  ];
   return [
     {
       id: 'activation', figure: `activation_ms (median of ${Array.isArray(f.activation_samples_ms) ? f.activation_samples_ms.length : 0})`, value: fmt(f.activation_ms, ' ms'), baseline: fmt(f.baseline_activation_ms, ' ms'),
@@ -70,6 +91,7 @@ export function rows(f: Figures): Row[] {
       id: 'log_tail_heap', figure: 'log_tail heap growth (after GC)', value: fmt(lt?.heap_growth_mb, ' MB'), baseline: `${fmt(lt?.heap_start_mb, ' MB')} at start`, ratio: '-',
       budget: `<= ${BUDGETS.logHeapGrowthMb} MB`, pass: le(lt?.heap_growth_mb, BUDGETS.logHeapGrowthMb),
     },
+    ...servingRows,
   ];
 }
 
