@@ -38,8 +38,20 @@ def _text(value):
     return str(value)
 
 
-_to_b64 = np.frompyfunc(_b64, 1, 1)
-_to_text = np.frompyfunc(_text, 1, 1)
+def _nest(flat, shape):
+    """A flat list as nested lists of the given shape (C order)."""
+    if len(shape) <= 1:
+        return flat
+    step = len(flat) // shape[0] if shape[0] else 0
+    return [_nest(flat[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
+
+
+def _strings_to_json(array, convert):
+    """String tensors: one list comprehension over the flat values (faster than np.frompyfunc
+    for the 6,400 product ids of a batch of 64 top-100 answers), then nested to the shape."""
+    if array.ndim == 0:
+        return convert(array.item())
+    return _nest([convert(v) for v in array.reshape(-1).tolist()], array.shape)
 
 
 def _round_significant(x, exponent, digits):
@@ -86,11 +98,8 @@ def tensor_to_json(name, array):
     if kind in "OSU":
         if array.size == 0:
             return array.tolist()
-        convert = _to_b64 if name.endswith("_bytes") else _to_text
-        if kind == "U":
-            convert = _to_text
-        converted = convert(array)
-        return converted.tolist() if isinstance(converted, np.ndarray) else converted
+        convert = _b64 if name.endswith("_bytes") and kind != "U" else _text
+        return _strings_to_json(array, convert)
     raise invalid_argument("Failed to write JSON value for tensor type: ", array.dtype.name)
 
 
