@@ -326,11 +326,15 @@ describe('ML Serving user flows in the workbench', function () {
     await failed.getByRole('button', { name: 'Show Revision Logs' }).click();
     // The revision's own log says why, in TensorFlow's words: the binary does not know the op.
     // (The Output view wraps long lines: joined with spaces they read as written.)
+    // The server prints a Python traceback after TensorFlow's line: filter the channel for it, as a user would.
+    await eventually('the revision\'s lines in its output channel', async () => (await wb.outputLines()).join(' ').includes(revision), 60_000);
+    await wb.filterOutput('Op type not registered');
     const channel = await eventually('the revision\'s logs in its output channel', async () => {
       const t = (await wb.outputLines()).join(' ').replace(/\s+/g, ' ');
       return t.includes(revision) && /Op type not registered/.test(t) ? t : undefined;
     }, 60_000);
     assert.match(channel, new RegExp(`ERROR ${revision} .*Op type not registered 'MlServingDemo>TopKDot'`));
+    await wb.filterOutput('');
     // And the extension recognises the failure, with the one-click fix.
     const recognised = wb.notification(/TF Serving cannot run this model: op MlServingDemo>TopKDot is not in its binary/);
     await recognised.waitFor({ timeout: WAIT });

@@ -127,11 +127,15 @@ describe('a custom-op model served by real TensorFlow, from the failure to the f
     await failed.hover();
     await failed.getByRole('button', { name: 'Show Revision Logs' }).click();
     // TensorFlow's own words, from the server that tried to load the model.
+    // The server prints a Python traceback after TensorFlow's line: filter the channel for it, as a user would.
+    await eventually('the revision\'s lines in its output channel', async () => (await wb.outputLines()).join(' ').includes(revision), 60_000);
+    await wb.filterOutput('Op type not registered');
     const channel = await eventually('the revision\'s logs in its output channel', async () => {
       const t = (await wb.outputLines()).join(' ').replace(/\s+/g, ' ');
       return t.includes(revision) && /Op type not registered 'MlServingDemo>TopKDot'/.test(t) ? t : undefined;
     }, 60_000);
     assert.match(channel, new RegExp(`ERROR ${revision} .*Op type not registered 'MlServingDemo>TopKDot' in binary running on`));
+    await wb.filterOutput('');
 
     // The recognised failure offers the Python server; one click (and the confirmation) redeploys.
     const recognised = wb.notification(/TF Serving cannot run this model: op MlServingDemo>TopKDot is not in its binary/);

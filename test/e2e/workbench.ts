@@ -293,6 +293,16 @@ export class Workbench {
     return items.sort((a, b) => a.top - b.top).map(i => i.text);
   }
 
+  /**
+   * Types into the Output panel's filter box (as a user does to find a line in a long log): only
+   * matching lines stay in the view. An empty text clears the filter.
+   */
+  async filterOutput(text: string): Promise<void> {
+    const box = this.page.locator('.part.panel').getByPlaceholder('Filter').first();
+    await box.waitFor({ timeout: 15_000 });
+    await box.fill(text);
+  }
+
   /** The channel the Output panel shows (its title-bar channel picker). */
   async outputChannel(): Promise<string> {
     const select = this.page.locator('.part.panel select.monaco-select-box').first();
