@@ -100,6 +100,13 @@ describe('a custom-op model served by real TensorFlow, from the failure to the f
     }
   });
 
+  it('the EMULATOR status item claims no stand-in when TensorFlow serves', async () => {
+    const item = wb.page.locator('.statusbar-item', { hasText: 'ML Serving: EMULATOR' }).first();
+    const text = await eventually('the EMULATOR status bar item', async () => ((await item.textContent()) ?? '').trim(), 60_000);
+    assert.match(text, /EMULATOR · demo-project/);
+    assert.doesNotMatch(text, /stand-in/);
+  });
+
   it('native TF Serving fails on the custom op with TensorFlow\'s text; one click redeploys with the Python server; predictions equal TensorFlow\'s', async () => {
     // Deploy the model's version, switching the routing's choice (Python server) to native TF Serving.
     await wb.openContainer(CONTAINER);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Emulator } from '../emulator';
-import { PARENT, bundle, clientOptions, startTestEmulator, waitFor } from './harness';
+import { PARENT, bundle, clientOptions, repoRoot, startTestEmulator, waitFor } from './harness';
 
 /**
  * The real serving container behind the emulator's Cloud Run (MLSERVING_PYTHON and MLSERVING_ZOO,
@@ -110,5 +110,23 @@ describe('emulator: revisions run the real Python server with TensorFlow', funct
     assert.notEqual(pid1b, pid1);
     const sample = manifest.models.find((m: any) => m.name === 'custom_op_retrieval').samples[0];
     assert.equal((await predict(back.uri, sample.request)).status, 200);
+  });
+
+  it('a model using the TF Text ops the stock binary links is not failed: the emulator says it cannot reproduce it', async function () {
+    const fixture = path.join(repoRoot, '..', 'shared', 'fixtures', 'saved_models', 'tensorflow_serving', 'tf_text_regression');
+    if (!fs.existsSync(fixture)) {
+      if (process.env.CI === 'true') throw new Error(`${fixture} is missing`);
+      this.skip();
+    }
+    fs.cpSync(fixture, path.join(emu.dataDir, 'demo-project-models', 'tf-text'), { recursive: true });
+    const [op] = await services.createService({ parent: PARENT, serviceId: 'tf-text', service: spec(NATIVE_IMAGE, 'tf-text') });
+    const [svc] = await op.promise();
+    const rev = svc.latestReadyRevision;
+    assert.ok(rev, 'the revision is ready');
+    const lines = texts(rev.split('/').pop());
+    assert.ok(lines.some(t => /links the ops of TF Text \(.*\).*cannot reproduce serving this model/.test(t)), lines.join('\n'));
+    assert.equal((await state()).revisions.find(r => r.name === rev)?.server, undefined, 'the stand-in answers, no TensorFlow server');
+    const [op2] = await services.deleteService({ name: svc.name });
+    await op2.promise();
   });
 });
