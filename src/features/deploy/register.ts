@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommand } from '../../common/commands';
+import { actAsOutsideTests, initUnattended } from '../../common/unattended';
 import type { Services } from '../../services';
 import type { ExplorerTrees } from '../explorer/register';
 import { deploy } from './deploy';
@@ -11,8 +12,9 @@ import { promote } from './commands/promote';
 import { rollback } from './commands/rollback';
 import { undeploy } from './commands/undeploy';
 
-export function register(context: vscode.ExtensionContext, services: Services, trees: ExplorerTrees): { lock: DeployLock } {
+export function register(context: vscode.ExtensionContext, services: Services, trees: ExplorerTrees) {
   const { session, logger } = services;
+  initUnattended(context.extensionMode);
   const lock = new DeployLock();
   const log = logger.child('deploy');
   const traffic = { session, trees, lock };
@@ -24,5 +26,6 @@ export function register(context: vscode.ExtensionContext, services: Services, t
     registerCommand('mlServing.rollback', rollback(traffic), logger),
     registerCommand('mlServing.undeploy', undeploy(traffic), logger),
   );
-  return { lock };
+  // actAsOutsideTests: the in-host tests check that confirmations cannot be skipped outside them.
+  return { lock, actAsOutsideTests };
 }

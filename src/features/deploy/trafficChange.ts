@@ -13,6 +13,7 @@ import type { ExplorerTrees } from '../explorer/register';
 import { RevisionNode } from '../explorer/servicesTree';
 import type { DeployLock } from './deployLock';
 import { resolveService } from './pickService';
+import { unattendedAllowed } from '../../common/unattended';
 
 export interface TrafficDeps {
   session: Session;
@@ -39,11 +40,11 @@ export async function pickRevision(d: TrafficDeps, service: CloudRunService, tit
 
 /**
  * The modal that says which revisions gain and lose traffic ("latest (rev-a) 90% → 0%, rev-b
- * 10% → 100%"); `confirmed: true` (automation, tests) skips it. Returns the moves' text.
+ * 10% → 100%"); `confirmed: true` skips it under the test runner only. Returns the moves' text.
  */
 export async function confirmTraffic(service: CloudRunService, traffic: TrafficTarget[], question: string, button: string, after: string, confirmed: unknown): Promise<string> {
   const moves = describeMoves(trafficMoves(service, traffic));
-  if (confirmed === true) return moves;
+  if (confirmed === true && unattendedAllowed()) return moves;
   const ok = await vscode.window.showWarningMessage(question, { modal: true, detail: `Traffic of ${service.id}: ${moves}.${after ? ` ${after}` : ''}` }, button);
   if (ok !== button) throw new CancelledError();
   return moves;

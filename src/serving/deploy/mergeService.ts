@@ -151,7 +151,11 @@ function flatten(v: unknown, path: string, out: Map<string, string>): void {
   if (isEmpty(v)) return;
   if (Array.isArray(v)) {
     if (v.every(x => x === null || typeof x !== 'object')) { out.set(path, v.join(' ')); return; }
-    v.forEach((x, i) => flatten(x, `${path}[${(x as Json)?.name || i}]`, out));
+    v.forEach((x, i) => {
+      const named = Boolean((x as Json)?.name);
+      // A named item's name is in its key: "env[MODEL_VERSION].value", not also ".name".
+      flatten(named ? { ...(x as Json), name: undefined } : x, `${path}[${named ? (x as Json).name : i}]`, out);
+    });
     return;
   }
   if (typeof v === 'object' && !(v instanceof Uint8Array)) {

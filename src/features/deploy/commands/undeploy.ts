@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../../../common/errors';
 import { runDeployApi } from '../../../gcp/runDeploy';
+import { unattendedAllowed } from '../../../common/unattended';
 import { resolveService } from '../pickService';
 import type { TrafficDeps } from '../trafficChange';
 
@@ -9,7 +10,7 @@ export function undeploy({ session, trees, lock }: TrafficDeps) {
   return async (arg?: unknown, opts?: { confirmed?: unknown }): Promise<void> => {
     const cloud = await session.cloud();
     const service = await resolveService(arg, session, 'Undeploy: pick a service to delete');
-    if (opts?.confirmed !== true) {
+    if (opts?.confirmed !== true || !unattendedAllowed()) {
       const ok = await vscode.window.showWarningMessage(`Delete the Cloud Run service ${service.id}?`, { modal: true, detail: `Its URL ${service.uri ?? ''} stops answering and all its revisions are deleted. The model in the registry and Cloud Storage is not touched.` }, 'Delete Service');
       if (ok !== 'Delete Service') throw new CancelledError();
     }
