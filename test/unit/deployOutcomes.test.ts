@@ -70,9 +70,9 @@ describe('canary, promote, end canary, rollback (issue 16, item 11)', () => {
   });
   it('promote gives the canary everything, untagged; the newest revision goes back to following LATEST', () => {
     assert.deepEqual(promoteTraffic(canaryOnA, 's-00001-a'), [{ type: 'REVISION', revision: 's-00001-a', percent: 100 }]);
-    assert.equal(describeMoves(trafficMoves(canaryOnA, promoteTraffic(canaryOnA, 's-00001-a'))), 's-00001-a 10% → 100%, s-00002-b 90% → 0%');
+    assert.equal(describeMoves(trafficMoves(canaryOnA, promoteTraffic(canaryOnA, 's-00001-a'))), 's-00002-b 90% → 0%, s-00001-a 10% → 100%');
     assert.deepEqual(promoteTraffic(canaryOnLatest, 's-00002-b'), [{ type: 'LATEST', percent: 100 }]);
-    assert.equal(describeMoves(trafficMoves(canaryOnLatest, promoteTraffic(canaryOnLatest, 's-00002-b'))), 's-00002-b 10% → 100%, s-00001-a 90% → 0%');
+    assert.equal(describeMoves(trafficMoves(canaryOnLatest, promoteTraffic(canaryOnLatest, 's-00002-b'))), 's-00001-a 90% → 0%, s-00002-b 10% → 100%');
   });
   it('end canary gives the canary\'s share back to the others in proportion, summing to 100', () => {
     assert.deepEqual(endCanaryTraffic(canaryOnA, 's-00001-a'), [{ type: 'REVISION', revision: 's-00002-b', percent: 100 }]);

@@ -84,7 +84,7 @@ export interface TrafficMove {
   to: number;
 }
 
-/** The revisions whose share changes when `next` replaces the service's traffic, serving ones first. */
+/** The revisions whose share changes when `next` replaces the service's traffic, losers first. */
 export function trafficMoves(s: CloudRunService, next: TrafficTarget[]): TrafficMove[] {
   const before = currentSplit(s);
   const after = new Map<string, number>();
@@ -97,7 +97,9 @@ export function trafficMoves(s: CloudRunService, next: TrafficTarget[]): Traffic
   const revisions = [...new Set([...before.keys(), ...after.keys()])];
   return revisions
     .map(revision => ({ revision, label: viaLatest.has(revision) ? `latest (${revision})` : revision, from: before.get(revision) ?? 0, to: after.get(revision) ?? 0 }))
-    .filter(m => m.from !== m.to);
+    .filter(m => m.from !== m.to)
+    // What loses traffic first, then what gains it: "from here … to there".
+    .sort((a, b) => Number(a.to > a.from) - Number(b.to > b.from));
 }
 
 /** "latest (rev-a) 90% → 0%, rev-b 10% → 100%", or that nothing moves. */
