@@ -74,7 +74,7 @@ describe('deploy to Cloud Run against the emulator', function () {
   it('canary sends the asked share to a revision with a tag; rollback sends everything back', async () => {
     const cloud = await a.services.session.cloud();
     const oldRev = first.service.latestReadyRevision!.split('/').pop()!;
-    const canary = await vscode.commands.executeCommand<Result['service']>('mlServing.canary', { service: NAME }, { revision: oldRev, percent: 10 });
+    const canary = await vscode.commands.executeCommand<Result['service']>('mlServing.canary', { service: NAME }, { revision: oldRev, percent: 10, confirmed: true });
     assert.ok(canary);
     const split = (await cloud.run.getService(NAME))!.trafficStatuses;
     const c = split.find(t => t.revision?.endsWith(oldRev));
@@ -82,7 +82,7 @@ describe('deploy to Cloud Run against the emulator', function () {
     assert.equal(c?.tag, 'canary');
     assert.equal(split.reduce((s, t) => s + t.percent, 0), 100);
 
-    await vscode.commands.executeCommand('mlServing.rollback', { service: NAME }, { revision: oldRev });
+    await vscode.commands.executeCommand('mlServing.rollback', { service: NAME }, { revision: oldRev, confirmed: true });
     const after = (await cloud.run.getService(NAME))!.trafficStatuses;
     assert.deepEqual(after.filter(t => t.percent > 0).map(t => [t.revision?.split('/').pop(), t.percent]), [[oldRev, 100]]);
   });
@@ -104,12 +104,12 @@ describe('deploy to Cloud Run against the emulator', function () {
       assert.ok(failed, `a failed revision: ${revisions.map(x => `${x.id}:${x.state}`).join(', ')}`);
       // Cloud Run's condition says the container did not start; TF Serving's own error is in the revision's logs.
       assert.match(failed.message ?? '', /failed to start/);
-      // What the user reads: the failed revision by name, Cloud Run's message, that the old one still serves.
+      // What the user reads: the failed revision by name, the cause its log shows (not Cloud Run's
+      // generic message), that the old one still serves; the fix comes first (issue 16, item 8).
       const error = await messages.waitFor(m => m.level === 'error', 'deploy error message');
-      assert.ok(error.text.includes(`Deploy of ${SVC} failed (revision ${failed.id})`), error.text);
-      assert.ok(error.text.includes(failed.message!.slice(0, 60)), `Cloud Run's message in: ${error.text}`);
+      assert.ok(error.text.includes(`Deploy of ${SVC} failed (revision ${failed.id}): TF Serving cannot run this model: op Scann>ScannSearchBatched`), error.text);
       assert.match(error.text, /previous revision still serves and keeps its traffic/);
-      assert.deepEqual(error.actions, ['Show Revision Logs', 'Show Logs']);
+      assert.deepEqual(error.actions, ['Redeploy with the Python Server', 'Show Revision Logs', 'Show Logs']);
       // The click tails that revision's logs, where TF Serving says why.
       const logs = a.logs as unknown as { channels: { following(): Array<{ service: string; revision?: string }> } };
       await until(() => logs.channels.following().some(t => t.service === NAME && t.revision === failed!.id), 'the failed revision to be followed', 10_000);
