@@ -148,18 +148,27 @@ describe('deploy to Cloud Run against the emulator', function () {
     const versions = await versionsOf(a, 'recsys-retrieval');
     await emulatorPost('/faults', { kind: 'latency', ms: 1500, method: 'CreateService' });
     await emulatorPost('/faults', { kind: 'unavailable', method: 'CreateService', count: 2 });
-    const one = vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-twice' });
-    await new Promise(r => setTimeout(r, 300));
-    const two = await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-twice' });
-    assert.equal(two, undefined, 'the concurrent deploy is refused');
-    const done = await one;
+    const messages = captureMessages();
+    let done: Result | undefined;
+    try {
+      const one = vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-twice' });
+      await new Promise(r => setTimeout(r, 300));
+      const two = await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-twice' });
+      assert.equal(two, undefined, 'the concurrent deploy is refused');
+      // Refused by the lock, saying why (not by a failure of the second create).
+      const refused = await messages.waitFor(m => m.level === 'error', 'the refusal');
+      assert.match(refused.text, /^A deploy of itest-twice is already running\./);
+      done = await one;
+    } finally {
+      messages.restore();
+    }
     await emulatorDelete('/faults');
     assert.ok(done, 'the first deploy went through after the retries');
     const cloud = await a.services.session.cloud();
     const all = await cloud.run.listServices(DEMO_REGION);
     assert.equal(all.filter(s => s.id === 'itest-twice').length, 1);
-    assert.equal((await cloud.run.listRevisions(done.service.name)).length, 1, 'one revision, no duplicate');
-    await vscode.commands.executeCommand('mlServing.undeploy', { service: done.service.name }, { confirmed: true });
+    assert.equal((await cloud.run.listRevisions(done!.service.name)).length, 1, 'one revision, no duplicate');
+    await vscode.commands.executeCommand('mlServing.undeploy', { service: done!.service.name }, { confirmed: true });
   });
 
   it('rejects bad answers naming the field, before any call', async () => {
@@ -172,9 +181,25 @@ describe('deploy to Cloud Run against the emulator', function () {
     assert.equal(await cloud.run.getService(`projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/bad-name`), undefined);
   });
 
-  it('undeploy deletes the service after confirmation', async () => {
-    await vscode.commands.executeCommand('mlServing.undeploy', { service: `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/itest-scann` }, { confirmed: true });
+  it('undeploy deletes the service only after the modal confirmation naming it', async () => {
+    const name = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/itest-scann`;
     const cloud = await a.services.session.cloud();
-    assert.equal(await cloud.run.getService(`projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/itest-scann`), undefined);
+    // First the user dismisses the modal: nothing is deleted. Then confirms it.
+    let answer: string | undefined;
+    const messages = captureMessages(m => (m.modal ? answer : undefined));
+    try {
+      await vscode.commands.executeCommand('mlServing.undeploy', { service: name });
+      const modal = await messages.waitFor(m => Boolean(m.modal), 'the undeploy modal');
+      assert.equal(modal.text, 'Delete the Cloud Run service itest-scann?');
+      assert.match(modal.detail ?? '', /stops answering and all its revisions are deleted/);
+      assert.deepEqual(modal.actions, ['Delete Service']);
+      assert.ok(await cloud.run.getService(name), 'dismissed: the service is still there');
+      answer = 'Delete Service';
+      await vscode.commands.executeCommand('mlServing.undeploy', { service: name });
+    } finally {
+      messages.restore();
+    }
+    assert.equal(messages.shown.filter(m => m.modal).length, 2);
+    assert.equal(await cloud.run.getService(name), undefined);
   });
 });
