@@ -211,6 +211,27 @@ describe('what a deploy and a traffic change tell the user (issue 16)', function
     assert.deepEqual(await split(a), before, 'traffic did not move');
   });
 
+  it('the deploy prompts are titled in words a user reads, not field names (item 16)', async () => {
+    const v = await versionsOf(a, 'recsys-ranking');
+    const win = vscode.window as unknown as Record<'showQuickPick' | 'showInputBox', (...args: any[]) => Promise<unknown>>;
+    const original = { showQuickPick: win.showQuickPick, showInputBox: win.showInputBox };
+    const titles: string[] = [];
+    let picks = 0;
+    // The user opens Resources, keeps each value, then leaves the confirmation (Escape).
+    win.showQuickPick = async (items: Array<{ label: string }> | Promise<Array<{ label: string }>>) => (picks++ === 0 ? (await items).find(i => i.label.startsWith('$(dashboard) Resources')) : undefined);
+    win.showInputBox = async (options: { title?: string; value?: string }) => {
+      titles.push(options.title ?? '');
+      return options.value;
+    };
+    try {
+      const r = await vscode.commands.executeCommand('mlServing.deploy', v[0], { serviceName: SVC });
+      assert.equal(r, undefined, 'left without deploying');
+    } finally {
+      Object.assign(win, original);
+    }
+    assert.deepEqual(titles, ['Deploy: CPU per instance', 'Deploy: Memory per instance', 'Deploy: Minimum instances (0 scales to zero)', 'Deploy: Maximum instances', 'Deploy: Requests per instance at once']);
+  });
+
   it('Copy Build Command says it copied (item 16)', async () => {
     const v = await versionsOf(a, 'recsys-ranking');
     await emulatorPost('/faults', { kind: 'missingImage', image: 'tf-serving-native' });
