@@ -10,6 +10,7 @@ import { defaultPlan, planProblems, type DeployPlan } from '../../serving/deploy
 import { buildService } from '../../serving/deploy/serviceSpec';
 import { diffService, isDefaultComputeAccount, keptSummary, mergeService, servingContainerIndex, type UserChanges } from '../../serving/deploy/mergeService';
 import { unattendedAllowed } from '../../common/unattended';
+import { reportIgnoredWorkspaceValues } from '../../common/settings';
 import type { CloudRunService } from '../../serving/domain';
 import { imageFor } from '../../serving/images';
 import { isKnownRegion } from '../../serving/regions';
@@ -73,6 +74,8 @@ const RUN_DEFAULTS = { cpu: '1', memory: '512Mi', minInstances: 0, maxInstances:
 async function preparePlan(session: Session, cloud: CloudContext, source: DeploySource, a: DeployAnswers): Promise<{ plan: DeployPlan; proposal: (p: DeployPlan) => Proposal }> {
   const region = a.region ?? source.region;
   if (!isKnownRegion(region)) throw new ValidationError('region', `"${region}" is not a Cloud Run region`);
+  // A workspace cannot choose the image or identity; say so if it tried.
+  await reportIgnoredWorkspaceValues();
   const inspect = (override?: 'native' | 'python') => vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Reading the SavedModel at ${source.modelUri}…` },
     () => inspectGcsModel(cloud.clients, source.modelUri, { labels: source.labels, override }),

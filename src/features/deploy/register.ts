@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommand } from '../../common/commands';
+import { reportIgnoredWorkspaceValues } from '../../common/settings';
 import { actAsOutsideTests, initUnattended } from '../../common/unattended';
 import type { Services } from '../../services';
 import type { ExplorerTrees } from '../explorer/register';
@@ -15,6 +16,7 @@ import { undeploy } from './commands/undeploy';
 export function register(context: vscode.ExtensionContext, services: Services, trees: ExplorerTrees) {
   const { session, logger } = services;
   initUnattended(context.extensionMode);
+  void reportIgnoredWorkspaceValues();
   const lock = new DeployLock();
   const log = logger.child('deploy');
   const traffic = { session, trees, lock };
