@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import { buildService, DEFAULT_DEPLOY, type DeployOptions } from '../../src/serving/deploy/serviceSpec';
 import { diffService, keptSummary, mergeService, servingContainerIndex } from '../../src/serving/deploy/mergeService';
 import { dedicatedAccountCommands } from '../../src/serving/deploy/serviceAccount';
+import { defaultPlan, identityLine, isProjectImage, planSummary } from '../../src/serving/deploy/plan';
+import { emptyInspection } from '../../src/serving/savedModel/inspection';
 import { FIXTURES, fixture } from './helpers/fixtures';
 
 const NATIVE = 'us-central1-docker.pkg.dev/demo-project/ml-serving/tf-serving-native:2.19.0';
@@ -155,5 +157,29 @@ describe('deploy: merge, not replace', () => {
     assert.doesNotMatch(text, /roles\/(editor|owner|storage\.admin)/);
     // An account of another project is not created here.
     assert.doesNotMatch(dedicatedAccountCommands('x@other.iam.gserviceaccount.com', 'demo-project', 'gs://bkt/m'), /service-accounts create/);
+  });
+
+  it('a plan the product knows will fail says so; the summary names the image and the identity in full', () => {
+    const ins = { ...emptyInspection('gs://demo-project-models/scann/1'), modelDir: 'gs://demo-project-models/scann/1', version: '1', container: 'native' as const,
+      customOps: [{ op: 'Scann>ScannSearchBatched', where: ['graph'], library: 'ScaNN', package: 'scann' }], reasons: ['container set to native by override'] };
+    const native = defaultPlan({ inspection: ins, serviceName: 'svc', region: 'us-central1', project: 'demo-project', image: NATIVE, container: 'native', modelName: 'm', links: {}, update: true });
+    assert.equal(native.willFail.length, 1);
+    assert.match(native.willFail[0], /native TF Serving cannot run Scann>ScannSearchBatched: the new revision will fail to start/);
+    const text = planSummary(native);
+    assert.match(text, /✖ WILL FAIL: native TF Serving cannot run Scann>ScannSearchBatched/);
+    assert.ok(text.includes(`\nImage: ${NATIVE}\n`), text);
+    assert.match(text, /Runs as: the Compute Engine default service account .*often Editor on the whole project/);
+    const python = defaultPlan({ inspection: { ...ins, container: 'python' }, serviceName: 'svc', region: 'us-central1', project: 'demo-project', image: PYTHON, container: 'python', modelName: 'm', links: {}, update: true, serviceAccount: SA });
+    assert.deepEqual(python.willFail, []);
+    assert.equal(identityLine(python), `Runs as: ${SA}`);
+  });
+
+  it('only images in the project\'s ml-serving repository pass without naming them', () => {
+    assert.ok(isProjectImage(NATIVE, 'demo-project'));
+    assert.ok(isProjectImage('europe-west4-docker.pkg.dev/demo-project/ml-serving/tf-serving-python:x', 'demo-project'));
+    for (const img of ['tensorflow/serving:2.19.0', 'evil.example.com/miner:latest', 'us-central1-docker.pkg.dev/other-project/ml-serving/tf-serving-native:2.19.0',
+      'us-central1-docker.pkg.dev/demo-project/other-repo/tf-serving-native:2.19.0', 'us-central1-docker.pkg.dev/demo-project/ml-serving/x y']) {
+      assert.equal(isProjectImage(img, 'demo-project'), false, img);
+    }
   });
 });
