@@ -262,7 +262,10 @@ describe('ML Serving user flows in the workbench', function () {
     const dialog = wb.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 60_000 });
     const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
-    await dialog.getByRole('button', { name: button, exact: true }).click();
+    // A tall dialog (the plan in full) can put its buttons below the page: focus and press Enter,
+    // as a keyboard user would, instead of a mouse click that needs them in the viewport.
+    await dialog.getByRole('button', { name: button, exact: true }).focus();
+    await wb.page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden', timeout: WAIT });
     return text;
   }
@@ -386,7 +389,10 @@ describe('ML Serving user flows in the workbench', function () {
     const dialog = wb.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: WAIT });
     const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
-    await dialog.getByRole('button', { name: button, exact: true }).click();
+    // A tall dialog (the plan in full) can put its buttons below the page: focus and press Enter,
+    // as a keyboard user would, instead of a mouse click that needs them in the viewport.
+    await dialog.getByRole('button', { name: button, exact: true }).focus();
+    await wb.page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden', timeout: WAIT });
     return text;
   }
