@@ -44,8 +44,8 @@ export async function confirmPlan(initial: DeployPlan, deps: ConfirmDeps): Promi
       plan.serviceAccount
         ? { action: 'identity', label: `$(person) Runs as: ${plan.serviceAccount}`, description: 'change…' }
         : { action: 'identity', label: '$(warning) Runs as: the default compute service account (often Editor on the project)', description: 'use a dedicated one…' },
-      ...(review?.changes ?? []).map(c => ({ action: 'review' as const, label: `$(diff) ${c.field}: ${c.before ?? '(none)'} → ${c.after ?? '(removed)'}` })),
       ...(review?.kept.length ? [{ action: 'review' as const, label: `$(check) Kept: ${review.kept.join('; ')}` }] : []),
+      ...(review?.changes ?? []).map(c => ({ action: 'review' as const, label: `$(diff) ${c.field}: ${c.before ?? '(none)'} → ${c.after ?? '(removed)'}` })),
       ...problems.map(p => ({ action: 'resources' as const, label: `$(warning) ${p}` })),
     ];
     const picked = await vscode.window.showQuickPick(items, { title: `Deploy to Cloud Run: ${plan.update ? 'new revision of' : 'new service'} ${plan.serviceName}`, placeHolder: 'Confirm, or change a setting', ignoreFocusOut: true });
@@ -66,15 +66,31 @@ function value(v: string | undefined, missing: string): string {
   return v === undefined ? missing : v;
 }
 
-/** "field: old → new", long values (an image) on their own lines so nothing is cut. */
+/**
+ * The modal's change list, one line per field, compact enough for a dialog: label changes on one
+ * line, several fields of one object (a startup probe) on one line, and long values (an image) on
+ * their own lines so nothing is cut. The pick lists every field on its own row.
+ */
 export function changeLines(changes: FieldChange[]): string[] {
-  return changes.flatMap(c => {
+  const groups = new Map<string, string[]>();
+  const out: Array<string | { group: string }> = [];
+  const arrow = (c: FieldChange) => `${value(c.before, '(none)')} → ${value(c.after, '(removed)')}`;
+  for (const c of changes) {
+    const label = /^(?:service )?label (.+)$/.exec(c.field);
+    const nested = /^(\w+)\.(\S+) \((.+)\)$/.exec(c.field);
+    const group = label ? 'labels' : nested ? `${nested[1]} (${nested[3]})` : undefined;
+    const part = label ? `${label[1]} ${arrow(c)}` : nested ? `${nested[2]} ${arrow(c)}` : undefined;
+    if (group && part) {
+      if (!groups.has(group)) { groups.set(group, []); out.push({ group }); }
+      const parts = groups.get(group)!;
+      if (!parts.includes(part)) parts.push(part); // a service label and its template label change alike
+      continue;
+    }
     const before = value(c.before, '(none)');
     const after = value(c.after, '(removed)');
-    return before.length + after.length > 50
-      ? [`• ${c.field}:`, `      ${before}`, `   → ${after}`]
-      : [`• ${c.field}: ${before} → ${after}`];
-  });
+    out.push(before.length + after.length > 50 ? `• ${c.field}:\n      ${before}\n   → ${after}` : `• ${c.field}: ${before} → ${after}`);
+  }
+  return out.flatMap(x => (typeof x === 'string' ? x.split('\n') : [`• ${x.group}: ${groups.get(x.group)!.join('; ')}`]));
 }
 
 /** The modal with the plan in full. Returns what the user chose; undefined goes back to the pick. */
