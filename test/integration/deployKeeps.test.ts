@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { emulatorAdmin, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
+import { emulatorAdmin, useDemoProject, until, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
 import { captureMessages } from './support/messages';
 
 type Result = { service: { name: string; state: string; latestCreatedRevision?: string }; plan: { image: string; container: string } };
@@ -82,11 +82,26 @@ function captureQuickPicks(choose: (labels: string[], title: string) => number |
 }
 
 async function versionsOf(a: ExtensionApi, model: string) {
-  const models = await a.trees.models.getChildren();
-  const items = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
-  const node = models[items.findIndex(i => i.label === model)];
-  assert.ok(node, `model ${model} in the Models tree`);
-  return a.trees.models.getChildren(node);
+  // After a settings change the session resets and the tree reloads: ask until the model is back.
+  const end = Date.now() + 20_000;
+  for (;;) {
+    const models = await a.trees.models.getChildren();
+    const items = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
+    const node = models[items.findIndex(i => i.label === model)];
+    if (node) return a.trees.models.getChildren(node);
+    assert.ok(Date.now() < end, `model ${model} in the Models tree`);
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+/** Runs `change` (a settings edit) and waits until the session has reset for it (or 3 s passed). */
+async function settled(a: ExtensionApi, change: () => unknown): Promise<void> {
+  const reset = new Promise<void>(resolve => {
+    const sub = a.services.session.onDidChange(() => { sub.dispose(); resolve(); });
+    setTimeout(() => { sub.dispose(); resolve(); }, 3000);
+  });
+  await change();
+  await reset;
 }
 
 describe('deploy keeps what the user did not change; no workspace or argument steers it', function () {
@@ -167,11 +182,11 @@ describe('deploy keeps what the user did not change; no workspace or argument st
     try {
       const settings = original ? JSON.parse(original) : {};
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, JSON.stringify({ ...settings, 'mlServing.images.native': evil }, null, 2));
+      await settled(a, () => fs.writeFileSync(file, JSON.stringify({ ...settings, 'mlServing.images.native': evil }, null, 2)));
       const versions = await versionsOf(a, 'recsys-ranking');
       const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-ws-image' });
       created.push(`${PARENT}/services/itest-ws-image`);
-      assert.ok(r, 'the deploy went through');
+      assert.ok(r, `the deploy went through: ${JSON.stringify(messages.shown)}`);
       assert.equal(r.plan.image, NATIVE, 'the default image, not the workspace\'s');
       const cloud = await a.services.session.cloud();
       const [s] = await cloud.clients.run().services.getService({ name: r.service.name }) as any[];
@@ -180,8 +195,35 @@ describe('deploy keeps what the user did not change; no workspace or argument st
       assert.match(told.text, /workspace's value "evil\.example\.com\/miner:latest" is ignored; only your user settings can set it/);
     } finally {
       messages.restore();
-      if (original === undefined) fs.rmSync(file, { force: true });
-      else fs.writeFileSync(file, original);
+      await settled(a, () => (original === undefined ? fs.rmSync(file, { force: true }) : fs.writeFileSync(file, original)));
+    }
+  });
+
+  it('an image outside the project\'s ml-serving repository needs a confirmation that names it', async () => {
+    const foreign = 'docker.io/someone/tf-serving:latest';
+    const cfg = vscode.workspace.getConfiguration('mlServing');
+    await settled(a, () => cfg.update('images.native', foreign, vscode.ConfigurationTarget.Global));
+    a.deploy.actAsOutsideTests(true);
+    let picked = 0;
+    const picks = captureQuickPicks(labels => (picked++ === 0 && labels[0].includes('Deploy itest-foreign') ? 0 : undefined));
+    const messages = captureMessages(); // dismisses the modal
+    try {
+      await until(() => a.services.session.settings.nativeImage === foreign, 'the user setting to be read', 10_000);
+      const versions = await versionsOf(a, 'recsys-ranking');
+      const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[versions.length - 1], { serviceName: 'itest-foreign' });
+      assert.equal(r, undefined, 'nothing deployed');
+      const modal = await messages.waitFor(m => Boolean(m.modal), 'the image confirmation');
+      assert.equal(modal.text, `Deploy the image ${foreign}?`);
+      assert.match(modal.detail ?? '', /not from your project's Artifact Registry repository \(REGION-docker\.pkg\.dev\/demo-project\/ml-serving\/…\)/);
+      assert.deepEqual(modal.actions, ['Use This Image']);
+      assert.ok(!messages.shown.some(m => m.text.startsWith('Deploy itest-foreign to Cloud Run?')), 'dismissed: the deploy was not offered');
+      const cloud = await a.services.session.cloud();
+      assert.equal(await cloud.run.getService(`${PARENT}/services/itest-foreign`), undefined);
+    } finally {
+      picks.restore();
+      messages.restore();
+      a.deploy.actAsOutsideTests(false);
+      await settled(a, () => cfg.update('images.native', undefined, vscode.ConfigurationTarget.Global));
     }
   });
 
