@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { toService } from '../../src/gcp/normalize';
 import { defaultPlan, planSummary } from '../../src/serving/deploy/plan';
-import { failureCause, isSpecific } from '../../src/serving/deploy/failureCause';
+import { failureCause, isSpecific, waitForCause } from '../../src/serving/deploy/failureCause';
 import { canaryRevision, canaryTraffic, describeMoves, endCanaryTraffic, promoteTraffic, rollbackTraffic, trafficMoves } from '../../src/serving/deploy/traffic';
 import { inspectModelFolder } from '../../src/serving/savedModel/inspect';
 import { revisionView } from '../../src/features/explorer/present/serviceView';
@@ -48,6 +48,29 @@ describe('the cause of a failed revision, from its log (issue 16, item 8)', () =
   });
   it('a memory limit beats the port message', () => {
     assert.equal(failureCause([cloudRun, 'Memory limit of 512 MiB exceeded with 530 MiB used.'])?.kind, 'memoryLimit');
+  });
+});
+
+describe('waiting for the failed revision\'s log is bounded (issue 16, item 8)', () => {
+  const op = "Op type not registered 'Scann>ScannSearchBatched' in binary running on localhost.";
+  const port = 'The user-provided container failed to start and listen on the port defined provided by the PORT=8501 environment variable';
+  it('reads again until the cause arrives (logs land after the container exits)', async () => {
+    const reads = [[], [port], [port, op]];
+    let n = 0;
+    const c = await waitForCause(async () => reads[Math.min(n++, reads.length - 1)], 10_000, 1);
+    assert.deepEqual(c, { kind: 'opNotRegistered', op: 'Scann>ScannSearchBatched' });
+    assert.equal(n, 3);
+  });
+  it('a log read that never answers is abandoned at the deadline: the report falls back to Cloud Run\'s words', async () => {
+    assert.equal(await waitForCause(() => new Promise<string[]>(() => {}), 30), undefined);
+  });
+  it('only the generic port message until the deadline: that is what it returns (not specific)', async () => {
+    const c = await waitForCause(async () => [port], 30, 5);
+    assert.equal(c?.kind, 'portNotListening');
+    assert.equal(isSpecific(c), false);
+  });
+  it('no permission to read logs: fails at once, so the caller falls back', async () => {
+    await assert.rejects(waitForCause(async () => { throw new Error('PERMISSION_DENIED'); }, 10_000), /PERMISSION_DENIED/);
   });
 });
 

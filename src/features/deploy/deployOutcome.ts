@@ -11,7 +11,7 @@ import { classifyGcpError } from '../../gcp/errors';
 import { listLogEntries } from '../../gcp/logEntries';
 import { runDeployApi } from '../../gcp/runDeploy';
 import { buildImageCommand } from '../../serving/deploy/buildCommand';
-import { failureCause, isSpecific } from '../../serving/deploy/failureCause';
+import { isSpecific, waitForCause } from '../../serving/deploy/failureCause';
 import { failureSummary, missingImage } from '../../serving/deploy/failureMessage';
 import type { DeployPlan } from '../../serving/deploy/plan';
 import type { CloudRunService } from '../../serving/domain';
@@ -27,39 +27,18 @@ export const CAUSE_WAIT_MS = 5000;
 /** Changed to make Cloud Run create a revision from an unchanged template. */
 export const REDEPLOY_ANNOTATION = 'ml-serving/redeployed-at';
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
 /**
- * The recognised cause in the failed revision's log. Logs reach Cloud Logging a little after the
- * container exits, so it reads again until `waitMs` has passed; a log that cannot be read (no
- * logging.viewer, say) gives up at once. Undefined: fall back to Cloud Run's message.
+ * The recognised cause in the failed revision's log, read for at most `waitMs`; a log that cannot
+ * be read (no logging.viewer, say) gives up at once. Undefined: fall back to Cloud Run's message.
  */
 export async function readFailureCause(cloud: CloudContext, serviceId: string, revision: string, logger: Logger, waitMs = CAUSE_WAIT_MS): Promise<KnownFailure | undefined> {
-  const end = Date.now() + waitMs;
   // The revision is minutes old at most; the bound also keeps the client from adding its own.
   const filter = serviceLogFilter({ service: serviceId, revision, since: new Date(Date.now() - 60 * 60_000) });
-  let best: KnownFailure | undefined;
-  for (;;) {
-    const left = end - Date.now();
-    if (left <= 0) return best;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const entries = await Promise.race([
-        listLogEntries(cloud.clients, filter, 200),
-        new Promise<undefined>(r => { timer = setTimeout(() => r(undefined), left); }),
-      ]);
-      if (!entries) return best;
-      const messages = entries.map(e => { try { return normalizeEntry(e).message; } catch { return ''; } });
-      best = failureCause(messages) ?? best;
-      if (isSpecific(best)) return best;
-    } catch (e) {
-      logger.warn(`could not read the log of ${revision} for the failure's cause: ${(e as Error)?.message ?? e}`);
-      return best;
-    } finally {
-      clearTimeout(timer);
-    }
-    await sleep(Math.min(1000, Math.max(0, end - Date.now())));
-  }
+  const read = async () => (await listLogEntries(cloud.clients, filter, 200)).map(e => { try { return normalizeEntry(e).message; } catch { return ''; } });
+  return waitForCause(read, waitMs).catch(e => {
+    logger.warn(`could not read the log of ${revision} for the failure's cause: ${(e as Error)?.message ?? e}`);
+    return undefined;
+  });
 }
 
 /** The message of a failed deploy: the recognised cause and its fix first, else Cloud Run's words. */

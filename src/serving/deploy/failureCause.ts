@@ -21,3 +21,27 @@ export function failureCause(messages: Iterable<string>): KnownFailure | undefin
 export function isSpecific(f: KnownFailure | undefined): f is KnownFailure {
   return Boolean(f && f.kind !== 'portNotListening');
 }
+
+/**
+ * Reads log messages until a specific cause shows or `waitMs` has passed: logs reach Cloud Logging
+ * a little after the container exits. A read that fails rejects at once (no log access);
+ * one that hangs is abandoned at the deadline. Returns the best cause seen, possibly the generic one.
+ */
+export async function waitForCause(read: () => Promise<Iterable<string>>, waitMs: number, retryMs = 1000): Promise<KnownFailure | undefined> {
+  const end = Date.now() + waitMs;
+  let best: KnownFailure | undefined;
+  for (;;) {
+    const left = end - Date.now();
+    if (left <= 0) return best;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const messages = await Promise.race([read(), new Promise<undefined>(r => { timer = setTimeout(() => r(undefined), left); })]);
+      if (!messages) return best;
+      best = failureCause(messages) ?? best;
+      if (isSpecific(best)) return best;
+    } finally {
+      clearTimeout(timer);
+    }
+    await new Promise(r => setTimeout(r, Math.min(retryMs, Math.max(0, end - Date.now()))));
+  }
+}
