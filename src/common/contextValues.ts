@@ -31,3 +31,11 @@ export function runContext(kind: 'pipeline' | 'custom', state: string): string {
 export function serviceContext(state: 'ready' | 'failed' | 'deploying' | 'unknown'): string {
   return `${NodeKind.service}.${state}`;
 }
+/**
+ * `mlServing.revision.ready` (no traffic), `….serving` (a share), `….serving.canary` (the share of
+ * the revision tagged canary), `….serving.all` (100%): the traffic commands each revision offers.
+ */
+export function revisionContext(state: string, percent: number, canary: boolean): string {
+  const traffic = percent >= 100 ? '.serving.all' : percent > 0 ? `.serving${canary ? '.canary' : ''}` : '';
+  return `${NodeKind.revision}.${state}${traffic}`;
+}

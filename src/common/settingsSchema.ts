@@ -14,6 +14,8 @@ export interface Settings {
   showAllServices: boolean;
   nativeImage: string;
   pythonImage: string;
+  /** Runtime service account of deployed services; empty: the service's own, else Cloud Run's default. */
+  deployServiceAccount: string;
   latencyTargetMs: number;
 }
 
@@ -25,6 +27,7 @@ export const DEFAULTS: Settings = {
   showAllServices: false,
   nativeImage: '',
   pythonImage: '',
+  deployServiceAccount: '',
   latencyTargetMs: 20,
 };
 
@@ -37,8 +40,19 @@ export const KEYS: Record<keyof Settings, string> = {
   showAllServices: 'services.showAll',
   nativeImage: 'images.native',
   pythonImage: 'images.python',
+  deployServiceAccount: 'deploy.serviceAccount',
   latencyTargetMs: 'predict.latencyTargetMs',
 };
+
+/**
+ * Settings a cloned repository must not steer: what image runs with the user's credentials, which
+ * identity it runs as, where the clients connect. Only user (machine) settings may set them; a
+ * workspace's value is ignored and reported.
+ */
+export const USER_ONLY: ReadonlyArray<keyof Settings> = ['emulator', 'nativeImage', 'pythonImage', 'deployServiceAccount'];
+
+/** A service account e-mail (user-managed or a Google-managed default). */
+export const SERVICE_ACCOUNT = /^[a-z0-9][a-z0-9-]{0,62}@[a-z0-9-]+(\.[a-z0-9-]+)*\.gserviceaccount\.com$/;
 
 export interface ParsedSettings {
   settings: Settings;
@@ -50,7 +64,7 @@ export function parseSettings(get: (key: string) => unknown, env: Record<string,
   const s: Settings = { ...DEFAULTS, regions: [...DEFAULTS.regions] };
   const name = (k: keyof Settings) => `mlServing.${KEYS[k]}`;
 
-  const str = (k: 'project' | 'emulator' | 'nativeImage' | 'pythonImage') => {
+  const str = (k: 'project' | 'emulator' | 'nativeImage' | 'pythonImage' | 'deployServiceAccount') => {
     const v = get(KEYS[k]);
     if (v === undefined || v === null) return;
     if (typeof v !== 'string') problems.push(`${name(k)}: expected a string, got ${typeof v}`);
@@ -60,6 +74,14 @@ export function parseSettings(get: (key: string) => unknown, env: Record<string,
   str('emulator');
   str('nativeImage');
   str('pythonImage');
+  str('deployServiceAccount');
+  if (s.deployServiceAccount && !SERVICE_ACCOUNT.test(s.deployServiceAccount)) {
+    problems.push(`${name('deployServiceAccount')}: "${s.deployServiceAccount}" is not a service account e-mail (NAME@PROJECT.iam.gserviceaccount.com)`);
+    s.deployServiceAccount = '';
+  }
+  for (const k of ['nativeImage', 'pythonImage'] as const) {
+    if (s[k] && !/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(s[k])) { problems.push(`${name(k)}: "${s[k]}" is not an image reference (HOST/PATH:TAG)`); s[k] = ''; }
+  }
 
   if (s.project) {
     const p = projectIdProblem(s.project);
@@ -101,4 +123,27 @@ export function parseSettings(get: (key: string) => unknown, env: Record<string,
   }
   s.emulator = s.emulator.replace(/\/$/, '');
   return { settings: s, problems };
+}
+
+/** JSON with comments and trailing commas (settings.json), without a parser dependency. */
+export function parseJsonc(text: string): unknown {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      out += text.slice(start, i + 1);
+    } else if (ch === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (ch === '/' && text[i + 1] === '*') {
+      i = text.indexOf('*/', i + 2);
+      if (i < 0) break;
+      i++;
+    } else {
+      out += ch;
+    }
+  }
+  return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
 }

@@ -74,7 +74,7 @@ describe('deploy to Cloud Run against the emulator', function () {
   it('canary sends the asked share to a revision with a tag; rollback sends everything back', async () => {
     const cloud = await a.services.session.cloud();
     const oldRev = first.service.latestReadyRevision!.split('/').pop()!;
-    const canary = await vscode.commands.executeCommand<Result['service']>('mlServing.canary', { service: NAME }, { revision: oldRev, percent: 10 });
+    const canary = await vscode.commands.executeCommand<Result['service']>('mlServing.canary', { service: NAME }, { revision: oldRev, percent: 10, confirmed: true });
     assert.ok(canary);
     const split = (await cloud.run.getService(NAME))!.trafficStatuses;
     const c = split.find(t => t.revision?.endsWith(oldRev));
@@ -82,7 +82,7 @@ describe('deploy to Cloud Run against the emulator', function () {
     assert.equal(c?.tag, 'canary');
     assert.equal(split.reduce((s, t) => s + t.percent, 0), 100);
 
-    await vscode.commands.executeCommand('mlServing.rollback', { service: NAME }, { revision: oldRev });
+    await vscode.commands.executeCommand('mlServing.rollback', { service: NAME }, { revision: oldRev, confirmed: true });
     const after = (await cloud.run.getService(NAME))!.trafficStatuses;
     assert.deepEqual(after.filter(t => t.percent > 0).map(t => [t.revision?.split('/').pop(), t.percent]), [[oldRev, 100]]);
   });
@@ -104,12 +104,12 @@ describe('deploy to Cloud Run against the emulator', function () {
       assert.ok(failed, `a failed revision: ${revisions.map(x => `${x.id}:${x.state}`).join(', ')}`);
       // Cloud Run's condition says the container did not start; TF Serving's own error is in the revision's logs.
       assert.match(failed.message ?? '', /failed to start/);
-      // What the user reads: the failed revision by name, Cloud Run's message, that the old one still serves.
+      // What the user reads: the failed revision by name, the cause its log shows (not Cloud Run's
+      // generic message), that the old one still serves; the fix comes first (issue 16, item 8).
       const error = await messages.waitFor(m => m.level === 'error', 'deploy error message');
-      assert.ok(error.text.includes(`Deploy of ${SVC} failed (revision ${failed.id})`), error.text);
-      assert.ok(error.text.includes(failed.message!.slice(0, 60)), `Cloud Run's message in: ${error.text}`);
+      assert.ok(error.text.includes(`Deploy of ${SVC} failed (revision ${failed.id}): TF Serving cannot run this model: op Scann>ScannSearchBatched`), error.text);
       assert.match(error.text, /previous revision still serves and keeps its traffic/);
-      assert.deepEqual(error.actions, ['Show Revision Logs', 'Show Logs']);
+      assert.deepEqual(error.actions, ['Redeploy with the Python Server', 'Show Revision Logs', 'Show Logs']);
       // The click tails that revision's logs, where TF Serving says why.
       const logs = a.logs as unknown as { channels: { following(): Array<{ service: string; revision?: string }> } };
       await until(() => logs.channels.following().some(t => t.service === NAME && t.revision === failed!.id), 'the failed revision to be followed', 10_000);
@@ -148,18 +148,27 @@ describe('deploy to Cloud Run against the emulator', function () {
     const versions = await versionsOf(a, 'recsys-retrieval');
     await emulatorPost('/faults', { kind: 'latency', ms: 1500, method: 'CreateService' });
     await emulatorPost('/faults', { kind: 'unavailable', method: 'CreateService', count: 2 });
-    const one = vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-twice' });
-    await new Promise(r => setTimeout(r, 300));
-    const two = await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-twice' });
-    assert.equal(two, undefined, 'the concurrent deploy is refused');
-    const done = await one;
+    const messages = captureMessages();
+    let done: Result | undefined;
+    try {
+      const one = vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-twice' });
+      await new Promise(r => setTimeout(r, 300));
+      const two = await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[0], { yes: true, serviceName: 'itest-twice' });
+      assert.equal(two, undefined, 'the concurrent deploy is refused');
+      // Refused by the lock, saying why (not by a failure of the second create).
+      const refused = await messages.waitFor(m => m.level === 'error', 'the refusal');
+      assert.match(refused.text, /^A deploy of itest-twice is already running\./);
+      done = await one;
+    } finally {
+      messages.restore();
+    }
     await emulatorDelete('/faults');
     assert.ok(done, 'the first deploy went through after the retries');
     const cloud = await a.services.session.cloud();
     const all = await cloud.run.listServices(DEMO_REGION);
     assert.equal(all.filter(s => s.id === 'itest-twice').length, 1);
-    assert.equal((await cloud.run.listRevisions(done.service.name)).length, 1, 'one revision, no duplicate');
-    await vscode.commands.executeCommand('mlServing.undeploy', { service: done.service.name }, { confirmed: true });
+    assert.equal((await cloud.run.listRevisions(done!.service.name)).length, 1, 'one revision, no duplicate');
+    await vscode.commands.executeCommand('mlServing.undeploy', { service: done!.service.name }, { confirmed: true });
   });
 
   it('rejects bad answers naming the field, before any call', async () => {
@@ -172,9 +181,25 @@ describe('deploy to Cloud Run against the emulator', function () {
     assert.equal(await cloud.run.getService(`projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/bad-name`), undefined);
   });
 
-  it('undeploy deletes the service after confirmation', async () => {
-    await vscode.commands.executeCommand('mlServing.undeploy', { service: `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/itest-scann` }, { confirmed: true });
+  it('undeploy deletes the service only after the modal confirmation naming it', async () => {
+    const name = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/itest-scann`;
     const cloud = await a.services.session.cloud();
-    assert.equal(await cloud.run.getService(`projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/itest-scann`), undefined);
+    // First the user dismisses the modal: nothing is deleted. Then confirms it.
+    let answer: string | undefined;
+    const messages = captureMessages(m => (m.modal ? answer : undefined));
+    try {
+      await vscode.commands.executeCommand('mlServing.undeploy', { service: name });
+      const modal = await messages.waitFor(m => Boolean(m.modal), 'the undeploy modal');
+      assert.equal(modal.text, 'Delete the Cloud Run service itest-scann?');
+      assert.match(modal.detail ?? '', /stops answering and all its revisions are deleted/);
+      assert.deepEqual(modal.actions, ['Delete Service']);
+      assert.ok(await cloud.run.getService(name), 'dismissed: the service is still there');
+      answer = 'Delete Service';
+      await vscode.commands.executeCommand('mlServing.undeploy', { service: name });
+    } finally {
+      messages.restore();
+    }
+    assert.equal(messages.shown.filter(m => m.modal).length, 2);
+    assert.equal(await cloud.run.getService(name), undefined);
   });
 });

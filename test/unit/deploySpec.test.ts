@@ -78,7 +78,8 @@ describe('deploy plan', () => {
     assert.equal(p.memory, '4Gi');
     assert.deepEqual(planProblems(p), []);
     const text = planSummary(p);
-    assert.match(text, /Container: Python server — img/);
+    assert.match(text, /Container: Python server\n/);
+    assert.match(text, /\nImage: img  \(not from this project's ml-serving repository\)/);
     assert.match(text, /Scann>ScannSearchBatched/);
     assert.match(text, /Access: authenticated/);
   });

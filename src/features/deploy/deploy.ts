@@ -7,16 +7,18 @@ import { inspectGcsModel } from '../../gcp/modelInspector';
 import { runDeployApi } from '../../gcp/runDeploy';
 import { deriveModelName, deriveServiceName, serviceNameProblem } from '../../serving/deploy/names';
 import { defaultPlan, planProblems, type DeployPlan } from '../../serving/deploy/plan';
-import { buildImageCommand } from '../../serving/deploy/buildCommand';
-import { failureSummary, missingImage } from '../../serving/deploy/failureMessage';
 import { buildService } from '../../serving/deploy/serviceSpec';
+import { diffService, isDefaultComputeAccount, keptSummary, mergeService, servingContainerIndex, type UserChanges } from '../../serving/deploy/mergeService';
+import { unattendedAllowed } from '../../common/unattended';
+import { reportIgnoredWorkspaceValues } from '../../common/settings';
 import type { CloudRunService } from '../../serving/domain';
-import { defaultImage, imageFor } from '../../serving/images';
+import { imageFor } from '../../serving/images';
 import { isKnownRegion } from '../../serving/regions';
 import type { ModelInspection } from '../../serving/savedModel/inspection';
 import type { ExplorerTrees } from '../explorer/register';
 import { trafficSummary } from '../explorer/present/serviceView';
-import { confirmPlan } from './confirmPlan';
+import { deployFailure, forceNewRevision, reportUnchanged } from './deployOutcome';
+import { confirmPlan, type Review } from './confirmPlan';
 import type { DeployLock } from './deployLock';
 import { applyAnswers, parseAnswers, type DeployAnswers } from './deployOptions';
 import { isRedeployArgs, resolveSource, type DeploySource } from './deploySource';
@@ -24,6 +26,8 @@ import { isRedeployArgs, resolveSource, type DeploySource } from './deploySource
 export interface DeployResult {
   service: CloudRunService;
   plan: DeployPlan;
+  /** A redeploy that changed nothing: Cloud Run made no revision. */
+  unchanged?: boolean;
 }
 
 /**
@@ -35,6 +39,11 @@ export interface DeployResult {
 export function deploy(session: Session, trees: ExplorerTrees, lock: DeployLock, logger: Logger, deployDir: string) {
   return async (target?: unknown, rawAnswers?: unknown): Promise<DeployResult> => {
     const answers = parseAnswers(rawAnswers);
+    // Skipping the confirmation is for the test runner only; anyone else is asked.
+    if (answers.yes && !unattendedAllowed()) {
+      logger.warn('deploy: "yes" ignored outside the extension\'s tests; asking for confirmation');
+      answers.yes = false;
+    }
     // "Redeploy with more memory" from a recognised failure carries the memory with the target.
     if (isRedeployArgs(target) && target.memory !== undefined) {
       if (typeof target.memory !== 'string') throw new ValidationError('memory', 'expected a memory limit such as 8Gi');
@@ -42,17 +51,31 @@ export function deploy(session: Session, trees: ExplorerTrees, lock: DeployLock,
     }
     const cloud = await session.cloud();
     const source = await resolveSource(target, cloud);
-    const plan = await preparePlan(session, cloud, source, answers);
+    const { plan, proposal } = await preparePlan(session, cloud, source, answers);
     const name = `projects/${cloud.project}/locations/${plan.region}/services/${plan.serviceName}`;
     // Quota errors offer the same deploy again (through the confirmation unless it was skipped).
     const retry: ErrorAction = { title: 'Retry', command: 'mlServing.deploy', args: [target, rawAnswers] };
-    return lock.run(name, () => execute(cloud, trees, plan, name, logger, retry, deployDir));
+    const result = await lock.run(name, () => execute(cloud, trees, plan, proposal(plan), name, logger, retry, deployDir));
+    if (result.unchanged) reportUnchanged(result.service, result.plan, () => forceNewRevision({ cloud, trees, lock, plan: result.plan, name, logger, deployDir }));
+    return result;
   };
 }
 
-async function preparePlan(session: Session, cloud: CloudContext, source: DeploySource, a: DeployAnswers): Promise<DeployPlan> {
+/** What is sent: the new service, or the existing one merged with what this product owns. */
+interface Proposal {
+  existing?: Record<string, any>;
+  body: Record<string, any>;
+  review?: Review;
+}
+
+/** Cloud Run's values when a template leaves them unset: the baseline a redeploy keeps. */
+const RUN_DEFAULTS = { cpu: '1', memory: '512Mi', minInstances: 0, maxInstances: 100, concurrency: 80 };
+
+async function preparePlan(session: Session, cloud: CloudContext, source: DeploySource, a: DeployAnswers): Promise<{ plan: DeployPlan; proposal: (p: DeployPlan) => Proposal }> {
   const region = a.region ?? source.region;
   if (!isKnownRegion(region)) throw new ValidationError('region', `"${region}" is not a Cloud Run region`);
+  // A workspace cannot choose the image or identity; say so if it tried.
+  await reportIgnoredWorkspaceValues();
   const inspect = (override?: 'native' | 'python') => vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Reading the SavedModel at ${source.modelUri}…` },
     () => inspectGcsModel(cloud.clients, source.modelUri, { labels: source.labels, override }),
@@ -79,33 +102,54 @@ async function preparePlan(session: Session, cloud: CloudContext, source: Deploy
 
   const name = `projects/${cloud.project}/locations/${region}/services/${serviceName}`;
   const existing = await runDeployApi(cloud.clients).getRaw(name);
-  const env = Object.fromEntries(((existing?.template?.containers?.[0]?.env ?? []) as Array<{ name: string; value: string }>).map(e => [e.name, e.value]));
+  const t = existing?.template ?? {};
+  const c = (t.containers ?? [])[Math.max(0, servingContainerIndex(t))];
+  const env = Object.fromEntries(((c?.env ?? []) as Array<{ name: string; value?: string }>).filter(e => e.value).map(e => [e.name, e.value]));
   const modelName = source.modelName ?? env.MODEL_NAME ?? deriveModelName(source.displayName);
+  // The identity: the user's setting, else the service's own (a redeploy keeps it), else Cloud Run's default.
+  const ownAccount = isDefaultComputeAccount(t.serviceAccount) ? undefined : (t.serviceAccount as string);
+  const serviceAccount = session.settings.deployServiceAccount || ownAccount;
   const make = (ins: ModelInspection) => defaultPlan({
     inspection: ins, serviceName: serviceName!, region, project: cloud.project, container: ins.container as 'native' | 'python',
     image: imageFor(ins.container as 'native' | 'python', session.settings, cloud.project, region), modelName, links: source.links, update: Boolean(existing),
+    serviceAccount,
   });
   let plan = applyAnswers(make(inspection), a);
-  if (existing) {
-    // A redeploy keeps the service's resources unless asked otherwise.
-    const c = existing.template?.containers?.[0];
-    plan = applyAnswers({ ...plan,
-      cpu: c?.resources?.limits?.cpu ?? plan.cpu, memory: a.memory ?? (plan.container === 'python' && source.container ? maxMemory(c?.resources?.limits?.memory, '4Gi') : c?.resources?.limits?.memory ?? plan.memory),
-      minInstances: existing.template?.scaling?.minInstanceCount ?? plan.minInstances, maxInstances: existing.template?.scaling?.maxInstanceCount || plan.maxInstances,
-      concurrency: existing.template?.maxInstanceRequestConcurrency || plan.concurrency,
+  // A redeploy keeps the service's resources and scaling unless the user changes them.
+  const baseline = existing ? {
+    cpu: c?.resources?.limits?.cpu || RUN_DEFAULTS.cpu, memory: c?.resources?.limits?.memory || RUN_DEFAULTS.memory,
+    minInstances: t.scaling?.minInstanceCount ?? RUN_DEFAULTS.minInstances, maxInstances: t.scaling?.maxInstanceCount || RUN_DEFAULTS.maxInstances,
+    concurrency: t.maxInstanceRequestConcurrency || RUN_DEFAULTS.concurrency,
+  } : undefined;
+  if (existing && baseline) {
+    plan = applyAnswers({ ...plan, ...baseline,
+      memory: a.memory ?? (plan.container === 'python' && source.container ? maxMemory(baseline.memory, '4Gi') : baseline.memory),
     }, { ...a, memory: undefined });
     if (a.memory) plan.memory = a.memory;
     plan.isPublic = a.isPublic ?? await runDeployApi(cloud.clients).isPublic(name);
   }
+  const proposal = (p: DeployPlan): Proposal => {
+    const desired = buildService(p);
+    if (!existing || !baseline) return { body: desired };
+    const changes: UserChanges = {};
+    for (const k of ['cpu', 'memory', 'minInstances', 'maxInstances', 'concurrency'] as const) if (p[k] !== baseline[k]) (changes as Record<string, unknown>)[k] = p[k];
+    if (p.serviceAccount && p.serviceAccount !== t.serviceAccount) changes.serviceAccount = p.serviceAccount;
+    const body = mergeService(existing, desired, changes);
+    return { existing, body, review: { changes: diffService(existing, body), kept: keptSummary(body.template) } };
+  };
   if (a.yes) {
     const problems = planProblems(plan);
     if (problems.length) throw new ValidationError(problems[0].split(':')[0], problems[0].split(': ').slice(1).join(': '));
-    return plan;
+    return { plan, proposal };
   }
-  return confirmPlan(plan, async p => {
-    inspection = await inspect(p.container === 'native' ? 'python' : 'native');
-    return { ...make(inspection), cpu: p.cpu, memory: inspection.container === 'python' ? maxMemory(p.memory, '4Gi') : p.memory, minInstances: p.minInstances, maxInstances: p.maxInstances, concurrency: p.concurrency, isPublic: p.isPublic };
+  const confirmed = await confirmPlan(plan, {
+    review: p => proposal(p).review,
+    switchContainer: async p => {
+      inspection = await inspect(p.container === 'native' ? 'python' : 'native');
+      return { ...make(inspection), cpu: p.cpu, memory: inspection.container === 'python' ? maxMemory(p.memory, '4Gi') : p.memory, minInstances: p.minInstances, maxInstances: p.maxInstances, concurrency: p.concurrency, isPublic: p.isPublic, serviceAccount: p.serviceAccount };
+    },
   });
+  return { plan: confirmed, proposal };
 }
 
 function maxMemory(a: string | undefined, b: string): string {
@@ -124,15 +168,15 @@ async function preflight(cloud: CloudContext, plan: DeployPlan, name: string): P
   }
 }
 
-async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPlan, name: string, logger: Logger, retry: ErrorAction, deployDir: string): Promise<DeployResult> {
-  const failure = (message: string, revision?: string) => deployFailure(plan, message, revision, logger, deployDir);
+async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPlan, proposal: Proposal, name: string, logger: Logger, retry: ErrorAction, deployDir: string): Promise<DeployResult> {
+  const failure = (message: string, revision?: string) => deployFailure(cloud, plan, message, revision, logger, deployDir);
   const api = runDeployApi(cloud.clients);
   await preflight(cloud, plan, name);
-  const spec = buildService(plan);
   logger.info(`deploy ${name}: ${plan.container} ${plan.image}, model ${plan.modelUri} → /models/${plan.modelName}/${plan.version ?? '1'}`);
   trees.services.setBusy(name, plan.update ? 'Deploying new revision…' : 'Deploying…');
   // A failure names a revision only if this deploy created it (an LRO can fail before one exists).
   let previousRevision: string | undefined;
+  let accessChanged = false;
   const newRevision = (s?: { latestCreatedRevision?: string }) => (s?.latestCreatedRevision !== previousRevision ? s?.latestCreatedRevision : undefined);
   try {
     const service = await vscode.window.withProgress(
@@ -141,19 +185,24 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
         const ac = new AbortController();
         token.onCancellationRequested(() => ac.abort());
         progress.report({ message: `${plan.update ? 'new revision' : 'creating service'} (${plan.container === 'native' ? 'native TF Serving' : 'Python server'})…` });
-        const existing = plan.update ? await api.getRaw(name) : undefined;
+        // Exactly what the confirmation showed: the existing service merged with what this product
+        // owns, with the etag read then (a change made since is refused, not overwritten).
+        const existing = proposal.existing;
         previousRevision = existing?.latestCreatedRevision;
         const s = existing
-          ? await api.update({ ...existing, labels: { ...(existing.labels ?? {}), ...spec.labels }, template: spec.template }, ac.signal)
-          : await api.create(`projects/${cloud.project}/locations/${plan.region}`, plan.serviceName, spec, ac.signal);
+          ? await api.update(proposal.body, ac.signal)
+          : await api.create(`projects/${cloud.project}/locations/${plan.region}`, plan.serviceName, proposal.body, ac.signal);
         if (plan.isPublic !== (await api.isPublic(name))) {
           progress.report({ message: plan.isPublic ? 'allowing unauthenticated calls…' : 'requiring authentication…' });
           await api.setPublic(name, plan.isPublic);
+          accessChanged = true;
         }
         return s;
       },
     );
-    if (service.state === 'failed') throw failure(service.message ?? 'the revision did not become ready', newRevision(service));
+    if (service.state === 'failed') throw await failure(service.message ?? 'the revision did not become ready', newRevision(service));
+    // Same template as the running one: Cloud Run made no revision, so this deploy did nothing.
+    if (plan.update && !accessChanged && service.latestCreatedRevision === previousRevision) return { service, plan, unchanged: true };
     void vscode.window.showInformationMessage(`${plan.serviceName} is serving at ${service.uri}`, 'Test Prediction', 'Tail Logs', 'Copy URL').then(async pick => {
       if (pick === 'Test Prediction') await vscode.commands.executeCommand('mlServing.testPrediction', { service: name });
       if (pick === 'Tail Logs') await vscode.commands.executeCommand('mlServing.logs.tail', { service: name });
@@ -171,39 +220,12 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
     const c = classifyGcpError(e);
     if (c.kind === 'permission') throw new UserError(`Permission denied deploying ${plan.serviceName}: ${c.message}`, c.permission ? `Ask for ${roleFor(c.permission)} (grants ${c.permission}); nothing was changed.` : 'Ask for roles/run.developer; nothing was changed.');
     if (c.kind === 'quota') throw new UserError(`Cloud Run quota exceeded deploying ${plan.serviceName}: ${c.message}`, 'Nothing was changed. Retry in a minute, or ask for more quota.', [retry]);
+    // The etag read for the confirmation no longer matches: someone changed the service meanwhile.
+    if (c.code === 10 && plan.update) throw new UserError(`${plan.serviceName} changed after you confirmed the deploy (another deploy, or a traffic change); nothing was changed.`, 'Deploy again to see the changes against the service as it is now.', [retry]);
     const failed = await api.getRaw(name).catch(() => undefined);
-    throw failure(c.message, newRevision(failed));
+    throw await failure(c.message, newRevision(failed));
   } finally {
     trees.services.setBusy(name, undefined);
     trees.models.invalidate();
   }
-}
-
-function deployFailure(plan: DeployPlan, message: string, revision: string | undefined, logger: Logger, deployDir: string): UserError {
-  const rev = revision?.split('/').pop();
-  const service = `projects/${plan.project}/locations/${plan.region}/services/${plan.serviceName}`;
-  const kept = plan.update ? ' The previous revision still serves and keeps its traffic.' : '';
-  const image = missingImage(message);
-  if (image) {
-    // The usual first-deploy failure: the serving images were never built into the project.
-    const ours = image === defaultImage(plan.container, plan.project, plan.region);
-    const command = buildImageCommand({ container: plan.container, project: plan.project, region: plan.region, deployDir });
-    return new UserError(
-      `Deploy of ${plan.serviceName} failed: the serving image ${image} does not exist.`,
-      (ours
-        ? `Build it once with Cloud Build (Copy Build Command; the native image takes about a minute, the Python one 5-10 minutes), then deploy again.`
-        : `Check the mlServing.images.${plan.container} setting, or clear it to use the image built from deploy/.`) + kept,
-      ours ? [{ title: 'Copy Build Command', run: () => vscode.env.clipboard.writeText(command) }] : [],
-    );
-  }
-  const actions = rev
-    ? [{ title: 'Show Revision Logs', command: 'mlServing.logs.tail', args: [{ service, revision: rev }] }]
-    : plan.update ? [{ title: 'Show Service Logs', command: 'mlServing.logs.tail', args: [{ service }] }] : [];
-  const summary = failureSummary(message);
-  if (summary !== message) logger.warn(`Cloud Run's full message for ${plan.serviceName}: ${message}`);
-  return new UserError(
-    `Deploy of ${plan.serviceName} failed${rev ? ` (revision ${rev})` : ''}: ${summary}`,
-    kept.trim() || undefined,
-    actions,
-  );
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CancelledError, UserError, ValidationError } from '../../common/errors';
 import type { CloudContext } from '../../common/session';
 import { idOf } from '../../serving/domain';
+import { servingContainerIndex } from '../../serving/deploy/mergeService';
 import type { ContainerKind } from '../../serving/routing/chooseContainer';
 import { pushedDestination, pushedModelOf } from '../../serving/vertex/artifacts';
 import { ModelVersionNode } from '../explorer/modelsTree';
@@ -60,10 +61,15 @@ async function fromService(name: string, cloud: CloudContext, args: Partial<Rede
   if (!/^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+$/.test(name)) throw new ValidationError('service', `"${name}" is not a Cloud Run service name (projects/P/locations/R/services/S)`);
   const [raw] = await cloud.clients.run().services.getService({ name });
   const s = raw as Record<string, any>;
-  const vol = (s.template?.volumes ?? []).find((v: any) => v.gcs?.bucket);
+  // The serving container (sidecars aside) and the Cloud Storage volume it mounts under /models/.
+  const t = s.template ?? {};
+  const c = (t.containers ?? [])[Math.max(0, servingContainerIndex(t))] ?? {};
+  const mounted = new Set(((c.volumeMounts ?? []) as any[]).filter(m => String(m.mountPath ?? '').startsWith('/models/')).map(m => m.name));
+  const gcsVolumes = ((t.volumes ?? []) as any[]).filter(v => v.gcs?.bucket);
+  const vol = gcsVolumes.find(v => mounted.has(v.name)) ?? gcsVolumes[0];
   if (!vol) throw new UserError(`${idOf(name)} does not mount a model from Cloud Storage, so it was not deployed by ML Serving.`);
   const dir = ((vol.gcs.mountOptions ?? []) as string[]).find(o => o.startsWith('only-dir='))?.slice('only-dir='.length) ?? '';
-  const env = Object.fromEntries(((s.template?.containers?.[0]?.env ?? []) as any[]).map(e => [e.name, e.value]));
+  const env = Object.fromEntries(((c.env ?? []) as any[]).filter(e => e.value).map(e => [e.name, e.value]));
   const labels = (s.labels ?? {}) as Record<string, string>;
   return {
     displayName: labels['ml-serving-model'] ?? idOf(name), modelUri: `gs://${vol.gcs.bucket}/${dir}`, region: /\/locations\/([^/]+)/.exec(name)![1], labels,

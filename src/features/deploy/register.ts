@@ -1,21 +1,33 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommand } from '../../common/commands';
+import { reportIgnoredWorkspaceValues } from '../../common/settings';
+import { actAsOutsideTests, initUnattended } from '../../common/unattended';
 import type { Services } from '../../services';
 import type { ExplorerTrees } from '../explorer/register';
 import { deploy } from './deploy';
 import { DeployLock } from './deployLock';
-import { canary, rollback, undeploy } from './traffic';
+import { canary } from './commands/canary';
+import { endCanary } from './commands/endCanary';
+import { promote } from './commands/promote';
+import { rollback } from './commands/rollback';
+import { undeploy } from './commands/undeploy';
 
-export function register(context: vscode.ExtensionContext, services: Services, trees: ExplorerTrees): { lock: DeployLock } {
+export function register(context: vscode.ExtensionContext, services: Services, trees: ExplorerTrees) {
   const { session, logger } = services;
+  initUnattended(context.extensionMode);
+  void reportIgnoredWorkspaceValues();
   const lock = new DeployLock();
   const log = logger.child('deploy');
+  const traffic = { session, trees, lock };
   context.subscriptions.push(
     registerCommand('mlServing.deploy', deploy(session, trees, lock, log, path.join(context.extensionPath, 'deploy')), logger),
-    registerCommand('mlServing.canary', canary(session, trees, lock), logger),
-    registerCommand('mlServing.rollback', rollback(session, trees, lock), logger),
-    registerCommand('mlServing.undeploy', undeploy(session, trees, lock), logger),
+    registerCommand('mlServing.canary', canary(traffic), logger),
+    registerCommand('mlServing.deploy.promote', promote(traffic), logger),
+    registerCommand('mlServing.deploy.endCanary', endCanary(traffic), logger),
+    registerCommand('mlServing.rollback', rollback(traffic), logger),
+    registerCommand('mlServing.undeploy', undeploy(traffic), logger),
   );
-  return { lock };
+  // actAsOutsideTests: the in-host tests check that confirmations cannot be skipped outside them.
+  return { lock, actAsOutsideTests };
 }

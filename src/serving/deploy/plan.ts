@@ -14,6 +14,13 @@ export interface DeployPlan extends DeployOptions {
   update: boolean;
   reasons: string[];
   warnings: string[];
+  /** Known to fail (e.g. custom ops in native TF Serving): the user must choose it explicitly. */
+  willFail: string[];
+}
+
+/** The project's own Artifact Registry repository for the serving images (any region). */
+export function isProjectImage(image: string, project: string): boolean {
+  return new RegExp(`^[a-z0-9-]+-docker\\.pkg\\.dev/${project.replace(/[.]/g, '\\.')}/ml-serving/[^\\s]+$`).test(image);
 }
 
 /** Checks every field the user can change; each problem names the field. */
@@ -45,28 +52,42 @@ export function planProblems(p: DeployPlan): string[] {
 /** Defaults for a model: the container the routing picked (or the override), resources by kind. */
 export function defaultPlan(args: {
   inspection: ModelInspection; serviceName: string; region: string; project: string; image: string; container: ContainerKind;
-  modelName: string; links: DeployOptions['links']; update: boolean;
+  modelName: string; links: DeployOptions['links']; update: boolean; serviceAccount?: string;
 }): DeployPlan {
   const { inspection: ins } = args;
+  const willFail = args.container === 'native' && ins.customOps.length
+    ? [`native TF Serving cannot run ${ins.customOps.map(o => o.op).join(', ')}: the new revision will fail to start ("Op type not registered"). The Python server runs ${ins.customOps.length > 1 ? 'them' : 'it'}.`]
+    : [];
   return {
     ...DEFAULT_DEPLOY,
     serviceName: args.serviceName, region: args.region, project: args.project, image: args.image, container: args.container,
     modelName: args.modelName, modelUri: ins.modelDir ?? ins.path, version: ins.version ?? numericFolder(ins.modelDir ?? ins.path), links: args.links,
     memory: args.container === 'python' ? '4Gi' : DEFAULT_DEPLOY.memory,
-    isPublic: false, update: args.update, reasons: ins.reasons, warnings: ins.warnings,
+    isPublic: false, update: args.update, reasons: ins.reasons, warnings: ins.warnings, willFail,
+    ...(args.serviceAccount ? { serviceAccount: args.serviceAccount } : {}),
   };
 }
 
-/** The confirmation text: where, what, which container and why. */
+/** Who the model runs as, in words: a dedicated account, or the default and what that means. */
+export function identityLine(p: Pick<DeployPlan, 'serviceAccount'>): string {
+  return p.serviceAccount
+    ? `Runs as: ${p.serviceAccount}`
+    : 'Runs as: the Compute Engine default service account (Cloud Run\'s default), which is often Editor on the whole project. A dedicated account with only what serving needs (read the model bucket, write logs) is safer: set mlServing.deploy.serviceAccount.';
+}
+
+/** The confirmation text, in full: where, what, which container and why, the image, the identity. */
 export function planSummary(p: DeployPlan): string {
   return [
     `${p.update ? 'New revision of' : 'New service'} ${p.serviceName} in ${p.region} (${p.project})`,
     `Model: ${p.modelUri} as /models/${p.modelName}/${p.version ?? '1'}${p.version ? '' : ' (unversioned export, mounted as version 1)'}`,
-    `Container: ${p.container === 'native' ? 'native TF Serving' : 'Python server'} — ${p.image}`,
+    `Container: ${p.container === 'native' ? 'native TF Serving' : 'Python server'}`,
     ...p.reasons.map(r => `  • ${r}`),
     ...p.warnings.map(w => `  ⚠ ${w}`),
+    ...p.willFail.map(w => `  ✖ WILL FAIL: ${w}`),
+    `Image: ${p.image}${isProjectImage(p.image, p.project) ? '' : '  (not from this project\'s ml-serving repository)'}`,
     `Resources: ${p.cpu} CPU, ${p.memory}, instances ${p.minInstances}–${p.maxInstances}, concurrency ${p.concurrency}, timeout ${p.timeoutSeconds}s`,
     `Access: ${p.isPublic ? 'PUBLIC — anyone on the internet can call it' : 'authenticated (roles/run.invoker required)'}`,
+    identityLine(p),
     p.update ? 'The current revision keeps serving until the new one is ready; it is kept for rollback.' : '',
   ].filter(Boolean).join('\n');
 }

@@ -63,11 +63,12 @@ async function locateModel(src: ModelFileSource, base: string, ins: ModelInspect
     ins.modelDir = ins.path;
     checkModelFiles(files, ins.path, ins, entries);
     const last = base.split('/').pop() ?? '';
-    ins.warnings.push(
-      /^\d+$/.test(last)
-        ? `${ins.path} is a version folder itself: TF Serving's model base path is its parent folder, which holds the version folders`
-        : `${ins.path} holds ${SAVED_MODEL} directly, with no numeric version folder: TF Serving serves MODEL/VERSION/${SAVED_MODEL}, so it must be served from a version folder such as 1/`,
-    );
+    // A version folder itself (a TFX Pusher's pushed_model/<timestamp>) is what a deploy mounts as
+    // /models/NAME/<version>: nothing goes wrong, so no warning (one always shown teaches users to
+    // ignore warnings).
+    if (!/^\d+$/.test(last)) {
+      ins.warnings.push(`${ins.path} holds ${SAVED_MODEL} directly, with no numeric version folder: TF Serving serves MODEL/VERSION/${SAVED_MODEL}, so it must be served from a version folder such as 1/`);
+    }
     return base;
   }
 

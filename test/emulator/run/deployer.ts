@@ -12,7 +12,7 @@ import type { LogStore } from '../logging/store';
 import { nowTimestamp, sleep } from '../time';
 import { startRevision } from './revisionStart';
 import { revisionLogger } from './revisionLog';
-import { CALLER, LATEST, Proto, REVISION, RevisionRec, RunStore, ServiceRec, condition, logUri, newEtag, newUid } from './store';
+import { CALLER, LATEST, Proto, REVISION, RevisionRec, RunStore, ServiceRec, condition, ingressContainer, logUri, newEtag, newUid } from './store';
 import { parseServiceName } from './validate';
 
 export interface DeployerOptions {
@@ -159,7 +159,7 @@ export class Deployer {
     const revId = rev.proto.name.split('/').pop()!;
     const log = revisionLogger(this.o.logs, { project, location, serviceId: id, revisionId: revId });
     await sleep(this.o.deployMs);
-    const image: string = rev.proto.containers?.[0]?.image ?? '';
+    const image: string = ingressContainer(rev.proto).image ?? '';
     if (this.o.faults.imageMissing(image)) {
       // Cloud Run fails the revision before any instance starts: no container logs.
       const message = `Revision '${revId}' is not ready and cannot serve traffic. Image '${image}' not found.`;
@@ -184,7 +184,7 @@ export class Deployer {
       if (!current || current.seq < rev.seq) svc.proto.latestReadyRevision = rev.proto.name;
       return undefined;
     }
-    const port = rev.proto.containers?.[0]?.ports?.[0]?.containerPort ?? 8080;
+    const port = ingressContainer(rev.proto).ports?.[0]?.containerPort ?? 8080;
     const message = `Revision '${revId}' is not ready and cannot serve traffic. The user-provided container failed to start and listen on the port defined provided by the PORT=${port} environment variable within the allocated timeout. This can happen when the container port is misconfigured or if the timeout is too short. The health check timeout can be extended. Logs for this revision might contain more information.\n\nLogs URL: ${rev.proto.logUri}\nFor more troubleshooting guidance, see https://cloud.google.com/run/docs/troubleshooting#container-failed-to-start`;
     rev.failed = message;
     rev.proto.conditions = [

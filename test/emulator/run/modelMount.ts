@@ -5,6 +5,7 @@
  * mounted at `volumeMounts[].mountPath`). This maps that path back to the emulator's GCS folder.
  */
 import * as path from 'node:path';
+import { ingressContainer } from './store';
 
 export interface ModelLocation {
   modelName: string;
@@ -31,7 +32,7 @@ const flag = (args: string[], name: string) => {
 };
 
 export function locateModel(template: any, gcsRoot: string): ModelLocation {
-  const c = template.containers?.[0] ?? {};
+  const c = ingressContainer(template);
   const env = new Map<string, string>((c.env ?? []).filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
   const args: string[] = [...(c.command ?? []), ...(c.args ?? [])];
   const modelName = flag(args, 'model_name') ?? env.get('MODEL_NAME') ?? 'model';
@@ -66,7 +67,7 @@ export function locateModel(template: any, gcsRoot: string): ModelLocation {
 
 /** Does this container serve a model (a model mount or MODEL_NAME), or is it some other app? */
 export function servesModel(template: any): boolean {
-  const c = template.containers?.[0] ?? {};
+  const c = ingressContainer(template);
   if (isNativeTfServing(c.image ?? '')) return true;
   if ((c.env ?? []).some((e: any) => e.name === 'MODEL_NAME')) return true;
   return (c.volumeMounts ?? []).some((m: any) => (template.volumes ?? []).some((v: any) => v.name === m.name && v.gcs));

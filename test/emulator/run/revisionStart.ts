@@ -21,6 +21,7 @@ import type { Faults } from '../faults';
 import { startHelloContainer } from './helloContainer';
 import { isNativeTfServing, locateModel, servesModel } from './modelMount';
 import { RevisionLogger, glog, gunicorn } from './revisionLog';
+import { ingressContainer } from './store';
 
 export interface RevisionStartInput {
   serviceId: string;
@@ -73,7 +74,7 @@ export function startupProbeOf(container: any): StartupProbe {
 
 export async function startRevision(input: RevisionStartInput, deps: RevisionStartDeps): Promise<RevisionStartResult> {
   const { log } = deps;
-  const container = input.template.containers?.[0] ?? {};
+  const container = ingressContainer(input.template);
   const image: string = container.image ?? '';
   const port: number = container.ports?.[0]?.containerPort ?? 8080;
   log('varlog/system', 'INFO', { textPayload: 'Starting new instance. Reason: DEPLOYMENT_ROLLOUT - Instance started due to traffic shifting between revisions due to deployment, traffic split adjustment, or deployment health check.' });

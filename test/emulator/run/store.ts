@@ -46,6 +46,15 @@ export class RunStore {
   }
 }
 
+/**
+ * The container that takes requests: with sidecars, the only one that declares a port (Cloud Run
+ * allows one); else the first.
+ */
+export function ingressContainer(template: Proto | undefined): Proto {
+  const cs: Proto[] = template?.containers ?? [];
+  return cs.find(c => c.ports?.length) ?? cs[0] ?? {};
+}
+
 /** Cloud Run style etag: a quoted opaque string that changes with every write. */
 export function newEtag(): string {
   return `"${randomBytes(24).toString('base64url')}"`;

@@ -7,6 +7,9 @@ export interface ShownMessage {
   level: 'error' | 'warning' | 'info';
   text: string;
   actions: string[];
+  /** A modal's detail text (the options' `detail`), when given. */
+  detail?: string;
+  modal?: boolean;
 }
 
 type Show = (message: string, ...rest: unknown[]) => Thenable<unknown>;
@@ -26,7 +29,10 @@ export function captureMessages(answer: (m: ShownMessage) => string | undefined 
     win[fn] = async (message: string, ...rest: unknown[]) => {
       // Items follow an optional options object; they are strings or { title } objects.
       const items = rest.filter(r => typeof r === 'string' || (typeof r === 'object' && r !== null && 'title' in r));
+      const options = rest.find(r => typeof r === 'object' && r !== null && !('title' in r)) as { modal?: boolean; detail?: string } | undefined;
       const m: ShownMessage = { level, text: message, actions: items.map(i => (typeof i === 'string' ? i : (i as { title: string }).title)) };
+      if (options?.detail !== undefined) m.detail = options.detail;
+      if (options?.modal) m.modal = true;
       shown.push(m);
       waiters.splice(0).forEach(w => w());
       const pick = await answer(m);

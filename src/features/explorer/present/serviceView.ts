@@ -1,4 +1,4 @@
-import { NodeKind, serviceContext } from '../../../common/contextValues';
+import { revisionContext, serviceContext } from '../../../common/contextValues';
 import type { CloudRunService, Revision, ServiceState } from '../../../serving/domain';
 import { age, labelTable, md } from './format';
 import type { ItemView } from './item';
@@ -6,6 +6,7 @@ import type { ItemView } from './item';
 export { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
 import { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
 import { revisionsWithTraffic } from '../../../serving/deploy/servingRevisions';
+import { CANARY_TAG } from '../../../serving/deploy/traffic';
 
 const ICONS: Record<ServiceState, { id: string; color?: string }> = {
   ready: { id: 'pass-filled', color: 'testing.iconPassed' },
@@ -73,7 +74,7 @@ export function revisionView(s: CloudRunService, r: Revision, now = Date.now()):
     label: r.id,
     description: [`${percent}%`, ...tags.map(t => `#${t}`), r.state === 'ready' ? '' : r.state, age(r.createTime, now)].filter(Boolean).join(' · '),
     icon: r.state === 'failed' ? { id: 'error', color: 'testing.iconFailed' } : percent > 0 ? { id: 'circle-filled', color: 'charts.green' } : { id: 'circle-outline' },
-    contextValue: `${NodeKind.revision}.${r.state}${percent > 0 ? '.serving' : ''}`,
+    contextValue: revisionContext(r.state, percent, tags.includes(CANARY_TAG)),
     tooltip: [`**${md(r.id)}**`, `Traffic: ${percent}%${tags.length ? ` (tags ${tags.join(', ')})` : ''}`, `State: ${r.state}${r.message ? ` — ${md(r.message)}` : ''}`, `Image: \`${r.image ?? '-'}\``, `Created: ${r.createTime?.toISOString() ?? '-'}`].join('\n\n'),
     collapsible: 'none',
   };

@@ -1,0 +1,74 @@
+/**
+ * What the traffic commands (canary, promote, end canary, rollback) share: the service read
+ * fresh, a revision picker, a modal confirmation that says what moves, and the write under the
+ * service's deploy lock with the row marked busy.
+ */
+import * as vscode from 'vscode';
+import { CancelledError, UserError, ValidationError } from '../../common/errors';
+import type { Session } from '../../common/session';
+import { runDeployApi } from '../../gcp/runDeploy';
+import type { CloudRunService, Revision, TrafficTarget } from '../../serving/domain';
+import { describeMoves, trafficMoves } from '../../serving/deploy/traffic';
+import type { ExplorerTrees } from '../explorer/register';
+import { RevisionNode } from '../explorer/servicesTree';
+import type { DeployLock } from './deployLock';
+import { resolveService } from './pickService';
+import { unattendedAllowed } from '../../common/unattended';
+
+export interface TrafficDeps {
+  session: Session;
+  trees: ExplorerTrees;
+  lock: DeployLock;
+}
+
+/** The service of a revision row, `{service}` or a picker, read again: the row may be stale. */
+export async function serviceOf(d: TrafficDeps, arg: unknown, title: string): Promise<CloudRunService> {
+  const known = arg instanceof RevisionNode ? arg.serviceNode.service : await resolveService(arg, d.session, title);
+  const fresh = await (await d.session.cloud()).run.getService(known.name);
+  if (!fresh) throw new UserError(`Service ${known.id} no longer exists.`);
+  return fresh;
+}
+
+export async function pickRevision(d: TrafficDeps, service: CloudRunService, title: string, filter: (r: Revision) => boolean): Promise<Revision> {
+  const cloud = await d.session.cloud();
+  const revisions = (await cloud.run.listRevisions(service.name)).filter(filter);
+  if (!revisions.length) throw new UserError(`${service.id} has no revision to choose for this.`);
+  const pick = await vscode.window.showQuickPick(revisions.map(r => ({ label: r.id, description: [r.state, r.createTime?.toISOString()].filter(Boolean).join(' · '), r })), { title });
+  if (!pick) throw new CancelledError();
+  return pick.r;
+}
+
+/**
+ * The modal that says which revisions gain and lose traffic ("latest (rev-a) 90% → 0%, rev-b
+ * 10% → 100%"); `confirmed: true` skips it under the test runner only. Returns the moves' text.
+ */
+export async function confirmTraffic(service: CloudRunService, traffic: TrafficTarget[], question: string, button: string, after: string, confirmed: unknown): Promise<string> {
+  const moves = describeMoves(trafficMoves(service, traffic));
+  if (confirmed === true && unattendedAllowed()) return moves;
+  const ok = await vscode.window.showWarningMessage(question, { modal: true, detail: `Traffic of ${service.id}: ${moves}.${after ? ` ${after}` : ''}` }, button);
+  if (ok !== button) throw new CancelledError();
+  return moves;
+}
+
+export async function applyTraffic(d: TrafficDeps, service: CloudRunService, traffic: TrafficTarget[], what: string): Promise<CloudRunService> {
+  const cloud = await d.session.cloud();
+  return d.lock.run(service.name, async () => {
+    d.trees.services.setBusy(service.name, `${what}…`);
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}: ${service.id}` }, () => runDeployApi(cloud.clients).setTraffic(service.name, traffic));
+    } finally {
+      d.trees.services.setBusy(service.name, undefined);
+      d.trees.models.invalidate();
+    }
+  });
+}
+
+/** The revision the command acts on: the row's, a name passed in, or a pick. */
+export async function revisionOf(d: TrafficDeps, arg: unknown, given: unknown, service: CloudRunService, title: string, filter: (r: Revision) => boolean): Promise<string> {
+  if (arg instanceof RevisionNode) return arg.revision.id;
+  if (given !== undefined) {
+    if (typeof given !== 'string' || !/^[a-z][a-z0-9-]{0,62}$/.test(given)) throw new ValidationError('revision', `${JSON.stringify(given)} is not a revision name`);
+    return given;
+  }
+  return (await pickRevision(d, service, title, filter)).id;
+}
