@@ -343,7 +343,7 @@ describe('ML Serving user flows in the workbench', function () {
       return d.startsWith('latest revision failed · serving ') ? d : undefined;
     });
     assert.ok(!description.includes(revision), `the failed revision is not the one serving: ${description}`);
-    await wb.runCommand('ML Serving: Stop Tailing Serving Logs');
+    await wb.runCommand('ML Serving: Stop Tailing Logs');
     if (await wb.quickPickRow(SERVICE).isVisible().catch(() => false)) await wb.pick(SERVICE);
   });
 

@@ -57,7 +57,7 @@ export class ServiceLogChannels implements vscode.Disposable {
         channel.appendLine(text);
         this.appended.fire({ service, text });
       };
-      channel.appendLine(`---- following ${target.service}${target.revision ? ` (revision ${target.revision})` : ''}; "ML Serving: Stop Tailing Serving Logs" stops`);
+      channel.appendLine(`---- following ${target.service}${target.revision ? ` (revision ${target.revision})` : ''}; "ML Serving: Stop Tailing Logs" stops`);
       let lastState: TailState | undefined;
       f.sub = this.tails.subscribe(target.service, e => {
         if (e.type === 'items') {
