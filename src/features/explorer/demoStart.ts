@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 
 export const DEMO_MARKER = '.vscode/ml-serving-demo.json';
-export const TRY_FIRST = 'ML Serving demo: try first — in Models, expand recsys-ranking, right-click a version → Deploy to Cloud Run, then click Test Prediction on the notification.';
+export const TRY_FIRST = 'ML Serving demo. Try first: Models → recsys-ranking → right-click a version → Deploy to Cloud Run, then Test Prediction.';
 
 export async function openForDemo(): Promise<boolean> {
   const folder = vscode.workspace.workspaceFolders?.[0];
