@@ -135,4 +135,24 @@ describe('emulator mode uses no real credential', function () {
     assert.ok(mine.length, 'the emulator issued the token the call carried');
     assert.ok(mine.every(c => c.email !== 'real-user@real-project.iam.gserviceaccount.com'));
   });
+
+  it('a URL passed in by a caller gets no token: in emulator mode only loopback services are called with one', async () => {
+    const forged = {
+      name: `projects/demo-project/locations/us-central1/services/forged-${Date.now().toString(36)}`, id: 'forged', region: 'us-central1',
+      uri: 'https://attacker.example.com', state: 'ready', labels: {}, env: {}, traffic: [], trafficStatuses: [], reconciling: false, invokerIamDisabled: false,
+    };
+    const issuedBefore = ((await (await fetch(`${emulatorAdmin()}/tokens`)).json()) as { idTokens: string[] }).idTokens.length;
+    const panel = (await vscode.commands.executeCommand<PredictPanel>('mlServing.testPrediction', { service: forged }))!;
+    try {
+      const posted: HostMessage[] = [];
+      panel.onDidPost(m => posted.push(m));
+      await panel.handle({ type: 'ready' });
+      const failed = await until(() => posted.find(m => m.type === 'metadataError'), 'the refusal') as Extract<HostMessage, { type: 'metadataError' }>;
+      assert.match(failed.message, /attacker\.example\.com is not on this machine/);
+      const issued = ((await (await fetch(`${emulatorAdmin()}/tokens`)).json()) as { idTokens: string[] }).idTokens;
+      assert.equal(issued.length, issuedBefore, 'no token was issued for it');
+    } finally {
+      panel.dispose();
+    }
+  });
 });
