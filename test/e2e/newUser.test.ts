@@ -35,6 +35,7 @@ describe('a new user\'s first steps (issue 16)', function () {
   let wb: Workbench;
   let settingsFile: string | undefined;
   let settingsBefore: string | undefined;
+  let panelOpen = false;
 
   before(async function () {
     this.timeout(180_000);
@@ -136,5 +137,48 @@ describe('a new user\'s first steps (issue 16)', function () {
     const view = wb.visibleWebview();
     await view.locator('[data-testid="send"]').waitFor({ timeout: 60_000 });
     assert.ok(!(await wb.notification(/run Test Prediction from a service/).isVisible()), 'the button showed the "node:" error');
+    panelOpen = true;
+  });
+
+  it('the panel starts with example values, shows the ranking model\'s answer as a table, marks it stale under a new error, and the chart\'s labels fit (item 13)', async function () {
+    if (!panelOpen) this.skip();
+    const view = wb.visibleWebview();
+    // Example values: a first Send works without typing.
+    for (const f of ['customer_id', 'product_id']) {
+      const v = await view.locator(`[data-field="${f}"]`).evaluate(el => (el as unknown as { value: string }).value);
+      assert.ok(v.trim(), `${f} has no example value`);
+    }
+    assert.match((await view.locator('[data-testid="example-note"]').textContent()) ?? '', /^Example values from /);
+    await view.locator('[data-testid="send"]').click();
+    // recsys-ranking answers one rating per instance ([[4.2]]): a table, not raw nested arrays.
+    const table = view.locator('[data-testid="matrix-table"]').first();
+    await table.waitFor({ timeout: 60_000 });
+    const cells = await table.locator('tbody tr').first().locator('td').allTextContents();
+    assert.equal(cells[0].trim(), '1');
+    assert.ok(Number.isFinite(Number(cells[1])), `a number in the table: ${cells.join(' | ')}`);
+
+    // A new request that cannot be sent: the old answer stays, marked stale, under the error.
+    await view.locator('[data-testid="view-raw"]').click();
+    await view.locator('[data-testid="raw-json"] textarea').fill('{"instances": [');
+    await view.locator('[data-testid="send"]').click();
+    await view.locator('[data-testid="validation-errors"] li').first().waitFor({ timeout: WAIT });
+    const banner = view.locator('[data-testid="stale-banner"]');
+    await banner.waitFor({ timeout: WAIT });
+    assert.match((await banner.textContent()) ?? '', /^Stale: this answer is from the request sent at .+; the new request was not sent/);
+    assert.equal(await view.locator('[data-testid="stale-response"] [data-testid="matrix-table"]').count(), 1, 'the old answer is still readable');
+
+    // The benchmark's chart: every label inside the drawing.
+    await view.locator('[data-testid="raw-json"] textarea').fill(JSON.stringify({ instances: [{ customer_id: 'C000123', product_id: 'P00001' }] }));
+    await view.locator('[data-testid="bench-count"] input').fill('20');
+    await view.locator('[data-testid="bench-run"]').click();
+    const chart = view.locator('svg.histogram');
+    await chart.waitFor({ timeout: 90_000 });
+    const outside = await chart.evaluate(svgEl => {
+      const box = svgEl.getBoundingClientRect();
+      return [...svgEl.querySelectorAll('text')].map(t => ({ text: t.textContent, r: t.getBoundingClientRect() }))
+        .filter(({ r }) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)
+        .map(({ text }) => text);
+    });
+    assert.deepEqual(outside, [], 'chart labels cut off at the edge');
   });
 });
