@@ -155,4 +155,21 @@ describe('emulator mode uses no real credential', function () {
       panel.dispose();
     }
   });
+
+  it('in emulator mode a public service outside this machine is not called either', async () => {
+    const forged = {
+      name: `projects/demo-project/locations/us-central1/services/public-${Date.now().toString(36)}`, id: 'public-forged', region: 'us-central1',
+      uri: 'http://192.0.2.10', state: 'ready', labels: {}, env: {}, traffic: [], trafficStatuses: [], reconciling: false, invokerIamDisabled: true,
+    };
+    const panel = (await vscode.commands.executeCommand<PredictPanel>('mlServing.testPrediction', { service: forged }))!;
+    try {
+      const posted: HostMessage[] = [];
+      panel.onDidPost(m => posted.push(m));
+      await panel.handle({ type: 'ready' });
+      const failed = await until(() => posted.find(m => m.type === 'metadataError'), 'the refusal') as Extract<HostMessage, { type: 'metadataError' }>;
+      assert.match(failed.message, /^Not calling http:\/\/192\.0\.2\.10: .*not on this machine/);
+    } finally {
+      panel.dispose();
+    }
+  });
 });

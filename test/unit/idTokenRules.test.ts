@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { GcpClients } from '../../src/gcp/clients';
 import { audienceRuleFor, emulatorSource, idTokensFor, IdTokens, loopbackUrlProblem, runAppUrlProblem, type IdTokenSource } from '../../src/gcp/idToken';
 import { knownServiceUrls } from '../../src/gcp/run';
+import { ServiceClient } from '../../src/features/predict/serviceClient';
 import { createIdentity } from '../emulator/identity/identity';
 
 describe('ID tokens: where they may go', () => {
@@ -33,6 +34,11 @@ describe('ID tokens: where they may go', () => {
     assert.match(loopbackUrlProblem('https://svc-abc-uc.a.run.app') ?? '', /not on this machine/);
     assert.match(loopbackUrlProblem('http://10.0.0.5:8080') ?? '', /not on this machine/);
     assert.match(loopbackUrlProblem('file:///etc/passwd') ?? '', /not an http\(s\) URL/);
+  });
+
+  it('a service client with a URL rule refuses the URL before any call', () => {
+    assert.throws(() => new ServiceClient({ url: 'https://svc-abc-uc.a.run.app', authenticated: false, urlProblem: loopbackUrlProblem }), /^CallError: Not calling https:\/\/svc-abc-uc\.a\.run\.app: .*not on this machine/);
+    new ServiceClient({ url: 'http://127.0.0.1:8080', authenticated: false, urlProblem: loopbackUrlProblem }).dispose();
   });
 
   it('a refused audience never reaches a source', async () => {

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
 import type { Session } from '../../common/session';
-import { IdTokenError, type IdTokens } from '../../gcp/idToken';
+import { IdTokenError, loopbackUrlProblem, type IdTokens } from '../../gcp/idToken';
 import {
   parseWebviewMessage, type HostMessage, type PanelState, type ServiceInfo, type WebviewMessage,
 } from '../../protocol/predict';
@@ -158,6 +158,7 @@ export class PredictPanel implements vscode.Disposable {
         invalidate: aud => tokens.invalidate(aud),
       },
       userAgent: 'ml-serving-vscode/predict',
+      urlProblem: this.deps.session.usesEmulator ? loopbackUrlProblem : undefined,
     });
     return this.client;
   }
