@@ -2,9 +2,13 @@
 // says when the user clicks it. The buttons other suites already click (Show Revision Logs, Copy
 // Build Command, Retry) are left to them; this file clicks the rest.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, until, useDemoProject, type ExtensionApi } from './support/extension';
 import { captureMessages, type ShownMessage } from './support/messages';
+import { encodeSavedModel } from '../../src/serving/savedModel/encode';
+import { plainSpec } from '../unit/helpers/savedModelFixtures';
 
 type Result = { service: { name: string; uri?: string } };
 const parent = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services`;
@@ -114,5 +118,41 @@ describe('every notification button works (issue 16 item 1)', function () {
     } finally {
       channel.show = show;
     }
+  });
+});
+
+describe('a SavedModel without a serve meta graph, deployed (issue 16 item 3)', function () {
+  this.timeout(90_000);
+  let a: ExtensionApi;
+  const DISPLAY = 'itest-hub-module';
+
+  before(async function () {
+    if (!emulatorAdmin()) this.skip();
+    a = await useDemoProject();
+  });
+
+  it('the deploy error says which tags the model has and that TF Serving needs serve', async () => {
+    const cloud = await a.services.session.cloud();
+    // A TF1 Hub module: one meta graph, no tags.
+    // The emulator's Cloud Storage is read-only over the wire and serves its data folder (GET /state names it).
+    const { dataDir } = await (await fetch(`${emulatorAdmin()}/state`)).json() as { dataDir: string };
+    const dir = path.join(dataDir, 'demo-project-models', 'itest-hub-module', '1');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'saved_model.pb'), encodeSavedModel({ ...plainSpec, tags: [] }));
+    await cloud.vertex.uploadModel(DEMO_REGION, { displayName: DISPLAY, artifactUri: 'gs://demo-project-models/itest-hub-module', labels: {}, containerImage: 'tensorflow/serving:2.19.0' });
+    const v = await versions(a, DISPLAY);
+    assert.ok(v.length, 'the uploaded model is listed');
+    const messages = captureMessages();
+    try {
+      const r = await vscode.commands.executeCommand('mlServing.deploy', v[0], { yes: true, serviceName: 'itest-hub' });
+      assert.equal(r, undefined, 'nothing deployed');
+      const error = await messages.waitFor(m => m.level === 'error', 'the deploy error');
+      assert.match(error.text, /cannot be served: .*no meta graph tagged exactly 'serve' \(found \[\] \(untagged, as in a TF1 Hub module\)\); the SavedModel is valid, but TF Serving loads the 'serve' meta graph/);
+      assert.doesNotMatch(error.text, /damaged|not a SavedModel/);
+    } finally {
+      messages.restore();
+    }
+    const state = await (await fetch(`${emulatorAdmin()}/state`)).json() as { services: Array<{ name: string }> };
+    assert.ok(!state.services.some(s => s.name.endsWith('/itest-hub')), 'no service was created');
   });
 });
