@@ -5,7 +5,7 @@
 // TensorFlow cannot be installed, the emulator's TypeScript stand-in answers and the EMULATOR status
 // bar item says "stand-in predictions". Usage: node scripts/demo.mjs [--port=N]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as host from './vscode-host.mjs';
 import { emulatorBuilt, emulatorMain, prepareRealServing, startEmulator } from './emulator-process.mjs';
@@ -13,6 +13,10 @@ import { emulatorBuilt, emulatorMain, prepareRealServing, startEmulator } from '
 const root = host.repoRoot;
 const portArg = process.argv.find(a => a.startsWith('--port='))?.slice(7);
 const log = (...a) => console.log('[demo]', ...a);
+if (portArg !== undefined && !(/^\d+$/.test(portArg) && Number(portArg) >= 1024 && Number(portArg) <= 65535)) {
+  console.error(`[demo] --port: expected a port number from 1024 to 65535, got "${portArg}"`);
+  process.exit(2);
+}
 
 const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) { console.error('[demo] build failed'); process.exit(1); }
@@ -40,10 +44,22 @@ try {
   log(`emulator: ${JSON.stringify(emulator.endpoints)} (log ${join(logDir, 'emulator.log')}); predictions: ${emulator.serving === 'tensorflow' ? 'real TensorFlow' : 'TypeScript stand-in'}`);
 
   const workspace = join(host.cacheDir, 'demo', 'workspace');
-  mkdirSync(workspace, { recursive: true });
-  const readme = join(workspace, 'README.md');
-  if (!existsSync(readme)) writeFileSync(readme, '# ML Serving demo workspace\n\nOpen the ML Serving view in the activity bar.\n');
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  // The marker makes the extension open its view at start-up and say what to try first
+  // (src/features/explorer/demoStart.ts); the README says the same for whoever reads it first.
+  writeFileSync(join(workspace, '.vscode', 'ml-serving-demo.json'), JSON.stringify({ emulatorAdmin: emulator.endpoints.admin }, null, 2) + '\n');
+  writeFileSync(join(workspace, 'README.md'), [
+    '# ML Serving demo workspace',
+    '',
+    'The **ML Serving** view (activity bar) shows the emulator\'s demo project. Try first: in **Models**,',
+    'expand `recsys-ranking`, right-click a version → **Deploy to Cloud Run**, then click **Test Prediction**',
+    'on the notification.',
+    '',
+    `Emulator admin API: ${emulator.endpoints.admin} (\`POST /faults\` injects failures; see the extension's README).`,
+    '',
+  ].join('\n'));
 
+  // The asked (or default) port when free, else any free one: the URL below is the one to open.
   const port = portArg ? Number(portArg) : 8787;
   const server = await host.start({
     workspace,
@@ -59,6 +75,7 @@ try {
   stops.push(() => server.stop());
   const url = host.workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: root });
   console.log(`\nOpen this URL in a browser (Ctrl-C here stops the demo):\n\n  ${url}\n`);
+  console.log(`Emulator admin API (faults, state, logs): ${emulator.endpoints.admin}\n`);
 } catch (e) {
   console.error(`[demo] ${e.message}`);
   await stopAll(1);

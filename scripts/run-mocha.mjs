@@ -1,6 +1,6 @@
 // Runs mocha (spec reporter) over the given test files in this process and, at the end, prints one
 // machine-readable line `@@mocha-stats {"passes":N,"failures":M,"pending":K}` for scripts/test.mjs.
-// Usage: node scripts/run-mocha.mjs [--timeout=MS] FILE...
+// Usage: node scripts/run-mocha.mjs [--timeout=MS] FILE...   (MLSERVING_GREP=<regex> runs only matching titles)
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -10,7 +10,7 @@ const args = process.argv.slice(2);
 const timeout = Number(args.find(a => a.startsWith('--timeout='))?.slice(10) ?? 10_000);
 const files = args.filter(a => !a.startsWith('--'));
 
-const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout, color: process.stdout.isTTY });
+const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout, color: process.stdout.isTTY, grep: process.env.MLSERVING_GREP || undefined });
 for (const f of files) mocha.addFile(f);
 let stats = { passes: 0, failures: 0, pending: 0 };
 try {

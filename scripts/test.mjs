@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { join, relative } from 'node:path';
 import * as host from './vscode-host.mjs';
 import { emulatorBuilt, prepareRealServing, startEmulator } from './emulator-process.mjs';
+import { missingShared, mochaResult } from './test-results.mjs';
 
 const root = host.repoRoot;
 const resultsDir = join(root, 'test-results');
@@ -110,10 +111,7 @@ async function mochaStage(files, { timeout, env } = {}) {
   if (!files.length) return { passed: 0, failed: 0, skipped: 0, note: 'no test files' };
   const { code, out } = await run(process.execPath, [join(root, 'scripts', 'run-mocha.mjs'), `--timeout=${timeout}`, ...files],
     { env, filter: l => !l.startsWith('@@mocha-stats ') });
-  const m = /^@@mocha-stats (.*)$/m.exec(out);
-  if (!m) return { passed: 0, failed: 1, skipped: 0, note: `mocha exited ${code} without a summary` };
-  const s = JSON.parse(m[1]);
-  return { passed: s.passes, failed: s.failures, skipped: s.pending };
+  return mochaResult(code, out);
 }
 
 /** Formats console arguments the way DevTools shows them: %s, %d, %o substituted, %c dropped. The
@@ -189,6 +187,11 @@ async function integrationStage(server, workspace) {
 async function main() {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
+  const noShared = missingShared(root);
+  if (noShared) {
+    rows.push({ stage: 'shared', passed: 0, failed: 1, skipped: 0, seconds: 0, note: noShared });
+    return;
+  }
 
   const build = await timed('build', async () => {
     const { code } = await run(process.execPath, [join(root, 'scripts', 'build.mjs')]);

@@ -6,9 +6,9 @@
 //       node scripts/vscode-host.mjs install    prerequisites + code-server
 //       node scripts/vscode-host.mjs start [--workspace=DIR] [--port=N]   run until Ctrl-C
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, openSync, closeSync, readFileSync, accessSync, constants as fsConstants } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, dirname } from 'node:path';
+import { join, dirname, delimiter } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 
@@ -61,8 +61,11 @@ const prereqs = [
   { what: 'python3 (node-gyp)', apt: 'python3', ok: () => onPath('python3') },
 ];
 
+/** An executable `cmd` in a PATH folder (looked up here: no shell). */
 function onPath(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+  return (process.env.PATH ?? '').split(delimiter).filter(Boolean).some(dir => {
+    try { accessSync(join(dir, cmd), fsConstants.X_OK); return true; } catch { return false; }
+  });
 }
 
 /** Checks (and, as root, installs with apt-get) what code-server and Chromium need. Throws with the exact command otherwise. */

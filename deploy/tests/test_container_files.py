@@ -43,10 +43,26 @@ class NativeImageFiles(unittest.TestCase):
     def test_batching_parameters(self):
         text = without_comments(read(support.NATIVE, "batching.config"))
         params = {k: int(v) for k, v in re.findall(r"(\w+)\s*\{\s*value:\s*(\d+)\s*\}", text)}
-        self.assertEqual(params, {"max_batch_size": 64, "batch_timeout_micros": 10000,
+        self.assertEqual(params, {"max_batch_size": 256, "max_execution_batch_size": 64, "batch_timeout_micros": 10000,
                                   "max_enqueued_batches": 4, "num_batch_threads": 4})
         # Online serving: no deeper queue than there are threads to drain it.
         self.assertEqual(params["max_enqueued_batches"], params["num_batch_threads"])
+
+    def test_a_request_larger_than_one_batch_is_split_not_refused(self):
+        # Without splitting TF Serving refuses any request with more instances than max_batch_size.
+        text = without_comments(read(support.NATIVE, "batching.config"))
+        params = {k: int(v) for k, v in re.findall(r"(\w+)\s*\{\s*value:\s*(\d+)\s*\}", text)}
+        flags = dict(re.findall(r"(\w+)\s*\{\s*value:\s*(true|false)\s*\}", text))
+        self.assertEqual(flags.get("enable_large_batch_splitting"), "true")
+        self.assertLess(params["max_execution_batch_size"], params["max_batch_size"])
+        # The largest request (max_batch_size) split into execution batches fits an empty queue.
+        self.assertLessEqual(params["max_batch_size"], params["max_execution_batch_size"] * params["max_enqueued_batches"])
+        # Every field is one TF Serving's BatchingParameters has (a typo would stop the server).
+        known = {"max_batch_size", "batch_timeout_micros", "max_enqueued_batches", "num_batch_threads",
+                 "max_execution_batch_size", "enable_large_batch_splitting", "allowed_batch_sizes",
+                 "pad_variable_length_inputs", "thread_pool_name"}
+        fields = set(re.findall(r"(?m)^\s*(\w+)\s*[{:]", text))
+        self.assertTrue(fields <= known, "unknown fields: %s" % sorted(fields - known))
 
 
 @unittest.skipIf(shutil.which("bash") is None, "bash not found")

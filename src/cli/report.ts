@@ -67,6 +67,7 @@ export function formatReport(ins: ModelInspection): string {
     lines.push('', 'Errors');
     for (const e of ins.errors) lines.push(`  x ${e}`);
   }
-  lines.push('', isServable(ins) ? `Servable: yes (${ins.container})` : 'Servable: no');
+  const verdict = isServable(ins) ? `yes (${ins.container})` : ins.errorCode === 'container-will-fail' ? `no (not in the forced ${ins.container} container)` : 'no';
+  lines.push('', `Servable: ${verdict}`);
   return lines.join('\n') + '\n';
 }

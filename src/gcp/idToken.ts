@@ -8,12 +8,13 @@
  */
 import { runFile } from './execFile';
 import type { GcpClients } from './clients';
+import { knownServiceUrls } from './run';
 
 export interface IdToken {
   token: string;
   /** Who the token speaks for (its `email` claim, else `sub`), for messages. */
   identity: string;
-  source: 'google-auth-library' | 'gcloud';
+  source: 'google-auth-library' | 'gcloud' | 'emulator';
   /** ms since epoch. */
   expiresAt: number;
 }
@@ -89,8 +90,75 @@ export function gcloudSource(run: ExecFileLike = runFile as unknown as ExecFileL
   };
 }
 
+/**
+ * The emulator's own ID tokens, from the GCE metadata stand-in on its admin port. In emulator mode
+ * this is the only source: Application Default Credentials and gcloud are never asked, so no real
+ * credential reaches an emulated service.
+ */
+export function emulatorSource(adminUrl: string, fetchImpl: typeof fetch = fetch): IdTokenSource {
+  return {
+    name: 'emulator',
+    async fetch(audience) {
+      const url = `${adminUrl.replace(/\/$/, '')}/computeMetadata/v1/instance/service-accounts/default/identity?format=full&audience=${encodeURIComponent(audience)}`;
+      let res: Response;
+      try {
+        res = await fetchImpl(url, { headers: { 'Metadata-Flavor': 'Google' }, signal: AbortSignal.timeout(5000) });
+      } catch (e) {
+        throw new IdTokenError(`the emulator at ${adminUrl} does not answer (${(e as Error).message})`);
+      }
+      const text = (await res.text()).trim();
+      if (!res.ok || !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(text)) throw new IdTokenError(`the emulator answered ${res.status} for an ID token`);
+      return text;
+    },
+  };
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Loopback http(s) URL (the emulator's services): undefined when fine, else why not. */
+export function loopbackUrlProblem(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `"${url}" is not a URL`;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `${url} is not an http(s) URL`;
+  if (!LOOPBACK_HOSTS.has(u.hostname) && !/^127\.\d+\.\d+\.\d+$/.test(u.hostname)) return `${url} is not on this machine (the emulator serves only 127.0.0.1)`;
+  return undefined;
+}
+
+/**
+ * A Cloud Run service URL as an ID token audience: https, a host under run.app, no user info,
+ * no port, no path, query or fragment. Undefined when fine, else why not.
+ */
+export function runAppUrlProblem(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `"${url}" is not a URL`;
+  }
+  if (u.protocol !== 'https:') return `${url} is not an https URL`;
+  if (u.username || u.password) return `${url} carries user info`;
+  if (u.port) return `${url} names a port`;
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.run\.app$/.test(u.hostname)) return `${url} is not a Cloud Run URL (https://….run.app)`;
+  if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) return `${url} has a path, query or fragment`;
+  return undefined;
+}
+
+/** `https://x.a.run.app/` → `https://x.a.run.app`: the form audiences and known URLs are compared in. */
+export function normalizeServiceUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
 export interface IdTokensOptions {
   now?: () => number;
+  /**
+   * Refuses an audience before any source is asked: returns why, or undefined when a token may
+   * be fetched for it. Tokens go only where this allows.
+   */
+  audienceProblem?: (audience: string) => string | undefined;
   /** Refresh this long before `exp`. */
   refreshMarginMs?: number;
   /** Lines without tokens: source, audience, identity. */
@@ -110,6 +178,8 @@ export class IdTokens {
   }
 
   get(audience: string): Promise<IdToken> {
+    const problem = this.opts.audienceProblem?.(audience);
+    if (problem) return Promise.reject(new IdTokenError(`No ID token for ${audience}: ${problem}.`));
     const hit = this.cache.get(audience);
     if (hit && hit.expiresAt - this.margin > this.now()) return Promise.resolve(hit);
     let p = this.inflight.get(audience);
@@ -149,7 +219,24 @@ export class IdTokens {
   }
 }
 
-/** The product's sources: google-auth-library over the session's GoogleAuth, then gcloud. */
+/**
+ * The product's sources and where their tokens may go. Against the emulator: only the emulator's
+ * own tokens, only for loopback URLs. Against Google: google-auth-library over the session's
+ * GoogleAuth, then gcloud, only for `https://….run.app` URLs that Cloud Run itself returned for a
+ * service this session read (never a URL a caller or a webview passed in).
+ */
 export function idTokensFor(clients: GcpClients, opts: IdTokensOptions = {}): IdTokens {
-  return new IdTokens([googleAuthSource(() => clients.auth()), gcloudSource()], opts);
+  const conn = clients.connection;
+  const rule = audienceRuleFor(clients);
+  const audienceProblem = (aud: string) => rule(aud) ?? opts.audienceProblem?.(aud);
+  const sources = conn.kind === 'emulator' ? [emulatorSource(conn.endpoints.admin)] : [googleAuthSource(() => clients.auth()), gcloudSource()];
+  return new IdTokens(sources, { ...opts, audienceProblem });
+}
+
+/** The audience rule of idTokensFor: why a token must not go to this URL, or undefined. */
+export function audienceRuleFor(clients: GcpClients): (audience: string) => string | undefined {
+  if (clients.connection.kind === 'emulator') return loopbackUrlProblem;
+  const known = knownServiceUrls(clients);
+  return aud => runAppUrlProblem(aud)
+    ?? (known.has(normalizeServiceUrl(aud)) ? undefined : `${aud} is not the URL of a Cloud Run service read from project ${clients.projectId}`);
 }

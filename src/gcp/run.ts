@@ -5,17 +5,38 @@ import type { RunApi } from './types';
 
 type Json = Record<string, any>;
 
+const urlsByClients = new WeakMap<GcpClients, Set<string>>();
+
+/**
+ * URLs Cloud Run returned for services these clients read (service URLs and tag URLs), without a
+ * trailing slash: ID tokens go only to these, never to a URL a caller passed in.
+ */
+export function knownServiceUrls(clients: GcpClients): Set<string> {
+  let set = urlsByClients.get(clients);
+  if (!set) urlsByClients.set(clients, (set = new Set()));
+  return set;
+}
+
+function remember(clients: GcpClients, s: Json): Json {
+  const set = knownServiceUrls(clients);
+  const add = (u: unknown) => { if (typeof u === 'string' && u) set.add(u.replace(/\/+$/, '')); };
+  add(s.uri);
+  for (const u of s.urls ?? []) add(u);
+  for (const t of s.trafficStatuses ?? []) add(t?.uri);
+  return s;
+}
+
 export function runApi(clients: GcpClients): RunApi {
   const project = clients.projectId;
   return {
     async listServices(region) {
       const [items] = await clients.run().services.listServices({ parent: `projects/${project}/locations/${region}` });
-      return (items as Json[]).map(toService);
+      return (items as Json[]).map(s => toService(remember(clients, s)));
     },
     async getService(name) {
       try {
         const [s] = await clients.run().services.getService({ name });
-        return toService(s as Json);
+        return toService(remember(clients, s as Json));
       } catch (e) {
         if ((e as { code?: number }).code === 5) return undefined;
         throw e;

@@ -5,7 +5,7 @@
 import { abortable } from '../common/abortable';
 import type { GcpClients } from './clients';
 import { toService } from './normalize';
-import { withRetry } from './retry';
+import { waitForOperation, withRetry, type OperationLike } from './retry';
 import type { CloudRunService, TrafficTarget } from '../serving/domain';
 
 type Json = Record<string, any>;
@@ -25,10 +25,10 @@ const INVOKER = 'roles/run.invoker';
 
 export function runDeployApi(clients: GcpClients): RunDeployApi {
   const services = () => clients.run().services;
-  const wait = async <T>(opPromise: Promise<[{ promise(): Promise<[T, ...unknown[]]> }, ...unknown[]]>, signal?: AbortSignal): Promise<T> => {
+  // The request is sent once; only the polling of its operation is retried (a read).
+  const wait = async <T>(opPromise: Promise<[OperationLike<T>, ...unknown[]]>, signal?: AbortSignal): Promise<T> => {
     const [op] = await opPromise;
-    const [result] = await abortable(op.promise(), signal);
-    return result;
+    return abortable(waitForOperation<T>(op, { signal }), signal);
   };
   return {
     async getRaw(name) {
@@ -41,13 +41,16 @@ export function runDeployApi(clients: GcpClients): RunDeployApi {
       }
     },
     async create(parent, serviceId, service, signal) {
-      // A create refused as UNAVAILABLE did not happen: retrying cannot make a second service
-      // (names are unique; ALREADY_EXISTS would surface).
-      const s = await withRetry(() => wait<Json>(services().createService({ parent, serviceId, service }) as never, signal), { signal });
+      // Re-sending a create cannot make a second service (names are unique: ALREADY_EXISTS would
+      // surface), so the send is retried; the wait polls without re-sending.
+      const [op] = await withRetry(() => services().createService({ parent, serviceId, service }) as unknown as Promise<[OperationLike<Json>]>, { signal });
+      const s = await abortable(waitForOperation<Json>(op, { signal }), signal);
       return fresh(s);
     },
     async update(service, signal) {
-      const s = await withRetry(() => wait<Json>(services().updateService({ service }) as never, signal), { signal });
+      // Never re-sent: after a lost answer the update may have been applied, and a second one
+      // would go out with a stale etag (or make a second revision).
+      const s = await wait<Json>(services().updateService({ service }) as never, signal);
       return fresh(s);
     },
     async setTraffic(name, traffic, signal) {

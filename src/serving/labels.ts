@@ -38,3 +38,17 @@ export function sanitizeLabels(labels: Record<string, string | number | boolean 
   }
   return out;
 }
+
+/**
+ * A label value as the user wrote it, where the product's label rules encoded it: a metric such as
+ * 0.5220 is stored as `0_5220` (dots are not allowed; see registration.formatMetric). Only values
+ * that are exactly such a number are decoded; others, ids included, are shown as stored.
+ */
+export function readableLabelValue(key: string, value: string): string {
+  if (NOT_METRICS.has(key)) return value;
+  const m = /^(-?\d+)_(\d+)$/.exec(value);
+  return m ? `${m[1]}.${m[2]}` : value;
+}
+
+/** Labels the product writes whose values are never numbers with a decimal point. */
+const NOT_METRICS = new Set(['training_run_id', 'model_type', 'is_blessed', 'registered-by', 'tfx_version', 'tfx_py_version']);

@@ -141,12 +141,12 @@ describe('ML Serving user flows in the workbench', function () {
     // Pipeline runs are labelled with their pipeline's name; custom jobs with their own.
     const runs = await eventually('only succeeded runs listed', async () => {
       const rows = (await topLevelRows('Training Runs')).filter(r => /\b(pipeline|custom job)\b/.test(r.description));
-      return rows.length && rows.every(r => /\bsucceeded\b/.test(r.description)) ? rows.filter(r => r.label === 'recsys-tfx') : undefined;
+      return rows.length && rows.every(r => /\bsucceeded\b/.test(r.description)) ? rows.filter(r => r.label.startsWith('recsys-tfx ')) : undefined;
     });
     assert.ok(runs.length > 0, 'no succeeded recsys-tfx pipeline run is listed');
 
-    // A blessed run has a Pushed model child (the Pusher is skipped for unblessed ones). Runs share
-    // their pipeline's name, so a run is known by its position in the (filtered) list.
+    // A blessed run has a Pushed model child (the Pusher is skipped for unblessed ones). A run is
+    // known by its position in the (filtered) list.
     let runIndex: number | undefined;
     let runDescription = '';
     const seen: string[] = [];
@@ -377,7 +377,7 @@ describe('ML Serving user flows in the workbench', function () {
       return d.startsWith('latest revision failed · serving ') ? d : undefined;
     });
     assert.ok(!description.includes(revision), `the failed revision is not the one serving: ${description}`);
-    await wb.runCommand('ML Serving: Stop Tailing Serving Logs');
+    await wb.runCommand('ML Serving: Stop Tailing Logs');
     if (await wb.quickPickRow(SERVICE).isVisible().catch(() => false)) await wb.pick(SERVICE);
   });
 

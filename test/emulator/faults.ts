@@ -18,11 +18,16 @@ export type FaultRequest =
   | { kind: 'predict503'; count?: number; service?: string }
   | { kind: 'latency'; ms: number; method?: string }
   /** Images (matching the substring `image`, default all) the registry does not have. */
-  | { kind: 'missingImage'; image?: string };
+  | { kind: 'missingImage'; image?: string }
+  /**
+   * The next `count` calls of a method are carried out, but the caller gets UNAVAILABLE instead of
+   * the answer (a response lost on the way back): what makes blind retries of mutations unsafe.
+   */
+  | { kind: 'lostResponse'; method?: string; count?: number; message?: string };
 
 export type Fault = FaultRequest & { id: number; remaining: number; method?: string; message?: string; permission?: string };
 
-export const FAULT_KINDS = ['failLro', 'unavailable', 'permissionDenied', 'resourceExhausted', 'dropTail', 'tailRateLimit', 'predict503', 'latency', 'missingImage'] as const;
+export const FAULT_KINDS = ['failLro', 'unavailable', 'permissionDenied', 'resourceExhausted', 'dropTail', 'tailRateLimit', 'predict503', 'latency', 'missingImage', 'lostResponse'] as const;
 
 /** IAM permission each method needs, for PERMISSION_DENIED messages and TestIamPermissions. */
 const PERMISSIONS: Record<string, string> = {
@@ -72,7 +77,7 @@ export class Faults {
     let remaining = Infinity;
     switch (r.kind) {
       case 'failLro': remaining = 1; parseStatusCode(r.code, status.INTERNAL, 'code'); break;
-      case 'unavailable': case 'resourceExhausted': case 'predict503': remaining = positiveInt(r.count, 'count', 1); break;
+      case 'unavailable': case 'resourceExhausted': case 'predict503': case 'lostResponse': remaining = positiveInt(r.count, 'count', 1); break;
       case 'permissionDenied':
         if (!r.method) throw invalidArgument('method: required for permissionDenied (e.g. "Services.CreateService")');
         remaining = r.count === undefined ? Infinity : positiveInt(r.count, 'count', 1);
@@ -121,6 +126,14 @@ export class Faults {
       }
     }
     return undefined;
+  }
+
+  /** After a call was carried out: the UNAVAILABLE error to answer with instead, or undefined. */
+  takeLostResponse(fullMethod: string): ApiError | undefined {
+    const f = this.list.find(x => x.kind === 'lostResponse' && x.remaining > 0 && methodMatches(x.method, fullMethod));
+    if (!f) return undefined;
+    this.take(f);
+    return new ApiError(status.UNAVAILABLE, f.message ?? 'The service is currently unavailable.');
   }
 
   /** Permissions a caller is denied (for TestIamPermissions), without consuming faults. */

@@ -41,7 +41,11 @@ export function unary<Req, Res>(ctx: CallContext, fullMethod: string, handler: H
       if (delay) await sleep(delay);
       const injected = ctx.faults.takeCallError(fullMethod, resource);
       if (injected) throw injected;
-      return handler(call.request, call);
+      const res = await handler(call.request, call);
+      // The call took effect; a lostResponse fault drops the answer on the way back.
+      const lost = ctx.faults.takeLostResponse(fullMethod);
+      if (lost) throw lost;
+      return res;
     })().then(
       res => { ctx.calls.add(fullMethod, resource, 0); cb(null, res); },
       err => { const se = toServiceError(err); ctx.calls.add(fullMethod, resource, se.code ?? 13); cb(se as grpc.ServiceError); },

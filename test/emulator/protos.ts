@@ -66,7 +66,10 @@ export function loadProtos(): Protos {
     },
     packAny(typeName, obj) {
       const T = root.lookupType(typeName);
-      return { typeUrl: `type.googleapis.com/${typeName}`, value: Buffer.from(T.encode(T.fromObject(obj)).finish()) };
+      const typeUrl = `type.googleapis.com/${typeName}`;
+      // Both spellings: protobufjs's Any wrapper reads `type_url` when it serializes, so `typeUrl` alone
+      // reached clients empty (ListOperations callers could not tell an upload from a delete).
+      return { typeUrl, type_url: typeUrl, value: Buffer.from(T.encode(T.fromObject(obj)).finish()) } as AnyMessage;
     },
   };
   return cached;

@@ -122,11 +122,41 @@ describe('ml-serving CLI (dist/cli.js)', function () {
     assert.match(r.stdout, /^ {2}Scann>ScannSearchBatched {2}\(ScaNN, pip scann\)\n {4}in library function __inference_call_1234$/m);
     assert.match(r.stdout, /^Container\s+Python server/m);
     assert.match(r.stdout, /retrieval_algorithm=scann agrees with the graph/);
+    assert.match(r.stdout, /^Servable: yes \(python\)$/m);
+  });
+
+  it('ScaNN model forced into native TF Serving: not servable, exit 1, and the JSON says so (issue 16 item 2)', async function () {
+    const dir = makeTempTree(modelFiles(scannSpec, '1700000000/'));
+    temp.push(dir);
     const forced = await run(['inspect', dir, '--container', 'native', '--json']);
-    assert.equal(forced.code, 0);
+    assert.equal(forced.code, 1, 'a forced container that will fail is not servable');
     const obj = JSON.parse(forced.stdout);
     assert.equal(obj.container, 'native');
-    assert.ok(obj.warnings.some((w: string) => w.includes("Op type not registered 'Scann>ScannSearchBatched'")), obj.warnings.join('\n'));
+    assert.equal(obj.servable, false);
+    assert.equal(obj.errorCode, 'container-will-fail');
+    assert.ok(obj.errors.some((e: string) => e.includes("Op type not registered 'Scann>ScannSearchBatched'") && e.includes('the Python server can')), obj.errors.join('\n'));
+    const text = await run(['inspect', dir, '--container', 'native']);
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /^Servable: no \(not in the forced native container\)$/m);
+    assert.doesNotMatch(text.stdout, /Servable: yes/);
+    // The routing's own choice serves it: exit 0 with the same folder.
+    const python = await run(['inspect', dir, '--container', 'python', '--json']);
+    assert.equal(python.code, 0, python.stdout);
+    assert.equal(JSON.parse(python.stdout).servable, true);
+  });
+
+  it('a valid SavedModel without a serve meta graph: no-serve-tag naming its tags, not "corrupt" (issue 16 item 3)', async function () {
+    const dir = makeTempTree({ '1/saved_model.pb': encodeSavedModel({ ...plainSpec, tags: [] }) });
+    temp.push(dir);
+    const r = await run(['inspect', dir, '--json']);
+    assert.equal(r.code, 1);
+    const obj = JSON.parse(r.stdout);
+    assert.equal(obj.errorCode, 'no-serve-tag');
+    assert.equal(obj.servable, false);
+    assert.match(obj.errors[0], /no meta graph tagged exactly 'serve' \(found \[\] \(untagged, as in a TF1 Hub module\)\); the SavedModel is valid, but TF Serving loads the 'serve' meta graph/);
+    const text = await run(['inspect', dir]);
+    assert.match(text.stdout, /^Meta graph\s+tags \[\]/m);
+    assert.doesNotMatch(text.stdout, /damaged|not a SavedModel/);
   });
 
   it('missing folder: exit 1, error names it', async function () {

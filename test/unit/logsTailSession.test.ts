@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { EventEmitter } from 'node:events';
 import type { LogItem, MarkerItem } from '../../src/protocol/logs';
 import type { LogSource, TailResponse, TailStream } from '../../src/features/logs/source';
-import { TailRegistry } from '../../src/features/logs/tailRegistry';
+import { MAX_TAILS_PER_PROJECT, TailRegistry } from '../../src/features/logs/tailRegistry';
+import { UserError } from '../../src/common/errors';
 import { TailSession, type TailEvent, type TailTiming } from '../../src/features/logs/tailSession';
 
 const SERVICE = 'projects/p/locations/us-central1/services/retrieval';
@@ -109,7 +110,7 @@ describe('logs: tail session', () => {
     // backfillSize 5: the 5 newest, oldest first
     assert.deepEqual(c.texts(), ['old 4', 'old 5', 'old 6', 'old 7', 'old 8']);
     assert.equal(fake.streams.length, 1);
-    assert.equal(fake.streams[0].filter, 'resource.type="cloud_run_revision" AND resource.labels.service_name="retrieval"');
+    assert.equal(fake.streams[0].filter, 'resource.type="cloud_run_revision" AND resource.labels.service_name="retrieval" AND resource.labels.location="us-central1"');
     fake.emit('new 1');
     fake.emit('new 2');
     assert.deepEqual(c.texts().slice(-2), ['new 1', 'new 2']);
@@ -281,3 +282,124 @@ describe('logs: tail registry', () => {
     reg.dispose();
   });
 });
+
+describe('logs: bounds, limits and reconnects that matter', () => {
+  let session: TailSession | undefined;
+  afterEach(() => session?.close());
+
+  function startedOn(source: LogSource, timing: Partial<TailTiming> = FAST) {
+    session = new TailSession({ service: SERVICE, source: async () => source, timing });
+    const c = collect();
+    session.subscribe(c.listener);
+    session.start();
+    return c;
+  }
+
+  it('a reconnect shows one marker, after the entries it recovered, in time order', async () => {
+    const fake = new FakeLogging();
+    const c = startedOn(fake);
+    await until(() => session!.state === 'live', 'live');
+    fake.emit('live 1');
+    fake.streams[0].emit('error', Object.assign(new Error('14 UNAVAILABLE: closed by the server'), { code: 14 }));
+    fake.write('while down');
+    await until(() => session!.state === 'live' && fake.streams.length === 2, 'reconnected');
+    fake.emit('after');
+    const markers = c.markers();
+    assert.equal(markers.length, 1);
+    const order = c.items.map(i => (i.kind === 'entry' ? i.message : `marker:${i.level}`));
+    assert.deepEqual(order, ['live 1', 'while down', 'marker:reconnected', 'after']);
+    const times = c.items.filter(i => i.kind === 'entry' && i.message !== 'after').map(i => i.timestamp);
+    assert.ok(markers[0].timestamp >= Math.max(...times), 'the marker is not dated before the entries above it');
+  });
+
+  it('RESOURCE_EXHAUSTED on the stream stops the session with a message, no reconnect loop', async () => {
+    const fake = new FakeLogging();
+    const c = startedOn(fake);
+    await until(() => session!.state === 'live', 'live');
+    fake.streams[0].emit('error', Object.assign(new Error('8 RESOURCE_EXHAUSTED: Too many concurrent tail sessions for projects/p: the limit is 10.'), { code: 8 }));
+    await until(() => session!.state === 'failed', 'failed');
+    const m = c.markers().pop()!;
+    assert.equal(m.level, 'error');
+    assert.match(m.text, /refused the live tail .*Too many concurrent tail sessions/);
+    assert.match(m.detail ?? '', /10 live tails per project/);
+    await new Promise(r => setTimeout(r, 60));
+    assert.equal(fake.streams.length, 1, 'no reconnect');
+  });
+
+  it('RESOURCE_EXHAUSTED on the history read stops it too', async () => {
+    const fake = new FakeLogging();
+    fake.listError = Object.assign(new Error('8 RESOURCE_EXHAUSTED: Quota exceeded for Read requests'), { code: 8 });
+    const c = startedOn(fake);
+    await until(() => session!.state === 'failed', 'failed');
+    assert.match(c.markers().pop()!.text, /refused to read .*Quota exceeded/);
+    await new Promise(r => setTimeout(r, 60));
+    assert.equal(fake.lists.length, 1, 'no retry');
+  });
+
+  it('keeps its history under a byte budget; long entries are cut with a marker', async () => {
+    const fake = new FakeLogging();
+    const c = startedOn(fake, { ...FAST, historyBytes: 400_000 });
+    await until(() => session!.state === 'live', 'live');
+    for (let i = 0; i < 40; i++) fake.emit(`${i} ${'x'.repeat(40_000)}`);
+    const line = c.items.filter(i => i.kind === 'entry').pop() as { message: string; truncated?: number };
+    assert.match(line.message, /… \[truncated: 23,6\d\d more characters\]$/);
+    assert.ok(line.message.length < 16_500);
+    assert.ok(line.truncated! > 40_000);
+    assert.ok(session!.historyBytes <= 400_000, `history holds ${session!.historyBytes} bytes`);
+    const kept = session!.snapshot().filter(i => i.kind === 'entry');
+    assert.ok(kept.length >= 5 && kept.length < 40, `kept ${kept.length}`);
+    assert.match((kept[kept.length - 1] as { message: string }).message, /^39 /, 'the newest are kept');
+  });
+
+  it('bounds what the live stream delivers while the history loads', async () => {
+    const fake = new FakeLogging();
+    let release!: () => void;
+    const gate = new Promise<void>(r => { release = r; });
+    const slow: LogSource = { list: async (f, n) => { await gate; return fake.list(f, n); }, tail: f => fake.tail(f) };
+    const c = startedOn(slow, { ...FAST, heldEntries: 10 });
+    await until(() => fake.streams.length === 1, 'the stream opened');
+    for (let i = 0; i < 25; i++) fake.streams[0].emit('data', { entries: [fake.write(`burst ${i}`)] });
+    release();
+    await until(() => session!.state === 'live', 'live');
+    const dropped = c.markers().find(m => /dropped while recent history loaded/.test(m.text));
+    assert.ok(dropped, 'a marker says live entries were dropped');
+    assert.match(dropped.text, /^15 live entries dropped/);
+  });
+});
+
+describe('logs: registry limits and settings changes', () => {
+  const svc = (id: string, project = 'p') => `projects/${project}/locations/us-central1/services/${id}`;
+
+  it(`opens at most ${MAX_TAILS_PER_PROJECT} tails per project, with a message naming them`, () => {
+    const reg = new TailRegistry({ source: async () => new FakeLogging(), timing: FAST });
+    for (let i = 0; i < MAX_TAILS_PER_PROJECT; i++) reg.subscribe(svc(`s${i}`), () => {});
+    assert.throws(() => reg.subscribe(svc('one-more'), () => {}), (e: Error) => e instanceof UserError
+      && /Already following 8 services' logs in p: ML Serving opens at most 8 live tails per project \(Cloud Logging allows 10/.test(e.message)
+      && /Stop one first.*Following: s0, s1/.test((e as UserError).next ?? ''));
+    // Joining a tail already open, or another project, is fine.
+    reg.subscribe(svc('s0'), () => {});
+    reg.subscribe(svc('s0', 'other'), () => {});
+    assert.equal(reg.size, MAX_TAILS_PER_PROJECT + 1);
+    reg.dispose();
+  });
+
+  it('reconnects only when the project or connection changed: one marker then, none otherwise', async () => {
+    const fake = new FakeLogging();
+    const reg = new TailRegistry({ source: async () => fake, timing: FAST });
+    const c = collect();
+    reg.subscribe(SERVICE, c.listener);
+    reg.noteConnection('|p');
+    await until(() => reg.get(SERVICE)?.state === 'live', 'live');
+    fake.emit('before');
+    for (let i = 0; i < 3; i++) assert.equal(reg.connectionChanged('|p'), false, 'an unrelated setting changed');
+    await new Promise(r => setTimeout(r, 30));
+    assert.equal(fake.streams.length, 1, 'no reconnect');
+    assert.equal(c.markers().length, 0);
+    assert.equal(reg.connectionChanged('|q'), true);
+    await until(() => fake.streams.length === 2 && reg.get(SERVICE)?.state === 'live', 'reconnected');
+    assert.equal(c.markers().length, 1);
+    assert.match(c.markers()[0].text, /Stream reconnected \(project or connection changed\)/);
+    reg.dispose();
+  });
+});
+

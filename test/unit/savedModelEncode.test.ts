@@ -64,6 +64,6 @@ describe('encodeSavedModel / decodeSavedModel round trip', function () {
       /signatures\.serving_default\.outputs\.y\.shape/,
     );
     assert.throws(() => encodeSavedModel({ signatures: {}, graphOps: ['Const', ''] }), /SavedModelSpec\.graphOps\[1\]: expected an op name/);
-    assert.throws(() => encodeSavedModel({ signatures: {}, graphOps: [], tags: [] }), /SavedModelSpec\.tags/);
+    assert.throws(() => encodeSavedModel({ signatures: {}, graphOps: [], tags: [''] }), /SavedModelSpec\.tags/);
   });
 });

@@ -129,6 +129,34 @@ describe('inspectModelFolder on built folders', function () {
     assert.deepEqual(ins.metaGraphs, [{ tags: ['train'], tensorflowVersion: '2.15.0' }]);
   });
 
+  it('an untagged meta graph (TF1 Hub module): a valid SavedModel, no-serve-tag saying TF Serving needs serve, not corrupt (issue 16 item 3)', async function () {
+    const dir = tree({ '1/saved_model.pb': encodeSavedModel({ ...plainSpec, tags: [] }) });
+    const ins = await inspectModelFolder(local, dir);
+    assert.equal(ins.errorCode, 'no-serve-tag');
+    assert.equal(ins.servable, false);
+    assert.deepEqual(ins.metaGraphs, [{ tags: [], tensorflowVersion: '2.15.0' }]);
+    assert.equal(ins.errors[0], `${path.join(dir, '1')}: no meta graph tagged exactly 'serve' (found [] (untagged, as in a TF1 Hub module)); the SavedModel is valid, but TF Serving loads the 'serve' meta graph, so re-export it with tags=['serve'] (tf.saved_model.save does)`);
+  });
+
+  it('an eval-only export: names its tag and what TF Serving needs', async function () {
+    const dir = tree({ '1/saved_model.pb': encodeSavedModel({ ...plainSpec, tags: ['eval'] }) });
+    const ins = await inspectModelFolder(local, dir);
+    assert.equal(ins.errorCode, 'no-serve-tag');
+    assert.match(ins.errors[0], /\(found \[eval\]\); the SavedModel is valid, but TF Serving loads the 'serve' meta graph, so re-export it with tags=\['serve'\]/);
+  });
+
+  it('a forced native container on a ScaNN model is not servable (issue 16 item 2)', async function () {
+    const dir = tree(modelFiles(scannSpec, '1/'));
+    const forced = await inspectModelFolder(local, dir, { override: 'native' });
+    assert.equal(forced.container, 'native');
+    assert.equal(forced.servable, false);
+    assert.equal(forced.errorCode, 'container-will-fail');
+    const routed = await inspectModelFolder(local, dir);
+    assert.equal(routed.container, 'python');
+    assert.equal(routed.servable, true);
+    assert.equal(routed.errorCode, null);
+  });
+
   it('serve plus another tag is not what TF Serving loads by default', async function () {
     const dir = tree({ '1/saved_model.pb': encodeSavedModel({ ...plainSpec, tags: ['serve', 'gpu'] }) });
     const ins = await inspectModelFolder(local, dir);

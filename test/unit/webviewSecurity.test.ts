@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contentSecurityPolicy, nonce, webviewPage } from '../../src/common/webviewPage';
 import { REPO_ROOT } from './helpers/fixtures';
+import { shellUses } from './helpers/shellUse';
 
 describe('webview security', () => {
   it('every panel page: CSP default-src none, nonce-only scripts, no unsafe-*, nothing remote', () => {
@@ -42,15 +43,33 @@ describe('webview security', () => {
     for (const f of files) assert.match(fs.readFileSync(f, 'utf8'), /localResourceRoots/, `${f} narrows localResourceRoots`);
   });
 
-  it('external commands run with execFile and argument arrays, never a shell', () => {
-    for (const f of walk(path.join(REPO_ROOT, 'src'))) {
+  it('external commands run with execFile and argument arrays, never a shell (src/ and scripts/)', () => {
+    const files = [...walk(path.join(REPO_ROOT, 'src')), ...walk(path.join(REPO_ROOT, 'scripts'))];
+    assert.ok(files.some(f => f.endsWith('test.mjs')) && files.some(f => f.endsWith('execFile.ts')), 'both folders were read');
+    for (const f of files) {
       const text = fs.readFileSync(f, 'utf8');
-      assert.doesNotMatch(text, /(?<![.\w])(execSync|exec)\(|spawn\([^)]*shell:\s*true|shell:\s*true/, f);
-      for (const m of text.matchAll(/execFile\(([^,]+),\s*([^,)]+)/g)) assert.ok(m[2].trim().startsWith('[') || /args|argv/.test(m[2]), `${f}: execFile with ${m[2]}`);
+      assert.deepEqual(shellUses(text), [], `${path.relative(REPO_ROOT, f)} may run a shell`);
+      for (const m of text.matchAll(/execFile(?:Sync)?\(([^,]+),\s*([^,)]+)/g)) assert.ok(m[2].trim().startsWith('[') || /args|argv/.test(m[2]), `${f}: execFile with ${m[2]}`);
     }
+  });
+
+  it('the shell check catches exec, execSync, spawn with shell: true and sh -c, and not a regex .exec(', () => {
+    const planted: Array<[string, RegExp]> = [
+      [`import { exec } from 'node:child_process';\nexec('gcloud ' + args);`, /imports exec/],
+      [`const { execSync: run } = require('child_process');\nrun('ls');`, /imports execSync as run/],
+      [`import * as cp from 'node:child_process';\ncp.exec(cmd, cb);`, /calls cp\.exec/],
+      [`const child_process = require('child_process');\nchild_process.execSync('id');`, /calls child_process\.exec/],
+      [`require('node:child_process').exec('id');`, /require\("child_process"\)\.exec/],
+      [`spawn('gcloud', args, { stdio: 'inherit', shell: true });`, /shell option/],
+      [`spawnSync('sh', ['-c', \`command -v \${cmd}\`]);`, /sh -c argument array/],
+      [`execFile('/bin/bash', ['-lc', line]);`, /sh -c argument array/],
+      [`execFileSync('sh -c "gcloud auth"');`, /sh -c command string/],
+    ];
+    for (const [code, expected] of planted) assert.match(shellUses(code).join('; '), expected, code);
+    assert.deepEqual(shellUses(`const m = /x(\\d+)/.exec(line); execFile('gcloud', ['auth'], cb); spawn(process.execPath, [main], { shell: false });`), []);
   });
 });
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(d => (d.isDirectory() ? walk(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(d => (d.isDirectory() ? walk(path.join(dir, d.name)) : /\.(ts|mjs|js|cjs)$/.test(d.name) ? [path.join(dir, d.name)] : []));
 }

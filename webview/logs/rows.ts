@@ -22,15 +22,40 @@ function shortRevision(rev: string | undefined, serviceId: string): string {
   return rev.startsWith(`${serviceId}-`) ? rev.slice(serviceId.length + 1) : rev;
 }
 
-export function jsonLineCount(item: LogItem): number {
-  return item.kind === 'entry' && item.json !== undefined ? prettyJson(item.json).split('\n').length : 0;
+/** A message longer than this (or with more than one line) can be expanded to read it whole. */
+export const LONG_LINE_CHARS = 120;
+
+function longMessage(item: EntryItem): boolean {
+  return item.message.length > LONG_LINE_CHARS || item.message.includes('\n') || item.truncated !== undefined;
+}
+
+/** Whether clicking the row shows more: a JSON payload, or a message too long for one line. */
+export function isExpandable(item: LogItem): item is EntryItem {
+  return item.kind === 'entry' && (item.json !== undefined || longMessage(item));
+}
+
+/** The text shown under an expanded row: the whole message when it is long, then the JSON. */
+export function detailText(item: EntryItem): string {
+  const parts: string[] = [];
+  if (longMessage(item)) parts.push(item.message);
+  if (item.json !== undefined) parts.push(prettyJson(item.json));
+  return parts.join('\n\n');
+}
+
+/** View lines the detail takes when wrapped at `charsPerLine`. */
+export function detailLineCount(item: LogItem, charsPerLine: number): number {
+  if (!isExpandable(item)) return 0;
+  const width = Math.max(20, charsPerLine);
+  return detailText(item).split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / width)), 0);
 }
 
 function entryRow(item: EntryItem, serviceId: string, expanded: boolean): HTMLElement {
   const row = document.createElement('div');
-  row.className = `row sev-${item.severity}${item.json !== undefined ? ' expandable' : ''}`;
-  row.title = `${item.time}  ${item.revision ?? ''}  ${item.log}`;
-  row.append(span('caret', item.json !== undefined ? (expanded ? '▾' : '▸') : ''));
+  const expandable = isExpandable(item);
+  row.className = `row sev-${item.severity}${expandable ? ' expandable' : ''}${expanded ? ' expanded' : ''}`;
+  row.title = `${item.time}  ${item.revision ?? ''}  ${item.log}${expandable && !expanded ? '  (click to expand)' : ''}`;
+  if (expandable) row.setAttribute('aria-expanded', String(expanded));
+  row.append(span('caret', expandable ? (expanded ? '▾' : '▸') : ''));
   row.append(span('t', clock(item.timestamp)), ' ', span('sev', item.severity), ' ', span('rev', shortRevision(item.revision, serviceId)), ' ');
   const r = item.request;
   if (r) {
@@ -70,9 +95,10 @@ export function renderRow(item: LogItem, serviceId: string, expanded: boolean, o
   return item.kind === 'entry' ? entryRow(item, serviceId, expanded) : markerRow(item, onAction);
 }
 
-export function renderJson(item: EntryItem): HTMLElement {
+/** The block under an expanded row: the whole message (wrapped) and the JSON payload. */
+export function renderDetail(item: EntryItem): HTMLElement {
   const pre = document.createElement('pre');
-  pre.className = 'json';
-  pre.textContent = prettyJson(item.json);
+  pre.className = 'json detail';
+  pre.textContent = detailText(item);
   return pre;
 }

@@ -4,7 +4,7 @@
  * Positions use CSSOM (style.top), which the CSP allows, never style attributes in markup.
  */
 import type { EntryItem, LogItem } from '../../src/protocol/logs';
-import { jsonLineCount, renderJson, renderRow } from './rows';
+import { detailLineCount, isExpandable, renderDetail, renderRow } from './rows';
 
 const OVERSCAN = 20;
 const MAX_JSON_LINES = 30;
@@ -15,6 +15,7 @@ export class VirtualList {
   private tops: number[] = [0];
   private readonly expanded = new Set<number>();
   private rowHeight = 18;
+  private charWidth = 7;
   private frame = 0;
   /** Keeps the newest line in view as lines arrive. */
   follow = true;
@@ -36,11 +37,20 @@ export class VirtualList {
       const row = (e.target as HTMLElement).closest('.row') as HTMLElement | null;
       const seq = Number(row?.dataset.seq);
       if (!row || !Number.isFinite(seq) || !row.classList.contains('expandable')) return;
+      // Selecting text in an expanded block must not collapse it.
+      if (window.getSelection()?.toString()) return;
       if (this.expanded.has(seq)) this.expanded.delete(seq);
       else this.expanded.add(seq);
       this.layout();
     });
-    new ResizeObserver(() => this.schedule()).observe(viewport);
+    let width = viewport.clientWidth;
+    new ResizeObserver(() => {
+      // Wrapped detail blocks change height with the width.
+      if (this.expanded.size && viewport.clientWidth !== width) {
+        width = viewport.clientWidth;
+        this.layout();
+      } else this.schedule();
+    }).observe(viewport);
   }
 
   private measure(): void {
@@ -50,12 +60,21 @@ export class VirtualList {
     probe.style.visibility = 'hidden';
     this.spacer.append(probe);
     this.rowHeight = Math.max(14, Math.ceil(probe.getBoundingClientRect().height) || 18);
+    probe.textContent = 'M'.repeat(100);
+    probe.style.display = 'inline-block';
+    probe.style.position = 'static';
+    this.charWidth = Math.max(4, probe.getBoundingClientRect().width / 100 || 7);
     probe.remove();
   }
 
+  /** Characters per view line in a detail block (its padding left and right taken off). */
+  private get charsPerLine(): number {
+    return Math.floor((this.viewport.clientWidth - 6 * this.charWidth) / this.charWidth);
+  }
+
   private heightOf(item: LogItem): number {
-    if (item.kind !== 'entry' || !this.expanded.has(item.seq)) return this.rowHeight;
-    return this.rowHeight * (1 + Math.min(MAX_JSON_LINES, jsonLineCount(item))) + 4;
+    if (item.kind !== 'entry' || !this.expanded.has(item.seq) || !isExpandable(item)) return this.rowHeight;
+    return this.rowHeight * (1 + Math.min(MAX_JSON_LINES, detailLineCount(item, this.charsPerLine))) + 4;
   }
 
   /** The whole list changed (filter, replay, trim, expand). */
@@ -116,14 +135,14 @@ export class VirtualList {
     const frag = document.createDocumentFragment();
     for (let i = first; i < last; i++) {
       const item = this.items[i];
-      const expanded = item.kind === 'entry' && this.expanded.has(item.seq);
+      const expanded = item.kind === 'entry' && this.expanded.has(item.seq) && isExpandable(item);
       const row = renderRow(item, this.serviceId, expanded, this.onAction);
       row.dataset.seq = String(item.seq);
       row.style.top = `${this.tops[i]}px`;
       row.style.height = `${this.rowHeight}px`;
       frag.append(row);
       if (expanded) {
-        const pre = renderJson(item as EntryItem);
+        const pre = renderDetail(item as EntryItem);
         pre.style.top = `${this.tops[i] + this.rowHeight}px`;
         pre.style.height = `${this.tops[i + 1] - this.tops[i] - this.rowHeight}px`;
         frag.append(pre);

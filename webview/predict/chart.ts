@@ -22,10 +22,14 @@ export function histogramChart(bins: HistogramBin[], targetMs: number, marks: Re
   root.appendChild(svg('line', { x1: L, x2: L, y1: T, y2: H - B, class: 'axis' }));
   root.appendChild(svg('text', { x: L - 4, y: T + 8, class: 'tick end' }, String(maxCount)));
   root.appendChild(svg('text', { x: L - 4, y: H - B, class: 'tick end' }, '0'));
-  for (const v of [lo, (lo + hi) / 2, hi]) root.appendChild(svg('text', { x: x(v), y: H - B + 16, class: 'tick mid' }, `${Math.round(v * 10) / 10} ms`));
+  // The end labels are anchored inwards: centred on the chart's edges they were cut off.
+  const ticks: Array<[number, string]> = [[lo, 'tick start'], [(lo + hi) / 2, 'tick mid'], [hi, 'tick end']];
+  for (const [v, cls] of ticks) root.appendChild(svg('text', { x: x(v), y: H - B + 16, class: cls }, `${Math.round(v * 10) / 10} ms`));
   const tx = x(targetMs);
   root.appendChild(svg('line', { x1: tx, x2: tx, y1: T, y2: H - B, class: 'target' }));
-  root.appendChild(svg('text', { x: tx + 3, y: T + 8, class: 'tick target-label' }, `target ${targetMs} ms`));
+  // Near the right edge the target's label goes on the line's left.
+  const right = tx > W - R - 90;
+  root.appendChild(svg('text', { x: right ? tx - 3 : tx + 3, y: T + 8, class: right ? 'tick end target-label' : 'tick target-label' }, `target ${targetMs} ms`));
   for (const [name, v] of Object.entries(marks)) {
     root.appendChild(svg('line', { x1: x(v), x2: x(v), y1: T + 12, y2: H - B, class: 'mark' }, svg('title', {}, `${name} ${v.toFixed(1)} ms`)));
   }

@@ -21,6 +21,7 @@ import { renderBenchmark, type BenchState } from './benchmarkView';
 import { h, replace } from './dom';
 import { renderResponse, type ResponseState } from './responseView';
 import { renderPayloads } from './payloadsView';
+import { exampleForm } from '../../src/serving/predict/examples';
 
 declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void; getState(): unknown; setState(s: PanelState): void };
 const vscode = acquireVsCodeApi();
@@ -39,6 +40,14 @@ interface Ui {
   errors: FieldError[];
   pending?: { id: string; kind: 'send' | 'benchmark' };
   response?: ResponseState;
+  /** Why the response on screen no longer answers the request (a newer attempt was refused). */
+  stale?: string;
+  /** When the response on screen arrived. */
+  responseAt?: Date;
+  /** The answer shown before the pending send. */
+  previous?: { response: ResponseState; at?: Date };
+  /** Where the form's example values came from, until the user edits them. */
+  exampleFrom?: string;
   bench: BenchState;
   notice?: { level: 'info' | 'error'; text: string };
 }
@@ -71,6 +80,15 @@ function persist(): void {
 
 const schema = (): FormSchema | undefined => ui.schemas.find(s => s.signature === ui.signature);
 
+/** A fresh form for `sch` with example values: the newest saved payload or good request, else from the dtypes. */
+function freshForm(sch: FormSchema): FormState {
+  const payloads = (ui.init?.payloads ?? []).map(p => ({ signature: p.signature, body: p.body, at: p.savedAt, label: `saved payload "${p.name}"` }));
+  const history = (ui.init?.history ?? []).filter(e => e.status >= 200 && e.status < 300).map(e => ({ signature: e.signature, body: e.body, at: e.at, label: 'your last successful request' }));
+  const ex = exampleForm(sch, [...payloads, ...history]);
+  ui.exampleFrom = ex.from;
+  return ex.form;
+}
+
 // --- header ------------------------------------------------------------------------------------
 
 function renderHeader(): void {
@@ -100,7 +118,7 @@ function setSignature(sig: string): void {
   if (!sch) return;
   ui.signature = sig;
   const keep = ui.form && ui.form.signature === sig;
-  ui.form = keep ? ui.form : emptyFormState(sch, ui.form?.format ?? 'row');
+  ui.form = keep ? ui.form : { ...freshForm(sch), format: ui.form?.format ?? 'row' };
   ui.errors = [];
   renderRequest();
   renderErrors();
@@ -201,7 +219,7 @@ function formEditor(sch: FormSchema, form: FormState): HTMLElement {
     const rows = sch.fields.map(f => {
       const id = `f-${i}-${f.name}`;
       let input: HTMLElement;
-      const onInput = (v: string) => { inst[f.name] = v; persist(); };
+      const onInput = (v: string) => { inst[f.name] = v; ui.exampleFrom = undefined; persist(); };
       if (f.kind === 'bool' && f.scalar) {
         input = select([['', '—'], ['true', 'true'], ['false', 'false']], inst[f.name] ?? '', onInput, { id, 'data-field': f.name });
       } else if (f.scalar) {
@@ -224,6 +242,7 @@ function formEditor(sch: FormSchema, form: FormState): HTMLElement {
   });
   const canAdd = sch.batched || (sch.fixedBatch ?? 0) > form.instances.length || (!sch.fixedBatch && !sch.batched);
   return h('div', { className: 'form' },
+    ui.exampleFrom ? h('p', { className: 'muted example-note', 'data-testid': 'example-note' }, `Example values from ${ui.exampleFrom}: replace them with your input.`) : null,
     unsupported.length ? h('p', { className: 'error-box' }, `Inputs ${unsupported.map(f => `${f.name} (${f.dtype})`).join(', ')} cannot be sent as JSON.`) : null,
     sch.batched ? null : h('p', { className: 'muted' }, sch.fixedBatch ? `This signature takes ${sch.fixedBatch} instance(s).` : 'This signature has no batch dimension.'),
     b64Row,
@@ -275,12 +294,23 @@ function currentBody(): { signature: string; body: string } | undefined {
   return ui.errors.length ? undefined : { signature: sigName, body: text };
 }
 
+/** The answer on screen no longer answers the request: say so, keep it readable. */
+function markStale(): void {
+  if (!ui.response || ui.stale) return;
+  const at = ui.responseAt ? ui.responseAt.toLocaleTimeString() : 'earlier';
+  ui.stale = `this answer is from the request sent at ${at}; the new request was not sent (see the errors above).`;
+  renderResponseSection();
+}
+
 function send(): void {
   const b = currentBody();
-  if (!b) return;
+  if (!b) { markStale(); return; }
   const id = newId();
   ui.pending = { id, kind: 'send' };
+  // Kept aside: if the host refuses the request before sending it, the old answer comes back, marked stale.
+  ui.previous = ui.response ? { response: ui.response, at: ui.responseAt } : undefined;
   ui.response = undefined;
+  ui.stale = undefined;
   renderActions();
   renderResponseSection();
   post({ type: 'send', requestId: id, signature: b.signature, body: b.body });
@@ -298,7 +328,7 @@ function renderActions(): void {
 function renderResponseSection(): void {
   const r = ui.response;
   const sch = r && !('failure' in r) ? ui.schemas.find(s => s.signature === r.signature) ?? schema() : undefined;
-  replace(sections.response, ...renderResponse(ui.response, ui.pending?.kind === 'send', sch?.outputs.map(o => o.name) ?? []));
+  replace(sections.response, ...renderResponse(ui.response, ui.pending?.kind === 'send', sch?.outputs.map(o => o.name) ?? [], ui.stale));
 }
 
 function showNotice(level: 'info' | 'error', text: string): void {
@@ -361,7 +391,7 @@ window.addEventListener('message', (e: MessageEvent) => {
       if (!ui.signature || !m.schemas.some(s => s.signature === ui.signature)) ui.signature = m.schemas[0]?.signature;
       const sch = schema();
       const fits = ui.form && sch && ui.form.signature === sch.signature && sch.fields.every(f => ui.form!.instances.every(i => f.name in i));
-      if (sch && !fits) ui.form = emptyFormState(sch);
+      if (sch && !fits) ui.form = freshForm(sch);
       renderHeader();
       renderRequest();
       break;
@@ -377,11 +407,20 @@ window.addEventListener('message', (e: MessageEvent) => {
       renderErrors();
       renderActions();
       renderBenchSection();
+      if (m.errors.length && !ui.response && ui.previous) {
+        ui.response = ui.previous.response;
+        ui.responseAt = ui.previous.at;
+      }
+      ui.previous = undefined;
+      if (m.errors.length) markStale();
+      else renderResponseSection();
       break;
     case 'response':
       if (ui.pending?.id !== m.requestId) return;
       ui.pending = undefined;
       ui.response = { ...m, signature: currentSignatureOf(ui.raw) };
+      ui.responseAt = new Date();
+      ui.stale = undefined;
       renderActions();
       renderResponseSection();
       break;

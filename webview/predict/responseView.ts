@@ -2,6 +2,7 @@
 import type { HostMessage } from '../../src/protocol/predict';
 import { stringifyLenient } from '../../src/serving/predict/lenientJson';
 import { detectRanked } from '../../src/serving/predict/ranked';
+import { asMatrix, type Cell } from '../../src/serving/predict/matrix';
 import { parsePredictResponse } from '../../src/serving/predict/response';
 import { h, ms, type Child } from './dom';
 
@@ -11,9 +12,18 @@ export type ResponseState =
 
 const MAX_RANKED_INSTANCES = 20;
 
-export function renderResponse(r: ResponseState | undefined, busy: boolean, outputNames: string[]): Child[] {
+/**
+ * `stale` says why the answer on screen is not the answer to the request as it stands now (a newer
+ * attempt was refused before sending): it stays readable, marked, under the new error.
+ */
+export function renderResponse(r: ResponseState | undefined, busy: boolean, outputNames: string[], stale?: string): Child[] {
   if (busy) return [h('p', { className: 'muted' }, 'Waiting for the service… (503/429 while it scales from zero are retried)')];
   if (!r) return [];
+  if (stale) {
+    return [h('div', { className: 'stale', 'data-testid': 'stale-response' },
+      h('p', { className: 'stale-banner', 'data-testid': 'stale-banner' }, `Stale: ${stale}`),
+      ...renderResponse(r, false, outputNames))];
+  }
   if ('failure' in r) {
     return [h('div', { className: r.failure.cancelled ? 'info-box' : 'error-box', 'data-testid': 'request-failed' }, r.failure.message,
       r.failure.hint ? h('p', { className: 'hint' }, r.failure.hint) : null)];
@@ -56,7 +66,25 @@ function formatScore(x: number): string {
   return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? x.toFixed(4) : x.toExponential(3);
 }
 
+const MAX_MATRIX_ROWS = 100;
+const MAX_MATRIX_COLS = 32;
+
+/** A rank-2 output (instances × values) as a table: one row per instance. */
+function matrixTable(name: string, m: Cell[][]): HTMLElement {
+  const cols = Math.min(m[0].length, MAX_MATRIX_COLS);
+  const rows = m.slice(0, MAX_MATRIX_ROWS);
+  const cell = (c: Cell) => h('td', { className: typeof c === 'number' ? 'num' : 'mono' }, typeof c === 'number' ? formatScore(c) : String(c));
+  return h('div', { className: 'tensor', 'data-testid': `output-${name}` }, h('h4', {}, name),
+    h('table', { 'data-testid': 'matrix-table' },
+      h('caption', {}, `${m.length} × ${m[0].length}`),
+      h('thead', {}, h('tr', {}, h('th', {}, 'instance'), ...Array.from({ length: cols }, (_, j) => h('th', {}, cols === 1 ? name : `[${j}]`)))),
+      h('tbody', {}, ...rows.map((row, i) => h('tr', {}, h('td', { className: 'num' }, i + 1), ...row.slice(0, cols).map(cell))))),
+    m.length > rows.length || m[0].length > cols ? h('p', { className: 'muted' }, 'Only part of the output is shown: see the raw response.') : null);
+}
+
 function tensorView(name: string, v: unknown): HTMLElement {
+  const m = asMatrix(v);
+  if (m) return matrixTable(name, m);
   const text = stringifyLenient(v, Array.isArray(v) && v.length <= 50 && !v.some(Array.isArray) ? undefined : 1);
   return h('div', { className: 'tensor', 'data-testid': `output-${name}` }, h('h4', {}, name),
     h('pre', { className: 'mono' }, text.length > 20000 ? `${text.slice(0, 20000)}\n… (see the raw response)` : text));

@@ -18,8 +18,7 @@ export class ModelNode extends Node {
     return modelView(this.model);
   }
   override async children(): Promise<Node[]> {
-    const cloud = await this.tree.cloud();
-    const [versions, services] = await Promise.all([cloud.vertex.listModelVersions(this.model.name), this.tree.services(this.model.region)]);
+    const [versions, services] = await Promise.all([this.tree.versions(this.model.name), this.tree.services(this.model.region)]);
     return versions.map(v => new ModelVersionNode(this, v, servedBy(services, v)));
   }
 }
@@ -51,6 +50,7 @@ class LoadMoreModels extends Node {
 export class ModelsTree extends ExplorerTree {
   private pages = new Map<string, { items: RegisteredModel[]; token?: string; done: boolean }>();
   private servicesByRegion = new Map<string, Promise<ServingService[]>>();
+  private versionsByModel = new Map<string, Promise<ModelVersion[]>>();
 
   constructor(session: Session, logger: Logger) {
     super(session, logger, 'models');
@@ -70,9 +70,21 @@ export class ModelsTree extends ExplorerTree {
     return p;
   }
 
+  /** A model's versions, read once until the next reset (the minute relabel reuses them). */
+  versions(modelName: string): Promise<ModelVersion[]> {
+    let p = this.versionsByModel.get(modelName);
+    if (!p) {
+      p = this.session.cloud().then(c => c.vertex.listModelVersions(modelName));
+      p.catch(() => this.versionsByModel.delete(modelName));
+      this.versionsByModel.set(modelName, p);
+    }
+    return p;
+  }
+
   protected clear(): void {
     this.pages.clear();
     this.servicesByRegion.clear();
+    this.versionsByModel.clear();
   }
 
   protected async rootChildren(): Promise<Node[]> {

@@ -3,10 +3,13 @@ import { registerCommand } from '../../common/commands';
 import type { Services } from '../../services';
 import { clearRunsFilter, filterRuns } from './commands/filterRuns';
 import { copyGcsUri, copyResourceName } from './commands/copy';
+import { keepAgesFresh } from './agesRefresh';
+import { openForDemo } from './demoStart';
 import { openInConsole, openUrl } from './commands/openInConsole';
 import { registerModel } from './commands/registerModel';
 import { ModelsTree } from './modelsTree';
 import type { Node } from './node';
+import { filterDescription } from './runFilter';
 import { RunsTree } from './runsTree';
 import { ServicesTree } from './servicesTree';
 
@@ -14,6 +17,8 @@ export interface ExplorerTrees {
   runs: RunsTree;
   models: ModelsTree;
   services: ServicesTree;
+  /** The Training Runs view (its title shows the filter). */
+  runsView?: vscode.TreeView<Node>;
 }
 
 export function register(context: vscode.ExtensionContext, services: Services): ExplorerTrees {
@@ -22,11 +27,18 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   const runs = new RunsTree(session, log, context.workspaceState);
   const models = new ModelsTree(session, log);
   const svc = new ServicesTree(session, log);
-  const trees: ExplorerTrees = { runs, models, services: svc };
+  const runsView = vscode.window.createTreeView('mlServing.runs', { treeDataProvider: runs, showCollapseAll: true });
+  const trees: ExplorerTrees = { runs, models, services: svc, runsView };
+  const modelsView = vscode.window.createTreeView('mlServing.models', { treeDataProvider: models, showCollapseAll: true });
+  // The title says when a filter hides runs.
+  const showFilter = () => { runsView.description = filterDescription(runs.filter); };
+  showFilter();
   context.subscriptions.push(
-    runs, models, svc,
-    vscode.window.createTreeView('mlServing.runs', { treeDataProvider: runs, showCollapseAll: true }),
-    vscode.window.createTreeView('mlServing.models', { treeDataProvider: models, showCollapseAll: true }),
+    runs, models, svc, runsView, modelsView,
+    runs.onDidChangeFilter(showFilter),
+    // "2m ago" would go stale until a refresh: relabel from the cached items each minute, only while shown.
+    keepAgesFresh(runsView, () => runs.refresh()),
+    keepAgesFresh(modelsView, () => models.refresh()),
     vscode.window.createTreeView('mlServing.services', { treeDataProvider: svc, showCollapseAll: true }),
     registerCommand('mlServing.explorer.refresh', () => session.reset(), logger),
     registerCommand('mlServing.explorer.loadMore', async (node: Node) => {
@@ -42,5 +54,6 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand('mlServing.openUrl', openUrl(), logger),
     registerCommand('mlServing.registerModel', registerModel(session, runs, models), logger),
   );
+  void openForDemo().catch(e => log.warn(`demo start: ${(e as Error).message}`));
   return trees;
 }

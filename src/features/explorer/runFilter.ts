@@ -32,3 +32,9 @@ export function parseRunFilter(input: string): RunFilter {
 export function formatRunFilter(f: RunFilter): string {
   return [f.text ?? '', f.state ? `state:${f.state}` : '', f.label ? `label:${f.label.key}=${f.label.value}` : ''].filter(Boolean).join(' ');
 }
+
+/** The runs view's title note: "filter: state:failed" while a filter is set, nothing otherwise. */
+export function filterDescription(f: RunFilter): string | undefined {
+  const text = formatRunFilter(f);
+  return text ? `filter: ${text}` : undefined;
+}

@@ -3,7 +3,7 @@ import { NodeKind } from '../../common/contextValues';
 import type { Logger } from '../../common/logger';
 import type { Session } from '../../common/session';
 import type { RunArtifact, TrainingRun } from '../../serving/domain';
-import { artifactView, runView, visibleArtifacts } from './present/runView';
+import { artifactView, runErrorView, runView, visibleArtifacts } from './present/runView';
 import { MessageNode, Node } from './node';
 import { RunsPager, type RunFilter } from './runsPager';
 import { errorNode, ExplorerTree } from './tree';
@@ -21,9 +21,15 @@ export class RunNode extends Node {
   }
   override async children(): Promise<Node[]> {
     let run = this.run;
+    if (run.state === 'failed') {
+      // List calls may leave the error out; the run itself has it.
+      if (!run.error && run.kind === 'pipeline') run = await this.tree.details(run.name);
+      const error = new MessageNode(`${this.id}/error`, runErrorView(run));
+      return [error, ...visibleArtifacts(run.artifacts).map(a => new ArtifactNode(this, a))];
+    }
     // List calls may omit job details; fetch the run to read its Pusher outputs.
     if (run.kind === 'pipeline' && !run.artifacts.length && run.state === 'succeeded') {
-      run = await (await this.tree.cloud()).vertex.getPipelineRun(run.name);
+      run = await this.tree.details(run.name);
     }
     const kids: Node[] = visibleArtifacts(run.artifacts).map(a => new ArtifactNode(this, a));
     try {
@@ -85,6 +91,7 @@ class RegionNode extends Node {
 export class RunsTree extends ExplorerTree {
   private pagers = new Map<string, RunsPager>();
   private filterValue: RunFilter = {};
+  private detailed = new Map<string, Promise<TrainingRun>>();
   private registered = new Map<string, Promise<Array<{ name: string; displayName: string; versionId: string }>>>();
   // Versions registered from this workspace are remembered: the label lookup finds a model only
   // through its default version's labels, so a new non-default version would not show otherwise.
@@ -93,6 +100,7 @@ export class RunsTree extends ExplorerTree {
   /** `memory` keeps registrations made here across reloads (workspace state). */
   constructor(session: Session, logger: Logger, private readonly memory?: vscode.Memento) {
     super(session, logger, 'training runs');
+    this.disposables.push(this.filterEmitter);
   }
 
   private registeredHere(runName: string): Array<{ name: string; displayName: string; versionId: string }> {
@@ -103,19 +111,36 @@ export class RunsTree extends ExplorerTree {
     return this.filterValue;
   }
 
+  private readonly filterEmitter = new vscode.EventEmitter<RunFilter>();
+  /** Fires after the filter changed (the view shows it in its title). */
+  readonly onDidChangeFilter = this.filterEmitter.event;
+
   setFilter(f: RunFilter): void {
     this.filterValue = f;
     void vscode.commands.executeCommand('setContext', 'mlServing.runsFiltered', Boolean(f.text || f.state || f.label));
     this.reset();
+    this.filterEmitter.fire(f);
   }
 
   cloud() {
     return this.session.cloud();
   }
 
+  /** A pipeline run read in full, once until the next reset (the minute relabel reuses it). */
+  details(name: string): Promise<TrainingRun> {
+    let p = this.detailed.get(name);
+    if (!p) {
+      p = this.session.cloud().then(c => c.vertex.getPipelineRun(name));
+      p.catch(() => this.detailed.delete(name));
+      this.detailed.set(name, p);
+    }
+    return p;
+  }
+
   protected clear(): void {
     this.pagers.clear();
     this.registered.clear();
+    this.detailed.clear();
   }
 
   protected async rootChildren(): Promise<Node[]> {

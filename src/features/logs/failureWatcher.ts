@@ -34,6 +34,9 @@ export class FailureWatcher implements vscode.Disposable {
       if (e.type !== 'items') return;
       for (const item of e.items) {
         if (item.kind !== 'entry') continue;
+        // The tail is narrowed to the service's region; an entry from a same-named service in
+        // another region must never make us offer to redeploy this one.
+        if (s.location && item.location && item.location !== s.location) continue;
         let tracker = this.trackers.get(s.service);
         if (!tracker) this.trackers.set(s.service, (tracker = new FailureTracker()));
         const failure = tracker.observe(item);

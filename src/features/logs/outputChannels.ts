@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LogItem, TailState } from '../../protocol/logs';
+import { BoundedText } from '../../serving/logs/boundedText';
 import { formatLine, formatTime } from '../../serving/logs/format';
 import type { LogTarget } from './pickTarget';
 import type { TailRegistry, TailSubscription } from './tailRegistry';
@@ -19,14 +20,15 @@ export function channelText(item: LogItem): string {
   return item.detail ? `${head}\n    ${item.detail}` : head;
 }
 
+// A reconnect shows as the session's one marker once it is back (in time order), not as a state line.
 const STATE_TEXT: Partial<Record<TailState, string>> = {
-  reconnecting: 'stream interrupted, reconnecting',
   failed: 'stream stopped',
 };
 
 interface Follow {
   target: LogTarget;
   channel: vscode.OutputChannel;
+  text: BoundedText;
   sub?: TailSubscription;
 }
 
@@ -42,7 +44,7 @@ export class ServiceLogChannels implements vscode.Disposable {
   start(target: LogTarget, show = true): vscode.OutputChannel {
     let f = this.follows.get(target.service);
     if (!f) {
-      f = { target, channel: vscode.window.createOutputChannel(channelName(target.serviceId), 'log') };
+      f = { target, channel: vscode.window.createOutputChannel(channelName(target.serviceId), 'log'), text: new BoundedText() };
       this.follows.set(target.service, f);
     }
     if (f.sub && f.target.revision !== target.revision) {
@@ -52,12 +54,15 @@ export class ServiceLogChannels implements vscode.Disposable {
     f.target = target;
     if (!f.sub) {
       const channel = f.channel;
+      const bounded = f.text;
       const service = target.service;
       const write = (text: string) => {
-        channel.appendLine(text);
+        const replacement = bounded.add(text);
+        if (replacement !== undefined) channel.replace(replacement);
+        else channel.appendLine(text);
         this.appended.fire({ service, text });
       };
-      channel.appendLine(`---- following ${target.service}${target.revision ? ` (revision ${target.revision})` : ''}; "ML Serving: Stop Tailing Serving Logs" stops`);
+      channel.appendLine(`---- following ${target.service}${target.revision ? ` (revision ${target.revision})` : ''}; "ML Serving: Stop Tailing Logs" stops`);
       let lastState: TailState | undefined;
       f.sub = this.tails.subscribe(target.service, e => {
         if (e.type === 'items') {

@@ -33,6 +33,8 @@ const STYLE = `
   .req .status-4 { color: var(--vscode-editorWarning-foreground); }
   .req .status-2 { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
   .json { position: absolute; left: 0; right: 0; margin: 0; padding: 2px 8px 2px 4ch; overflow: auto; white-space: pre; background: var(--vscode-textCodeBlock-background); box-sizing: border-box; }
+  .json.detail { white-space: pre-wrap; word-break: break-all; overflow-wrap: anywhere; user-select: text; }
+  .row.expandable:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
   .marker { font-style: italic; color: var(--vscode-editorWarning-foreground); }
   .marker.level-failure, .marker.level-error { color: var(--vscode-errorForeground); font-style: normal; font-weight: 600; }
   .marker .fix { margin-left: 1ch; text-decoration: underline; cursor: pointer; color: var(--vscode-textLink-foreground); }

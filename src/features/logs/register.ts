@@ -24,15 +24,28 @@ export interface LogsFeature {
 export function register(context: vscode.ExtensionContext, services: Services): LogsFeature {
   const { session, logger } = services;
   const log = logger.child('logs');
+  // What the tails connect to: the endpoint (emulator or Google) and the project.
+  const keyOf = (project: string | undefined) => `${session.settings.emulator ?? ''}|${project ?? ''}`;
   // The client comes from the session on every (re)connect: after a project change it is new.
-  const tails = new TailRegistry({
-    source: async () => loggingSource((await session.cloud()).clients.logging()),
+  const tails: TailRegistry = new TailRegistry({
+    source: async () => {
+      const cloud = await session.cloud();
+      tails.noteConnection(keyOf(cloud.project));
+      return loggingSource(cloud.clients.logging());
+    },
     log: m => log.info(m),
   });
   const channels = new ServiceLogChannels(tails);
   const failures = new FailureWatcher(tails, session, log);
   const panels = new LogsPanels({ extensionUri: context.extensionUri, tails, failures, logger: log });
-  const sessionChanged = session.onDidChange(() => tails.restartAll('project or connection changed'));
+  // Settings changes reset the session; the tails reconnect only when the project or the
+  // endpoint changed (anything else would pile up reconnect markers for nothing).
+  const sessionChanged = session.onDidChange(() => {
+    if (!tails.size) return;
+    void session.projectId().then(p => {
+      if (tails.connectionChanged(keyOf(p))) log.info('tails reconnect: the project or connection changed');
+    }, e => log.warn(`could not read the project after a settings change: ${(e as Error).message}`));
+  });
   context.subscriptions.push(
     panels, channels, failures, sessionChanged,
     { dispose: () => tails.dispose() },

@@ -4,7 +4,9 @@
  * 10 tail sessions per project, so two views of one service must never open two.
  * No vscode import: unit tests use it with a fake LogSource.
  */
+import { UserError } from '../../common/errors';
 import type { LogItem } from '../../protocol/logs';
+import { serviceProjectOf } from '../../serving/logs/filter';
 import type { LogSource } from './source';
 import { TailSession, type TailEvent, type TailListener, type TailTiming } from './tailSession';
 
@@ -26,8 +28,16 @@ export interface TailSubscription {
 
 export type TailTap = (session: TailSession, event: TailEvent) => void;
 
+/**
+ * Live tails this extension opens per project. Cloud Logging allows 10 per project; the rest are
+ * left for the team's other windows and tools (gcloud, the Logs Explorer).
+ */
+export const MAX_TAILS_PER_PROJECT = 8;
+
 export interface TailRegistryOptions {
   source: () => Promise<LogSource>;
+  /** Default MAX_TAILS_PER_PROJECT. */
+  maxPerProject?: number;
   timing?: Partial<TailTiming>;
   log?: (message: string) => void;
 }
@@ -40,6 +50,8 @@ export class TailRegistry {
   private readonly sessions = new Map<string, { session: TailSession; consumers: number }>();
   private readonly taps = new Set<TailTap>();
   private readonly changeListeners = new Set<() => void>();
+  /** What the sessions' clients connect to (project and endpoint); undefined until first told. */
+  private connectionKey?: string;
 
   constructor(private readonly opts: TailRegistryOptions) {}
 
@@ -51,6 +63,15 @@ export class TailRegistry {
     let slot = this.sessions.get(service);
     const opening = !slot;
     if (!slot) {
+      const project = serviceProjectOf(service);
+      const max = this.opts.maxPerProject ?? MAX_TAILS_PER_PROJECT;
+      const open = [...this.sessions.values()].filter(s => serviceProjectOf(s.session.service) === project);
+      if (open.length >= max) {
+        throw new UserError(
+          `Already following ${open.length} services' logs${project ? ` in ${project}` : ''}: ML Serving opens at most ${max} live tails per project (Cloud Logging allows 10, shared with your other windows and tools).`,
+          `Stop one first ("ML Serving: Stop Tailing Logs" or close its logs panel). Following: ${open.map(s => s.session.serviceId).join(', ')}.`,
+        );
+      }
       const session = new TailSession({ service, source: this.opts.source, timing: this.opts.timing, log: this.opts.log });
       slot = { session, consumers: 0 };
       this.sessions.set(service, slot);
@@ -138,6 +159,24 @@ export class TailRegistry {
 
   private changed(): void {
     for (const l of [...this.changeListeners]) l();
+  }
+
+  /** Records what the tails connect to the first time it is known (their first connect). */
+  noteConnection(key: string): void {
+    this.connectionKey ??= key;
+  }
+
+  /**
+   * The session's settings changed: reconnect only when what the tails connect to changed (a
+   * different project or endpoint means new clients); any other setting leaves them alone.
+   * Returns whether the tails were restarted.
+   */
+  connectionChanged(key: string, reason = 'project or connection changed'): boolean {
+    const before = this.connectionKey;
+    this.connectionKey = key;
+    if (before === undefined || before === key) return false;
+    this.restartAll(reason);
+    return true;
   }
 
   /** Reconnects every session now (the project or connection changed: new clients). */

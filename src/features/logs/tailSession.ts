@@ -5,8 +5,8 @@
  * remain. No vscode import: unit tests drive it with a fake LogSource.
  */
 import { DedupeWindow } from '../../serving/logs/dedupe';
-import { normalizeEntry, type LogLine } from '../../serving/logs/entry';
-import { serviceIdOf, serviceLogFilter } from '../../serving/logs/filter';
+import { lineSize, normalizeEntry, type LogLine } from '../../serving/logs/entry';
+import { serviceIdOf, serviceLocationOf, serviceLogFilter } from '../../serving/logs/filter';
 import { formatTime } from '../../serving/logs/format';
 import type { LogItem, MarkerItem, MarkerLevel, TailState } from '../../protocol/logs';
 import type { LogSource, TailResponse, TailStream } from './source';
@@ -25,6 +25,10 @@ export interface TailTiming {
   reconnectPageSize: number;
   /** Items kept for consumers that join later (a panel opened after the channel). */
   historySize: number;
+  /** ...and at most this many bytes of them (entries are up to 16 K characters each). */
+  historyBytes: number;
+  /** Live entries held while the history loads; beyond this the oldest are dropped, with a marker. */
+  heldEntries: number;
   /** Suppression notices are merged over this window instead of one per response. */
   suppressionEveryMs: number;
 }
@@ -37,14 +41,21 @@ export const DEFAULT_TIMING: TailTiming = {
   backfillSize: 200,
   reconnectPageSize: 1000,
   historySize: 5000,
+  historyBytes: 32 * 1024 * 1024,
+  heldEntries: 5000,
   suppressionEveryMs: 5000,
 };
 
 export type TailEvent = { type: 'items'; items: LogItem[] } | { type: 'state'; state: TailState; detail?: string };
 export type TailListener = (e: TailEvent) => void;
 
-// gRPC codes after which retrying cannot help: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED.
-const FATAL_CODES = new Set([3, 5, 7, 16]);
+// gRPC codes after which retrying cannot help: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED,
+// UNAUTHENTICATED, and RESOURCE_EXHAUSTED (too many tail sessions in the project, or the read quota
+// is used up: reconnecting every few seconds only keeps the quota exhausted).
+const FATAL_CODES = new Set([3, 5, 7, 8, 16]);
+const RESOURCE_EXHAUSTED = 8;
+
+const EXHAUSTED_DETAIL = 'Cloud Logging allows 10 live tails per project at once (other VS Code windows, `gcloud beta logging tail` and the Logs Explorer\'s streaming count too) and limits reads per minute. Stop tails you do not need ("ML Serving: Stop Tailing Logs"), then press Reconnect in the logs panel or tail again.';
 
 function errorCode(e: unknown): number | undefined {
   const c = (e as { code?: unknown } | undefined)?.code;
@@ -75,9 +86,13 @@ export interface TailSessionOptions {
 export class TailSession {
   readonly service: string;
   readonly serviceId: string;
+  /** The service's region, when the name carries it: the filter is narrowed to it. */
+  readonly location?: string;
   private readonly timing: TailTiming;
   private readonly listeners = new Set<TailListener>();
   private readonly history: LogItem[] = [];
+  private readonly historySizes: number[] = [];
+  private historyBytesUsed = 0;
   private readonly dedupe: DedupeWindow;
   private readonly revisionSet = new Set<string>();
   private seqValue = 0;
@@ -99,10 +114,21 @@ export class TailSession {
   constructor(private readonly opts: TailSessionOptions) {
     this.service = opts.service;
     this.serviceId = serviceIdOf(opts.service);
+    this.location = serviceLocationOf(opts.service);
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.dedupe = new DedupeWindow(Math.max(10_000, this.timing.reconnectPageSize * 4));
     // Validates the id now, so a bad one fails the caller instead of the background connect.
-    serviceLogFilter({ service: this.serviceId });
+    this.filter();
+  }
+
+  /** This service's entries (in its region), optionally since a time. */
+  private filter(since?: Date): string {
+    return serviceLogFilter({ service: this.serviceId, location: this.location, since });
+  }
+
+  /** Bytes the history holds now (tests and the status). */
+  get historyBytes(): number {
+    return this.historyBytesUsed;
   }
 
   get state(): TailState {
@@ -204,9 +230,23 @@ export class TailSession {
 
   private emitItems(items: LogItem[]): void {
     if (!items.length) return;
-    this.history.push(...items);
+    for (const i of items) {
+      const size = lineSize(i.kind === 'entry' ? i : { text: i.text, detail: i.detail });
+      this.history.push(i);
+      this.historySizes.push(size);
+      this.historyBytesUsed += size;
+    }
     // trim in chunks, not on every push
-    if (this.history.length > this.timing.historySize * 1.2) this.history.splice(0, this.history.length - this.timing.historySize);
+    if (this.history.length > this.timing.historySize * 1.2 || this.historyBytesUsed > this.timing.historyBytes) {
+      let drop = Math.max(0, this.history.length - this.timing.historySize);
+      let bytes = this.historyBytesUsed;
+      for (let i = 0; i < drop; i++) bytes -= this.historySizes[i];
+      // Below 90% of the byte budget, so the next lines do not trim again at once.
+      while (drop < this.history.length - 1 && bytes > this.timing.historyBytes * 0.9) bytes -= this.historySizes[drop++];
+      this.history.splice(0, drop);
+      this.historySizes.splice(0, drop);
+      this.historyBytesUsed = bytes;
+    }
     this.emit({ type: 'items', items });
   }
 
@@ -287,13 +327,15 @@ export class TailSession {
     // Open the live stream before reading history and hold what it sends until the history is
     // in: entries written between the two calls then arrive through one or the other.
     const held: TailResponse[] = [];
+    let heldCount = 0;
+    let heldDropped = 0;
     let historyDone = false;
     let endedEarly = false;
     const openedAt = Date.now();
     let delivered = false;
     let stream: TailStream;
     try {
-      stream = source.tail(serviceLogFilter({ service: this.serviceId }));
+      stream = source.tail(this.filter());
     } catch (e) {
       this.streamEnded(gen, e);
       return;
@@ -312,8 +354,18 @@ export class TailSession {
     stream.on('data', r => {
       if (gen !== this.generation) return;
       if (Array.isArray(r?.entries) && r.entries.length) delivered = true;
-      if (historyDone) this.onResponse(r);
-      else held.push(r);
+      if (historyDone) {
+        this.onResponse(r);
+        return;
+      }
+      held.push(r);
+      heldCount += Array.isArray(r?.entries) ? r.entries.length : 0;
+      // A slow history read under a busy stream must not grow without bound.
+      while (heldCount > this.timing.heldEntries && held.length > 1) {
+        const n = held.shift()?.entries?.length ?? 0;
+        heldCount -= n;
+        heldDropped += n;
+      }
     });
     stream.on('error', e => onEnd(e));
     stream.on('end', () => onEnd());
@@ -323,7 +375,7 @@ export class TailSession {
     const since = gapStart !== undefined ? new Date(gapStart - this.timing.overlapMs) : undefined;
     const pageSize = since ? this.timing.reconnectPageSize : this.timing.backfillSize;
     try {
-      const raw = await source.list(serviceLogFilter({ service: this.serviceId, since }), pageSize);
+      const raw = await source.list(this.filter(since), pageSize);
       if (gen !== this.generation && !endedEarly) return;
       // The list comes newest first; reverse before the stable sort so same-time entries keep their order.
       const lines = this.normalize(raw).reverse().sort((a, b) => a.timestamp - b.timestamp);
@@ -331,25 +383,35 @@ export class TailSession {
         const fresh = lines.filter(l => !this.dedupe.has(l.key));
         const full = raw.length >= pageSize;
         const from = formatTime(gapStart);
+        // One marker per reconnect, in time order: a possible gap sits where it starts (after
+        // the last entry seen, before what was re-read); a clean reconnect follows the entries it
+        // recovered, at the time it happened.
         if (full) {
-          this.addMarker('gap', `Reconnected: entries after ${from} may be missing (more than ${pageSize} were written while the stream was down).`, { timestamp: gapStart, detail: 'Open the Logs Explorer for the full history.' });
+          this.addMarker('gap', `Reconnected${reason ? ` (${reason})` : ''}: entries after ${from} may be missing (more than ${pageSize} were written while the stream was down).`, { timestamp: gapStart, detail: 'Open the Logs Explorer for the full history.' });
+          this.accept(lines);
         } else {
-          this.addMarker('reconnected', `Stream reconnected${reason ? ` (${reason})` : ''}; ${fresh.length} entr${fresh.length === 1 ? 'y' : 'ies'} written meanwhile recovered from history.`, { timestamp: gapStart });
+          this.accept(lines);
+          this.addMarker('reconnected', `Stream reconnected${reason ? ` (${reason})` : ''}; ${fresh.length} entr${fresh.length === 1 ? 'y' : 'ies'} written meanwhile recovered from history.`);
         }
-      }
-      this.accept(lines);
+      } else this.accept(lines);
     } catch (e) {
       if (gen !== this.generation && !endedEarly) return;
       const text = errorText(e);
-      if (kind === 'reconnect' && gapStart !== undefined) {
-        this.addMarker('gap', `Reconnected, but the entries after ${formatTime(gapStart)} could not be re-read (${text}): some may be missing.`, { timestamp: gapStart });
+      const code = errorCode(e);
+      if (code === RESOURCE_EXHAUSTED) {
+        this.addMarker('error', `Cloud Logging refused to read this service's logs: ${text}`, { detail: EXHAUSTED_DETAIL });
+      } else if (kind === 'reconnect' && gapStart !== undefined) {
+        this.addMarker('gap', `Reconnected, but the entries after ${formatTime(gapStart)} could not be re-read (${text}): some may be missing.`);
       } else {
         this.addMarker('error', `Could not read recent entries: ${text}`);
       }
-      if (FATAL_CODES.has(errorCode(e) ?? -1)) {
+      if (FATAL_CODES.has(code ?? -1)) {
         this.fail(e);
         return;
       }
+    }
+    if (heldDropped) {
+      this.addMarker('gap', `${heldDropped} live entr${heldDropped === 1 ? 'y' : 'ies'} dropped while recent history loaded (more than ${this.timing.heldEntries} arrived meanwhile).`, { detail: 'Open the Logs Explorer for the full history.' });
     }
     historyDone = true;
     if (this.closed) return;
@@ -377,6 +439,11 @@ export class TailSession {
       // already gone
     }
     const text = errorText(err);
+    if (errorCode(err) === RESOURCE_EXHAUSTED) {
+      this.addMarker('error', `The log stream stopped: Cloud Logging refused the live tail (${text}).`, { detail: EXHAUSTED_DETAIL });
+      this.fail(err);
+      return;
+    }
     if (FATAL_CODES.has(errorCode(err) ?? -1)) {
       this.addMarker('error', `The log stream stopped: ${text}`);
       this.fail(err);

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
 import type { Session } from '../../common/session';
-import { IdTokenError, type IdTokens } from '../../gcp/idToken';
+import { IdTokenError, loopbackUrlProblem, type IdTokens } from '../../gcp/idToken';
 import {
   parseWebviewMessage, type HostMessage, type PanelState, type ServiceInfo, type WebviewMessage,
 } from '../../protocol/predict';
@@ -19,7 +19,8 @@ import { parseLenientJson } from '../../serving/predict/lenientJson';
 import { MetadataError, parseModelMetadata, type ModelMetadata } from '../../serving/predict/metadata';
 import { metadataPath, predictPath } from '../../serving/predict/request';
 import { htmlErrorText } from '../../serving/predict/response';
-import { utf8Length, validatePredictRequest, type FieldError } from '../../serving/predict/validate';
+import { NATIVE_MAX_INSTANCES, utf8Length, validatePredictRequest, type FieldError } from '../../serving/predict/validate';
+import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
 import { runBenchmark } from './benchmark';
 import { panelHtml } from './html';
 import type { PayloadStore } from './payloadStore';
@@ -59,8 +60,12 @@ export class PredictPanel implements vscode.Disposable {
   private disposed = false;
   private lastIdentity?: string;
 
+  /** The native TF Serving image refuses requests over max_batch_size instances: said before sending. */
+  private readonly maxInstances?: number;
+
   constructor(readonly panel: vscode.WebviewPanel, service: CloudRunService, private readonly deps: PanelDeps) {
     this.info = serviceInfo(service);
+    if (service.labels[SERVICE_LABELS.container] === 'native') this.maxInstances = NATIVE_MAX_INSTANCES;
     panel.title = `Test ${service.id}`;
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'ml-serving.svg');
     panel.webview.html = panelHtml(panel.webview, deps.extensionUri, `Test ${service.id}`);
@@ -153,6 +158,7 @@ export class PredictPanel implements vscode.Disposable {
         invalidate: aud => tokens.invalidate(aud),
       },
       userAgent: 'ml-serving-vscode/predict',
+      urlProblem: this.deps.session.usesEmulator ? loopbackUrlProblem : undefined,
     });
     return this.client;
   }
@@ -200,7 +206,7 @@ export class PredictPanel implements vscode.Disposable {
     if (!errors.length) {
       const sig = this.metadata?.signatures[signature];
       if (this.metadata && !sig) errors.push({ field: 'signature_name', message: `the model has no signature "${signature}"` });
-      errors.push(...validatePredictRequest(json, sig, { sizeBytes: utf8Length(body), signature }));
+      errors.push(...validatePredictRequest(json, sig, { sizeBytes: utf8Length(body), signature, maxInstances: this.maxInstances }));
     }
     if (errors.length) this.post({ type: 'validation', requestId, errors });
     return errors.length === 0;

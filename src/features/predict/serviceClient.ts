@@ -55,6 +55,11 @@ export interface ServiceClientOptions {
   userAgent?: string;
   /** Test hook for backoff waits. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Refuses the service URL before any call (why, or undefined): against the emulator only
+   * loopback services are called, whether or not they take a token.
+   */
+  urlProblem?: (url: string) => string | undefined;
   maxSockets?: number;
 }
 
@@ -92,6 +97,8 @@ export class ServiceClient {
   constructor(private readonly o: ServiceClientOptions) {
     this.base = new URL(o.url);
     if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') throw new Error(`service url: expected http(s), got ${o.url}`);
+    const problem = o.urlProblem?.(o.url);
+    if (problem) throw new CallError(`Not calling ${o.url}: ${problem}.`, 'network');
     // Required here, not at load: http/https cost ~10 ms to load, and activation must stay cheap.
     this.transport = this.base.protocol === 'https:' ? (require('node:https') as typeof https) : (require('node:http') as typeof http);
     const agentOpts = { keepAlive: true, maxSockets: o.maxSockets ?? 64, keepAliveMsecs: 30_000 };

@@ -29,6 +29,10 @@ export interface LogLine {
   severity: Severity;
   service?: string;
   revision?: string;
+  /** The region (resource.labels.location). */
+  location?: string;
+  /** Set when the text or payload was cut at MAX_ENTRY_CHARS: the original size in characters. */
+  truncated?: number;
   /** Short log id: `stdout`, `stderr`, `requests`, `varlog/system`, or the decoded LOG_ID. */
   log: string;
   /** One-line text: the text payload, a JSON payload's message, or `METHOD STATUS LATENCY URL`. */
@@ -41,6 +45,38 @@ export interface LogLine {
 }
 
 type Obj = Record<string, unknown>;
+
+/**
+ * An entry's text and its JSON payload are each cut at this many characters (a log line may hold a
+ * whole request body): memory is bounded per entry, not only per entry count.
+ */
+export const MAX_ENTRY_CHARS = 16 * 1024;
+/** Key of the stand-in object that replaces a JSON payload too big to keep. */
+export const TRUNCATED_JSON_KEY = '(truncated)';
+
+/** `text` cut at `max` characters, with a visible marker saying how much was cut. */
+export function truncateText(text: string, max = MAX_ENTRY_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)} … [truncated: ${(text.length - max).toLocaleString('en-US')} more characters]`;
+}
+
+/** Rough size of a line in memory (UTF-16 characters of its strings), for byte-bounded buffers. */
+export function lineSize(line: { message?: string; json?: unknown; request?: RequestInfo; key?: string; text?: string; detail?: string }): number {
+  let n = 200 + (line.message?.length ?? 0) + (line.key?.length ?? 0) + (line.text?.length ?? 0) + (line.detail?.length ?? 0);
+  if (line.request) n += line.request.url.length + (line.request.userAgent?.length ?? 0);
+  if (line.json !== undefined) n += JSON.stringify(line.json)?.length ?? 0;
+  return n * 2;
+}
+
+/** FNV-1a (32-bit) of a string, as base-36 text. */
+export function hashText(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Date, RFC 3339 string, epoch ms, or {seconds, nanos} (seconds may be a string or a Long). */
@@ -174,13 +210,28 @@ export function normalizeEntry(raw: unknown): LogLine {
     message = payload;
   }
   if (request && !message) message = requestSummary(request);
+  let truncated: number | undefined;
+  if (message.length > MAX_ENTRY_CHARS) {
+    truncated = message.length;
+    message = truncateText(message);
+  }
+  if (json !== undefined) {
+    const text = JSON.stringify(json) ?? '';
+    if (text.length > MAX_ENTRY_CHARS) {
+      truncated = Math.max(truncated ?? 0, text.length);
+      json = { [TRUNCATED_JSON_KEY]: truncateText(text) };
+    }
+  }
+  if (request && request.url.length > 2048) request.url = truncateText(request.url, 2048);
+  if (request?.userAgent && request.userAgent.length > 512) request.userAgent = truncateText(request.userAgent, 512);
 
   const declared = parseSeverity(meta.severity);
   const severity = declared === 'DEFAULT' ? inferSeverity(message) ?? 'DEFAULT' : declared;
   const log = shortLogName(meta.logName);
   const insertId = str(meta.insertId);
   const line: LogLine = {
-    key: insertId ?? `${timestamp}|${log}|${message}`,
+    // A hash, not the text: the de-duplication window holds thousands of keys.
+    key: insertId ?? `${timestamp}|${log}|${message.length}|${hashText(message)}`,
     timestamp,
     time: new Date(timestamp).toISOString(),
     severity,
@@ -190,6 +241,8 @@ export function normalizeEntry(raw: unknown): LogLine {
   if (insertId) line.insertId = insertId;
   if (str(labels.service_name)) line.service = labels.service_name as string;
   if (str(labels.revision_name)) line.revision = labels.revision_name as string;
+  if (str(labels.location)) line.location = labels.location as string;
+  if (truncated !== undefined) line.truncated = truncated;
   if (request) line.request = request;
   if (json !== undefined) line.json = json;
   if (protoType) line.protoType = protoType;

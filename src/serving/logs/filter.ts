@@ -8,6 +8,11 @@ export function quoteFilterValue(value: string): string {
 export interface ServiceLogQuery {
   /** Service id (`my-model`), not the full resource name. */
   service: string;
+  /**
+   * The service's region (`us-central1`): two services with one name in two regions are two
+   * services, and one must not show the other's logs.
+   */
+  location?: string;
   /** One revision (`my-model-00002-abc`), or all of the service's. */
   revision?: string;
   /** Only entries at or after this time (ListLogEntries backfill after a reconnect). */
@@ -18,6 +23,8 @@ export interface ServiceLogQuery {
 
 // Cloud Run ids: lowercase letters, digits and hyphens, starting with a letter.
 const RUN_ID = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+// Cloud Run regions: us-central1, europe-west4, northamerica-northeast1, me-central2 ...
+const REGION = /^[a-z]+(?:-[a-z]+)+\d+$/;
 
 /**
  * `resource.type="cloud_run_revision" AND resource.labels.service_name="SVC"`, plus the revision,
@@ -27,6 +34,10 @@ const RUN_ID = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export function serviceLogFilter(q: ServiceLogQuery): string {
   if (typeof q.service !== 'string' || !RUN_ID.test(q.service)) throw new Error(`service: expected a Cloud Run service id (lowercase letters, digits, hyphens), got ${JSON.stringify(q.service)}`);
   const parts = ['resource.type="cloud_run_revision"', `resource.labels.service_name=${quoteFilterValue(q.service)}`];
+  if (q.location !== undefined) {
+    if (typeof q.location !== 'string' || !REGION.test(q.location)) throw new Error(`location: expected a Cloud Run region such as us-central1, got ${JSON.stringify(q.location)}`);
+    parts.push(`resource.labels.location=${quoteFilterValue(q.location)}`);
+  }
   if (q.revision !== undefined) {
     if (typeof q.revision !== 'string' || !RUN_ID.test(q.revision)) throw new Error(`revision: expected a Cloud Run revision id, got ${JSON.stringify(q.revision)}`);
     parts.push(`resource.labels.revision_name=${quoteFilterValue(q.revision)}`);
@@ -40,6 +51,16 @@ export function serviceLogFilter(q: ServiceLogQuery): string {
     parts.push(`severity>=${q.minSeverity}`);
   }
   return parts.join(' AND ');
+}
+
+/** `projects/P/locations/R/services/S` → `R`; undefined for a bare id. */
+export function serviceLocationOf(nameOrId: string): string | undefined {
+  return /^projects\/[^/]+\/locations\/([^/]+)\/services\/[^/]+$/.exec(nameOrId)?.[1];
+}
+
+/** `projects/P/locations/R/services/S` → `P`; undefined for a bare id. */
+export function serviceProjectOf(nameOrId: string): string | undefined {
+  return /^projects\/([^/]+)\/locations\/[^/]+\/services\/[^/]+$/.exec(nameOrId)?.[1];
 }
 
 /** `projects/P/locations/R/services/S` → `S` (an id passes through). */

@@ -3,7 +3,17 @@
  * filtered view, pause buffering. Pure, so unit tests run it under node.
  */
 import type { LogItem } from '../../protocol/logs';
+import { lineSize } from './entry';
 import { SEVERITIES, severityRank, type Severity } from './severity';
+
+/** Bytes the panel keeps (entries are up to 16 K characters each, so the line cap alone is not a bound). */
+export const PANEL_MAX_BYTES = 64 * 1024 * 1024;
+/** Bytes held while paused, on top of what is shown. */
+export const PAUSED_MAX_BYTES = 16 * 1024 * 1024;
+
+function sizeOf(i: LogItem): number {
+  return lineSize(i.kind === 'entry' ? i : { text: i.text, detail: i.detail });
+}
 
 export interface Filters {
   minSeverity: Severity;
@@ -56,8 +66,13 @@ export class LogModel {
   /** Items dropped by the cap since the last clear. */
   dropped = 0;
   filters: Filters = { ...NO_FILTERS };
+  private sizes: number[] = [];
+  private bufferedSizes: number[] = [];
+  /** Bytes of the kept items and of the paused buffer (estimates). */
+  bytes = 0;
+  bufferedBytes = 0;
 
-  constructor(public maxLines: number) {
+  constructor(public maxLines: number, readonly maxBytes = PANEL_MAX_BYTES, readonly maxBufferedBytes = PAUSED_MAX_BYTES) {
     if (!Number.isInteger(maxLines) || maxLines < 1) throw new Error(`maxLines: expected a positive integer, got ${maxLines}`);
   }
 
@@ -70,10 +85,21 @@ export class LogModel {
 
   add(items: LogItem[]): AddResult {
     if (this.paused) {
-      this.buffered.push(...items);
-      if (this.buffered.length > this.maxLines) {
-        this.dropped += this.buffered.length - this.maxLines;
-        this.buffered.splice(0, this.buffered.length - this.maxLines);
+      for (const i of items) {
+        const n = sizeOf(i);
+        this.buffered.push(i);
+        this.bufferedSizes.push(n);
+        this.bufferedBytes += n;
+      }
+      let over = Math.max(0, this.buffered.length - this.maxLines);
+      let bytes = this.bufferedBytes;
+      for (let k = 0; k < over; k++) bytes -= this.bufferedSizes[k];
+      while (over < this.buffered.length - 1 && bytes > this.maxBufferedBytes) bytes -= this.bufferedSizes[over++];
+      if (over > 0) {
+        this.dropped += over;
+        this.buffered.splice(0, over);
+        this.bufferedSizes.splice(0, over);
+        this.bufferedBytes = bytes;
       }
       return { appended: 0, trimmed: 0 };
     }
@@ -83,7 +109,10 @@ export class LogModel {
   private append(items: LogItem[]): AddResult {
     let appended = 0;
     for (const i of items) {
+      const n = sizeOf(i);
       this.items.push(i);
+      this.sizes.push(n);
+      this.bytes += n;
       if (matches(i, this.filters)) {
         this.visible.push(i);
         appended++;
@@ -93,8 +122,13 @@ export class LogModel {
   }
 
   private trim(): number {
-    const over = this.items.length - this.maxLines;
+    let over = Math.max(0, this.items.length - this.maxLines);
+    let bytes = this.bytes;
+    for (let k = 0; k < over; k++) bytes -= this.sizes[k];
+    while (over < this.items.length - 1 && bytes > this.maxBytes) bytes -= this.sizes[over++];
     if (over <= 0) return 0;
+    this.sizes.splice(0, over);
+    this.bytes = bytes;
     const removed = this.items.splice(0, over);
     this.dropped += over;
     const lastRemoved = removed[removed.length - 1].seq;
@@ -106,10 +140,7 @@ export class LogModel {
 
   /** The full list after the webview (re)loaded. */
   replace(items: LogItem[]): void {
-    this.items = [];
-    this.visible = [];
-    this.buffered = [];
-    this.dropped = 0;
+    this.reset();
     this.append(items);
   }
 
@@ -127,16 +158,26 @@ export class LogModel {
     this.paused = false;
     const b = this.buffered;
     this.buffered = [];
+    this.bufferedSizes = [];
+    this.bufferedBytes = 0;
     return this.append(b);
   }
 
   /** Empties the panel; returns the sequence number the host should replay after. */
   clear(): number {
     const last = this.lastSeq;
+    this.reset();
+    return last;
+  }
+
+  private reset(): void {
     this.items = [];
     this.visible = [];
     this.buffered = [];
+    this.sizes = [];
+    this.bufferedSizes = [];
+    this.bytes = 0;
+    this.bufferedBytes = 0;
     this.dropped = 0;
-    return last;
   }
 }

@@ -57,9 +57,17 @@ function checkValue(v: unknown, spec: TensorSpec, expected: number[] | undefined
   return shape;
 }
 
+/**
+ * The largest request the native TF Serving image accepts, in instances: `max_batch_size` of
+ * deploy/tf_serving_native/batching.config (larger requests are split into runs of 64 up to it).
+ */
+export const NATIVE_MAX_INSTANCES = 256;
+
 export interface ValidateOptions {
   /** Size of the body as sent, in bytes. */
   sizeBytes?: number;
+  /** The most instances one request may carry (NATIVE_MAX_INSTANCES for the native image). */
+  maxInstances?: number;
   /** The signature key the form was built for; the body's signature_name must agree when set. */
   signature?: string;
 }
@@ -95,7 +103,27 @@ export function validatePredictRequest(body: unknown, sig: Signature | undefined
   if (!sig) return errors;
   if (hasRows) checkRows(body.instances, sig, errors);
   else checkColumns(body.inputs, sig, errors);
+  checkBatch(hasRows ? body.instances : body.inputs, hasRows, opts.maxInstances, errors);
   return errors;
+}
+
+/** Instances in a request: rows, or the first dimension of the columnar inputs. */
+export function instanceCount(data: unknown, rows: boolean): number | undefined {
+  if (rows) return Array.isArray(data) ? data.length : undefined;
+  if (Array.isArray(data)) return data.length;
+  if (isObj(data)) {
+    const first = Object.values(data).find(Array.isArray) as unknown[] | undefined;
+    return first?.length;
+  }
+  return undefined;
+}
+
+function checkBatch(data: unknown, rows: boolean, max: number | undefined, errors: FieldError[]): void {
+  if (max === undefined) return;
+  const n = instanceCount(data, rows);
+  if (n !== undefined && n > max) {
+    errors.push({ field: rows ? 'instances' : 'inputs', message: `${n} instances in one request; the native TF Serving image takes at most ${max} (max_batch_size in its batching.config): send them in several requests, or deploy with the Python server` });
+  }
 }
 
 function checkRows(instances: unknown, sig: Signature, errors: FieldError[]): void {

@@ -32,6 +32,8 @@ export interface RoutingDecision {
   pythonPackages: string[];
   /** Modules the Python server imports before loading the model, so the ops are registered. */
   pythonModules: string[];
+  /** Set when the chosen (forced) container is known to fail to load the model: why. */
+  willFail?: string;
 }
 
 const NATIVE = 'native TF Serving (tensorflow/serving:2.19.0)';
@@ -84,10 +86,10 @@ export function chooseContainer(input: RoutingInput, opts: RoutingOptions = {}):
     decision.container = 'native';
     decision.reasons.push('container set to native by override');
     const first = custom[0].op;
-    decision.warnings.push(
-      `override: ${NATIVE} will fail to load this model with "Op type not registered '${first}' in binary running on ..."` +
-        (custom.length > 1 ? ` (custom ops: ${custom.map(u => u.op).join(', ')})` : ''),
-    );
+    const fails = `${NATIVE} will fail to load this model with "Op type not registered '${first}' in binary running on ..."` +
+      (custom.length > 1 ? ` (custom ops: ${custom.map(u => u.op).join(', ')})` : '');
+    decision.warnings.push(`override: ${fails}`);
+    decision.willFail = fails;
     return decision;
   }
 

@@ -23,11 +23,16 @@ export function decodeSavedModel(bytes: Uint8Array, file = 'saved_model.pb'): Sa
   }
   const metaGraphs = obj.metaGraphs ?? [];
   // Random bytes can parse as a protobuf with only unknown fields; a real SavedModel has at least
-  // one meta graph with tags.
-  if (metaGraphs.length === 0 || metaGraphs.every(m => !m.metaInfoDef?.tags?.length)) {
-    throw new SavedModelError('corrupt', `${file}: no tagged meta graph found; the file is not a SavedModel or is damaged`);
+  // one meta graph with tags or a graph. An untagged one is real (TF1 Hub modules export their
+  // default graph with an empty tag set): the inspector says TF Serving needs `serve`.
+  if (!metaGraphs.some(isRealMetaGraph)) {
+    throw new SavedModelError('corrupt', `${file}: no meta graph with tags or a graph found; the file is not a SavedModel or is damaged`);
   }
   return { schemaVersion: obj.savedModelSchemaVersion ?? 0, metaGraphs: metaGraphs.map(summarizeMetaGraph) };
+}
+
+function isRealMetaGraph(m: MetaGraphDefObject): boolean {
+  return Boolean(m.metaInfoDef?.tags?.length || m.graphDef?.node?.length || m.graphDef?.library?.function?.length || Object.keys(m.signatureDef ?? {}).length);
 }
 
 function summarizeMetaGraph(mg: MetaGraphDefObject): MetaGraphSummary {

@@ -9,7 +9,8 @@ import type { SavedModelSpec, Signature, TensorSpec } from './types';
 
 export function encodeSavedModel(spec: SavedModelSpec): Uint8Array {
   const tags = spec.tags ?? ['serve'];
-  if (!Array.isArray(tags) || tags.length === 0) throw new Error('SavedModelSpec.tags: expected at least one tag');
+  // An empty list is allowed: TF1 Hub modules carry an untagged meta graph.
+  if (!Array.isArray(tags) || !tags.every(t => typeof t === 'string' && t)) throw new Error('SavedModelSpec.tags: expected a list of tag names');
   if (!spec.signatures || typeof spec.signatures !== 'object') throw new Error('SavedModelSpec.signatures: expected an object of signatures');
   if (!Array.isArray(spec.graphOps)) throw new Error('SavedModelSpec.graphOps: expected an array of op names');
 

@@ -17,6 +17,8 @@ export type SavedModelErrorCode =
   | 'pbtxt'
   /** The serve meta graph has no signature a client could call. */
   | 'no-signatures'
+  /** The model is fine, but the container forced by the user cannot load it (native TF Serving and custom ops). */
+  | 'container-will-fail'
   /** Listing or reading failed (permissions, network). */
   | 'io';
 

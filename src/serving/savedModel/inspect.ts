@@ -6,7 +6,7 @@ import { chooseContainer, type ContainerKind } from '../routing/chooseContainer'
 import { findCustomOps, type CustomOpUse } from './customOps';
 import { decodeSavedModel } from './decode';
 import { SavedModelError } from './errors';
-import { emptyInspection, type ModelInspection, type SignatureSummary, type TensorSummary } from './inspection';
+import { emptyInspection, isServable, type ModelInspection, type SignatureSummary, type TensorSummary } from './inspection';
 import type { MetaGraphSummary, ModelFileSource, SavedModelProto, TensorSpec } from './types';
 
 export interface InspectOptions {
@@ -49,6 +49,13 @@ export async function inspectModelFolder(src: ModelFileSource, dir: string, opts
   ins.warnings.push(...routing.warnings);
   ins.pythonPackages = routing.pythonPackages;
   ins.pythonModules = routing.pythonModules;
+  if (routing.willFail) {
+    // The model itself is fine; the container the user forced is not. Still an error: serving it
+    // that way fails, so the answer to "servable?" is no (the Python server would serve it).
+    ins.errors.push(`the forced ${routing.container} container cannot serve this model: ${routing.willFail}; the Python server can (leave the container to the routing, or choose python)`);
+    ins.errorCode ??= 'container-will-fail';
+  }
+  ins.servable = isServable(ins);
   return ins;
 }
 
@@ -144,12 +151,12 @@ function describeModel(model: SavedModelProto, ins: ModelInspection): CustomOpUs
 function pickServeGraph(metaGraphs: MetaGraphSummary[], ins: ModelInspection): MetaGraphSummary {
   const exact = metaGraphs.find(m => m.tags.length > 0 && m.tags.every(t => t === SERVE_TAG));
   if (exact) return exact;
-  const found = metaGraphs.map(m => `[${m.tags.join(', ')}]`).join(', ');
+  const found = metaGraphs.map(m => (m.tags.length ? `[${m.tags.join(', ')}]` : '[] (untagged, as in a TF1 Hub module)')).join(', ');
   const partial = metaGraphs.some(m => m.tags.includes(SERVE_TAG));
   throw new SavedModelError(
     'no-serve-tag',
-    `${ins.modelDir}: no meta graph tagged exactly '${SERVE_TAG}' (found ${found}); TF Serving loads the '${SERVE_TAG}' meta graph` +
-      (partial ? ` unless started with --saved_model_tags set to the other tags` : `: export with tags=['${SERVE_TAG}'] (tf.saved_model.save does)`),
+    `${ins.modelDir}: no meta graph tagged exactly '${SERVE_TAG}' (found ${found}); the SavedModel is valid, but TF Serving loads the '${SERVE_TAG}' meta graph` +
+      (partial ? ` unless started with --saved_model_tags set to the other tags` : `, so re-export it with tags=['${SERVE_TAG}'] (tf.saved_model.save does)`),
   );
 }
 

@@ -55,13 +55,15 @@ export interface ModelInspection {
   errors: string[];
   /** Machine-readable kind of the first error, null when servable. */
   errorCode: SavedModelErrorCode | null;
+  /** Whether the model can be served in `container` (no error; a forced container that will fail is not). */
+  servable: boolean;
 }
 
 export function emptyInspection(path: string): ModelInspection {
   return {
     path, format: 'unknown', versions: [], version: null, modelDir: null, metaGraphs: [], tensorflowVersion: null,
     signatures: {}, ops: [], customOps: [], container: 'none', pythonPackages: [], pythonModules: [],
-    reasons: [], warnings: [], errors: [], errorCode: null,
+    reasons: [], warnings: [], errors: [], errorCode: null, servable: false,
   };
 }
 

@@ -14,6 +14,7 @@ export const tfServingModels = path.join(savedModelsDir, 'tensorflow_serving');
 /** Call from a mocha `before`/`it` with `this`: skips when the shared fixtures are absent. */
 export function skipWithoutFixtures(ctx: Mocha.Context): void {
   if (!existsSync(savedModelsDir)) {
+    if (/^(true|1|yes)$/i.test(String(process.env.CI ?? '').trim())) throw new Error(`CI is set and the shared fixtures are missing at ${savedModelsDir}`);
     console.log(`    (skipped: shared fixtures not found at ${savedModelsDir})`);
     ctx.skip();
   }

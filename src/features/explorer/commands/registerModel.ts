@@ -3,6 +3,7 @@ import { CancelledError, UserError, ValidationError } from '../../../common/erro
 import type { Session } from '../../../common/session';
 import { inspectGcsModel } from '../../../gcp/modelInspector';
 import type { ModelVersion, TrainingRun } from '../../../serving/domain';
+import { existingModelDescription } from '../present/modelView';
 import { imageFor } from '../../../serving/images';
 import { defaultModelName, registrationLabels } from '../../../serving/registration';
 import { pushedDestination, pushedModelOf } from '../../../serving/vertex/artifacts';
@@ -35,14 +36,19 @@ export function registerModel(session: Session, runs: RunsTree, models: ModelsTr
       const existing = await cloud.vertex.listModels(run.region, { pageSize: 100 });
       const NEW = '$(add) New model';
       const pick = await vscode.window.showQuickPick(
-        [{ label: NEW, description: defaultModelName(run) }, ...existing.items.map(m => ({ label: m.displayName, description: `new version of ${m.id}`, name: m.name }))],
-        { title: 'Register in Model Registry', placeHolder: 'A new model, or a new version of an existing one' },
+        [{ label: NEW, description: defaultModelName(run) }, ...existing.items.map(m => ({ label: m.displayName, description: existingModelDescription(m), name: m.name }))],
+        { title: 'Register in Model Registry', placeHolder: 'A new model, or a new version of an existing one', matchOnDescription: true },
       );
       if (!pick) throw new CancelledError();
       displayName = 'name' in pick ? pick.label : '';
       parentModel = 'name' in pick ? (pick.name as string) : undefined;
     }
-    if (parentModel) displayName ||= parentModel.split('/').pop()!;
+    if (parentModel && !displayName) {
+      // A new version keeps its model's display name (never the numeric id).
+      const existing = await cloud.vertex.listModels(run.region, { pageSize: 100 });
+      displayName = existing.items.find(m => m.name === parentModel)?.displayName ?? '';
+      if (!displayName) throw new ValidationError('options.parentModel', `no model ${parentModel} in ${run.region}`);
+    }
     if (!parentModel && !displayName) {
       const name = await vscode.window.showInputBox({
         title: 'Model display name', value: defaultModelName(run),
@@ -92,3 +98,4 @@ export function parseRegisterAnswers(raw: unknown): { displayName?: string; pare
   if (o.parentModel !== undefined && (typeof o.parentModel !== 'string' || !/^projects\/[^/]+\/locations\/[^/]+\/models\/[^/@]+$/.test(o.parentModel))) throw new ValidationError('options.parentModel', 'expected projects/P/locations/R/models/ID');
   return { displayName: o.displayName?.toString().trim(), parentModel: o.parentModel as string | undefined };
 }
+

@@ -1,4 +1,5 @@
 /** Small text helpers for tree descriptions and tooltips (no vscode import). */
+import { readableLabelValue } from '../../../serving/labels';
 
 export function age(d: Date | undefined, now = Date.now()): string {
   if (!d) return '';
@@ -25,5 +26,5 @@ export function md(text: string): string {
 export function labelTable(labels: Record<string, string>): string {
   const keys = Object.keys(labels).sort();
   if (!keys.length) return '_no labels_';
-  return ['| label | value |', '| --- | --- |', ...keys.map(k => `| ${md(k)} | ${md(labels[k])} |`)].join('\n');
+  return ['| label | value |', '| --- | --- |', ...keys.map(k => `| ${md(k)} | ${md(readableLabelValue(k, labels[k]))} |`)].join('\n');
 }

@@ -41,3 +41,14 @@ export function modelVersionView(v: ModelVersion, servedBy: CloudRunService[] = 
     collapsible: 'none',
   };
 }
+
+/** What a user recognises an existing model by, beside its name: its type, default version and age. */
+export function existingModelDescription(m: RegisteredModel, now = Date.now()): string {
+  const d = m.defaultVersion;
+  return [
+    'new version',
+    m.labels.model_type,
+    d?.versionId ? `default v${d.versionId}${d.aliases.length ? ` ${d.aliases.map(a => `@${a}`).join(' ')}` : ''}` : '',
+    `updated ${age(m.updateTime ?? m.createTime, now)}`,
+  ].filter(Boolean).join(' · ');
+}

@@ -13,8 +13,34 @@ const ICONS: Record<RunState, { id: string; color?: string }> = {
   unknown: { id: 'question' },
 };
 
+/**
+ * What tells runs apart: every run of a pipeline has the pipeline's display name, and its id is
+ * `<pipeline>-<yyyymmddhhmmss…>` (TFX on Vertex AI), so the label adds the id's time (or the rest
+ * of the id when it is not a time).
+ */
+export function runLabel(run: TrainingRun): string {
+  if (run.id === run.displayName) return run.displayName;
+  const suffix = run.id.startsWith(`${run.displayName}-`) ? run.id.slice(run.displayName.length + 1) : '';
+  const t = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\d*$/.exec(suffix);
+  if (t) return `${run.displayName} ${t[1]}-${t[2]}-${t[3]} ${t[4]}:${t[5]}:${t[6]}`;
+  if (run.kind === 'pipeline') return `${run.displayName} (${suffix || run.id})`;
+  return run.displayName;
+}
+
+/** "recsys-ranking 1795949202": the folder above pushed_model (or the last folder) and the version. */
+export function pushedSummary(artifacts: RunArtifact[]): string | undefined {
+  const a = artifacts.find(x => x.type === 'tfx.PushedModel' || x.type === 'model');
+  if (!a) return undefined;
+  const parts = pushedDestination(a).replace(/^gs:\/\/[^/]+\/?/, '').split('/').filter(Boolean);
+  const version = /^\d+$/.test(parts[parts.length - 1] ?? '') ? parts.pop() : undefined;
+  if (parts[parts.length - 1] === 'pushed_model' || parts[parts.length - 1] === 'serving_model_dir') parts.pop();
+  const model = parts[parts.length - 1];
+  return [model, version].filter(Boolean).join(' ') || undefined;
+}
+
 export function runView(run: TrainingRun, now = Date.now()): ItemView {
-  const parts = [run.kind === 'pipeline' ? 'pipeline' : 'custom job', run.state, age(run.createTime, now)];
+  const pushed = pushedSummary(run.artifacts);
+  const parts = [run.kind === 'pipeline' ? 'pipeline' : 'custom job', run.state, pushed ? `pushed ${pushed}` : '', age(run.createTime, now)];
   const d = duration(run.startTime, run.endTime, now);
   if (d) parts.push(d);
   const tip = [
@@ -30,12 +56,26 @@ export function runView(run: TrainingRun, now = Date.now()): ItemView {
     labelTable(run.labels),
   ].filter((l, i, a) => l !== '' || a[i - 1] !== '');
   return {
-    label: run.displayName,
+    label: runLabel(run),
     description: parts.filter(Boolean).join(' · '),
     icon: ICONS[run.state],
     contextValue: runContext(run.kind, run.state),
     tooltip: tip.join('\n\n'),
-    collapsible: run.state === 'succeeded' || run.artifacts.length ? 'collapsed' : 'none',
+    // A failed run expands to its error.
+    collapsible: run.state === 'succeeded' || run.state === 'failed' || run.artifacts.length ? 'collapsed' : 'none',
+  };
+}
+
+/** The child rows of a failed run: its error (first line as the label, all of it in the tooltip). */
+export function runErrorView(run: TrainingRun): ItemView {
+  const text = run.error?.trim() || `the run ended in ${run.rawState} without an error message`;
+  const first = text.split('\n')[0];
+  return {
+    label: first.length > 120 ? `${first.slice(0, 119)}…` : first,
+    icon: { id: 'error', color: 'testing.iconFailed' },
+    contextValue: NodeKind.info,
+    tooltip: `**Error of ${md(run.id)}**\n\n${md(text)}`,
+    collapsible: 'none',
   };
 }
 

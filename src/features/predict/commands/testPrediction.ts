@@ -1,13 +1,15 @@
 /**
- * "ML Serving: Test Prediction": from a service node (context menu) or the palette (a picker).
+ * "ML Serving: Test Prediction": from a service node (context menu), the palette (a picker), or
+ * another command (the deploy-success notification passes `{service: "projects/P/locations/R/services/S"}`).
  * Returns the panel so in-host tests can drive it.
  */
 import type { Session } from '../../../common/session';
-import { ValidationError } from '../../../common/errors';
+import { UserError, ValidationError } from '../../../common/errors';
 import type { CloudRunService } from '../../../serving/domain';
 import type { PredictPanel } from '../panelHost';
 import type { PredictPanels } from '../panels';
 import { pickService } from '../../shared/pickService';
+import { parseServiceRef } from '../serviceRef';
 
 /** A Serving-tree ServiceNode, or anything carrying a service (duck-typed: no explorer import). */
 interface HasService {
@@ -18,9 +20,19 @@ const hasService = (v: unknown): v is HasService =>
   typeof v === 'object' && v !== null && typeof (v as HasService).service?.name === 'string' && typeof (v as HasService).service?.id === 'string';
 
 export function testPrediction(session: Session, panels: PredictPanels) {
-  return async (node?: unknown): Promise<PredictPanel> => {
-    if (node !== undefined && !hasService(node)) throw new ValidationError('node', 'run Test Prediction from a service in the Serving view, or from the command palette');
-    let service = node ? node.service : await pickService(session, 'Test Prediction');
+  return async (arg?: unknown): Promise<PredictPanel> => {
+    let service: CloudRunService;
+    if (arg === undefined) service = await pickService(session, 'Test Prediction');
+    else if (hasService(arg)) service = arg.service;
+    else {
+      // A reference from another command: read the service by its resource name.
+      const name = parseServiceRef(arg);
+      if (!name) throw new ValidationError('service', 'expected a service from the Serving view, a resource name projects/P/locations/R/services/NAME, or {service} / {name, region, project}');
+      const cloud = await session.cloud();
+      const found = await cloud.run.getService(name);
+      if (!found) throw new UserError(`The Cloud Run service ${name} does not exist (any more).`, 'Refresh the Serving view and pick a service there.');
+      return panels.show(found);
+    }
     // The node may be stale (e.g. it was deploying when the tree loaded): read the service again.
     if (!service.uri || service.state !== 'ready') {
       const cloud = await session.cloud();
