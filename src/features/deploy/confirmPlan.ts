@@ -68,30 +68,23 @@ function value(v: string | undefined, missing: string): string {
 
 /**
  * The modal's change list, short enough for a dialog (its buttons must stay on screen): the image
- * in full on its own lines, each short field old → new, label changes and several fields of one
- * object (a startup probe) named on one line. The pick before it lists every field old → new.
+ * in full on its own lines, each short field old → new, and the other fields named on one line
+ * (the pick before it lists every field old → new).
  */
 export function changeLines(changes: FieldChange[]): string[] {
-  const groups = new Map<string, string[]>();
-  const out: Array<string | { group: string }> = [];
+  const out: string[] = [];
+  const also: string[] = [];
+  const name = (field: string) => (/^(?:service )?label /.test(field) ? 'labels' : field.replace(/^(\w+)\.\S+ (\(.+\))$/, '$1 $2'));
   for (const c of changes) {
     const before = value(c.before, '(none)');
     const after = value(c.after, '(removed)');
-    if (c.field.startsWith('image')) {
-      out.push(`• ${c.field}:`, `      ${before}`, `   → ${after}`);
-      continue;
-    }
-    const label = /^(?:service )?label (.+)$/.exec(c.field);
-    const nested = /^(\w+)\.(\S+) \((.+)\)$/.exec(c.field);
     const line = `• ${c.field}: ${before} → ${after}`;
-    const group = label ? 'labels' : nested ? `${nested[1]} (${nested[3]})` : line.length > 80 ? c.field : undefined;
-    if (!group) { out.push(line); continue; }
-    if (!groups.has(group)) { groups.set(group, []); out.push({ group }); }
-    const name = label ? label[1] : '';
-    const names = groups.get(group)!;
-    if (name && !names.includes(name)) names.push(name); // a service label and its template label change alike
+    if (c.field.startsWith('image')) out.push(`• ${c.field}:`, `      ${before}`, `   → ${after}`);
+    else if (line.length <= 70 && !/^(?:service )?label /.test(c.field)) out.push(line);
+    else if (!also.includes(name(c.field))) also.push(name(c.field));
   }
-  return out.map(x => (typeof x === 'string' ? x : `• ${x.group}${groups.get(x.group)!.length ? `: ${groups.get(x.group)!.join(', ')}` : ''} (old → new in the list)`));
+  if (also.length) out.push(`• also ${also.join(', ')} (old → new in the list before)`);
+  return out;
 }
 
 /** The modal with the plan in full. Returns what the user chose; undefined goes back to the pick. */
