@@ -227,6 +227,43 @@ describe('deploy keeps what the user did not change; no workspace or argument st
     }
   });
 
+  it('without a service account the confirmation says the default one runs the model and offers a dedicated one', async () => {
+    const dedicated = 'ml-serving@demo-project.iam.gserviceaccount.com';
+    a.deploy.actAsOutsideTests(true);
+    const picks = captureQuickPicks(labels => {
+      const deployRow = labels.findIndex(l => l.includes('Deploy itest-sa'));
+      if (labels.some(l => l.includes(`Runs as: ${dedicated}`))) return deployRow;
+      return labels.findIndex(l => l.includes('Runs as: the default compute service account (often Editor on the project)'));
+    });
+    const win = vscode.window as unknown as { showInputBox: (o?: vscode.InputBoxOptions) => Thenable<string | undefined> };
+    const originalInput = win.showInputBox;
+    const inputs: vscode.InputBoxOptions[] = [];
+    win.showInputBox = async (o?: vscode.InputBoxOptions) => { inputs.push(o ?? {}); return o?.value; }; // the user accepts the suggestion
+    const messages = captureMessages(m => (m.modal && m.text === 'Deploy itest-sa to Cloud Run?' ? 'Deploy' : undefined));
+    try {
+      const versions = await versionsOf(a, 'recsys-ranking');
+      const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[versions.length - 1], { serviceName: 'itest-sa' });
+      created.push(`${PARENT}/services/itest-sa`);
+      assert.ok(r, `deployed: ${JSON.stringify(messages.shown)}`);
+      assert.equal(inputs[0]?.value, dedicated, 'the suggested dedicated account');
+      const copied = await vscode.env.clipboard.readText();
+      assert.match(copied, /gcloud iam service-accounts create ml-serving --project=demo-project/);
+      assert.match(copied, /--role=roles\/storage\.objectViewer/);
+      assert.match(copied, /--role=roles\/logging\.logWriter/);
+      assert.ok(messages.shown.some(m => m.level === 'info' && m.text.startsWith(`Copied the gcloud commands that create ${dedicated}`)), JSON.stringify(messages.shown));
+      const modal = messages.shown.find(m => m.modal && m.text === 'Deploy itest-sa to Cloud Run?');
+      assert.match(modal?.detail ?? '', new RegExp(`Runs as: ${dedicated.replace(/\./g, '\\.')}`));
+      const cloud = await a.services.session.cloud();
+      const [s] = await cloud.clients.run().services.getService({ name: r.service.name }) as any[];
+      assert.equal(s.template.serviceAccount, dedicated);
+    } finally {
+      picks.restore();
+      messages.restore();
+      win.showInputBox = originalInput;
+      a.deploy.actAsOutsideTests(false);
+    }
+  });
+
   it('{yes: true} and {confirmed: true} do not skip the confirmations outside the test runner', async () => {
     const versions = await versionsOf(a, 'recsys-ranking');
     const cloud = await a.services.session.cloud();

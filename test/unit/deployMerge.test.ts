@@ -39,6 +39,9 @@ function customised(): Record<string, any> {
   t.scaling = { minInstanceCount: 2, maxInstanceCount: 7 };
   t.maxInstanceRequestConcurrency = 32;
   t.revision = 'retrieval-console-edit';
+  // As the client decodes it: each oneof names its set field (EnvVar.values, Volume.volumeType).
+  for (const c of t.containers) for (const e of c.env ?? []) e.values = e.valueSource ? 'valueSource' : 'value';
+  for (const v of t.volumes) v.volumeType = v.gcs ? 'gcs' : 'secret';
   return { name: 'projects/demo-project/locations/us-central1/services/retrieval', etag: '"abc"', ...s, labels: { ...s.labels, cost_center: 'ml' }, template: t };
 }
 
@@ -60,8 +63,8 @@ describe('deploy: merge, not replace', () => {
     assert.deepEqual(t.containers[0], existing.template.containers[0]);
     const ours = t.containers[1];
     assert.equal(ours.image, PYTHON);
-    assert.deepEqual(ours.env.find((e: any) => e.name === 'DB_PASSWORD'), { name: 'DB_PASSWORD', valueSource: { secretKeyRef: { secret: 'db-pass', version: 'latest' } } });
-    assert.deepEqual(ours.env.find((e: any) => e.name === 'LOG_LEVEL'), { name: 'LOG_LEVEL', value: 'debug' });
+    assert.deepEqual(ours.env.find((e: any) => e.name === 'DB_PASSWORD'), { name: 'DB_PASSWORD', valueSource: { secretKeyRef: { secret: 'db-pass', version: 'latest' } }, values: 'valueSource' });
+    assert.deepEqual(ours.env.find((e: any) => e.name === 'LOG_LEVEL'), { name: 'LOG_LEVEL', value: 'debug', values: 'value' });
     assert.equal(ours.env.find((e: any) => e.name === 'MODEL_VERSION').value, '1800000000');
     assert.deepEqual(ours.volumeMounts, [{ name: 'model', mountPath: '/models/retrieval/1800000000' }, { name: 'creds', mountPath: '/secrets' }]);
     assert.deepEqual(t.volumes.map((v: any) => v.name), ['model', 'creds']);
@@ -85,7 +88,7 @@ describe('deploy: merge, not replace', () => {
     for (const f of ['env MODEL_VERSION (serving)', 'mount of volume model (serving)', 'volume model: gcs.mountOptions', 'label ml-serving-model-version', 'service label ml-serving-run', 'revision name']) {
       assert.ok(fields.includes(f), `${f} in ${fields.join(', ')}`);
     }
-    assert.ok(!fields.some(f => /serviceAccount|service account|vpc|secret|DB_PASSWORD|LOG_LEVEL|otel|annotation|scaling|instances|concurrency|team|cost_center/i.test(f)), fields.join(', '));
+    assert.ok(!fields.some(f => /serviceAccount|service account|vpc|secret|DB_PASSWORD|LOG_LEVEL|otel|annotation|scaling|instances|concurrency|team|cost_center|values|volumeType/i.test(f)), fields.join(', '));
     assert.deepEqual(diff.find(d => d.field === 'revision name'), { field: 'revision name', before: 'retrieval-console-edit', after: undefined });
   });
 

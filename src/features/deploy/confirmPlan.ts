@@ -67,30 +67,24 @@ function value(v: string | undefined, missing: string): string {
 }
 
 /**
- * The modal's change list, one line per field, compact enough for a dialog: label changes on one
- * line, several fields of one object (a startup probe) on one line, and long values (an image) on
- * their own lines so nothing is cut. The pick lists every field on its own row.
+ * The modal's change list, short enough for a dialog (its buttons must stay on screen): the image
+ * in full on its own lines, each short field old → new, and the other fields named on one line
+ * (the pick before it lists every field old → new).
  */
 export function changeLines(changes: FieldChange[]): string[] {
-  const groups = new Map<string, string[]>();
-  const out: Array<string | { group: string }> = [];
-  const arrow = (c: FieldChange) => `${value(c.before, '(none)')} → ${value(c.after, '(removed)')}`;
+  const out: string[] = [];
+  const also: string[] = [];
+  const name = (field: string) => (/^(?:service )?label /.test(field) ? 'labels' : field.replace(/^(\w+)\.\S+ (\(.+\))$/, '$1 $2'));
   for (const c of changes) {
-    const label = /^(?:service )?label (.+)$/.exec(c.field);
-    const nested = /^(\w+)\.(\S+) \((.+)\)$/.exec(c.field);
-    const group = label ? 'labels' : nested ? `${nested[1]} (${nested[3]})` : undefined;
-    const part = label ? `${label[1]} ${arrow(c)}` : nested ? `${nested[2]} ${arrow(c)}` : undefined;
-    if (group && part) {
-      if (!groups.has(group)) { groups.set(group, []); out.push({ group }); }
-      const parts = groups.get(group)!;
-      if (!parts.includes(part)) parts.push(part); // a service label and its template label change alike
-      continue;
-    }
     const before = value(c.before, '(none)');
     const after = value(c.after, '(removed)');
-    out.push(before.length + after.length > 50 ? `• ${c.field}:\n      ${before}\n   → ${after}` : `• ${c.field}: ${before} → ${after}`);
+    const line = `• ${c.field}: ${before} → ${after}`;
+    if (c.field.startsWith('image')) out.push(`• ${c.field}:`, `      ${before}`, `   → ${after}`);
+    else if (line.length <= 70 && !/^(?:service )?label /.test(c.field)) out.push(line);
+    else if (!also.includes(name(c.field))) also.push(name(c.field));
   }
-  return out.flatMap(x => (typeof x === 'string' ? x.split('\n') : [`• ${x.group}: ${groups.get(x.group)!.join('; ')}`]));
+  if (also.length) out.push(`• also ${also.join(', ')} (old → new in the list before)`);
+  return out;
 }
 
 /** The modal with the plan in full. Returns what the user chose; undefined goes back to the pick. */

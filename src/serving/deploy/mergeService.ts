@@ -162,7 +162,11 @@ function flatten(v: unknown, path: string, out: Map<string, string>): void {
     const o = v as Json;
     // A Duration as the client decodes it ({seconds, nanos}) reads as "300s".
     if ('seconds' in o && Object.keys(o).every(k => k === 'seconds' || k === 'nanos')) { out.set(path, `${o.seconds}s`); return; }
-    for (const [k, x] of Object.entries(o)) flatten(x, path ? `${path}.${k}` : k, out);
+    for (const [k, x] of Object.entries(o)) {
+      // The client names a oneof's set field beside it (`values: "value"`, `volumeType: "gcs"`): not data.
+      if (typeof x === 'string' && x !== k && x in o && o[x] !== undefined) continue;
+      flatten(x, path ? `${path}.${k}` : k, out);
+    }
     return;
   }
   out.set(path, String(v));

@@ -85,10 +85,10 @@ export function planSummary(p: DeployPlan): string {
     ...p.warnings.map(w => `  ⚠ ${w}`),
     ...p.willFail.map(w => `  ✖ WILL FAIL: ${w}`),
     `Image: ${p.image}${isProjectImage(p.image, p.project) ? '' : '  (not from this project\'s ml-serving repository)'}`,
-    `Resources: ${p.cpu} CPU, ${p.memory}, instances ${p.minInstances}–${p.maxInstances}, concurrency ${p.concurrency}, timeout ${p.timeoutSeconds}s`,
+    `Resources: ${p.cpu} CPU, ${p.memory}, instances ${p.minInstances}–${p.maxInstances}, concurrency ${p.concurrency}`,
     `Access: ${p.isPublic ? 'PUBLIC — anyone on the internet can call it' : 'authenticated (roles/run.invoker required)'}`,
     identityLine(p),
-    p.update ? 'The current revision keeps serving until the new one is ready; it is kept for rollback.' : '',
+    p.update ? 'The current revision serves until the new one is ready.' : '',
   ].filter(Boolean).join('\n');
 }
 
