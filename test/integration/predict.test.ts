@@ -13,6 +13,8 @@ import type { CloudRunService } from '../../src/serving/domain';
 import * as mod_serviceClient from '../../src/features/predict/serviceClient';
 import * as mod_hints from '../../src/serving/predict/hints';
 import * as mod_idToken from '../../src/gcp/idToken';
+import { exampleForm } from '../../src/serving/predict/examples';
+import { bodyText, buildPredictBody } from '../../src/serving/predict/request';
 
 const EXTENSION_ID = 'ml-serving.ml-serving-gcp';
 const MODELS_BUCKET = 'demo-project-models';
@@ -110,6 +112,30 @@ describe('Test Prediction against the emulator', function () {
     assert.equal(sd.signature, 'serving_default');
     assert.deepEqual(sd.fields.map(f => [f.name, f.dtype]), [['city', 'DT_STRING'], ['customer_id', 'DT_STRING'], ['revenue', 'DT_FLOAT']]);
     assert.deepEqual(sd.outputs.map(o => o.name), ['product_ids', 'scores']);
+  });
+
+  it('example values (issue 16 item 13): the dtype examples make a request the service answers, and a saved payload becomes the next form\'s example', async () => {
+    await panel.handle({ type: 'ready' });
+    const init0 = await rec.next('init');
+    const meta = await rec.next('metadata');
+    const sd = meta.schemas.find(x => x.signature === 'serving_default')!;
+    const first = exampleForm(sd, init0.payloads.map(p => ({ signature: p.signature, body: p.body, at: p.savedAt, label: p.name })));
+    const built = buildPredictBody(sd, first.form);
+    assert.deepEqual(built.errors, []);
+    await panel.handle({ type: 'send', requestId: 'ex1', signature: 'serving_default', body: bodyText(built.body!) });
+    assert.equal((await rec.next('response', 'ex1')).status, 200, 'the example request is answered');
+
+    const saved = JSON.stringify({ instances: [{ customer_id: 'C000777', city: 'Lisbon', revenue: 42.5 }] });
+    await panel.handle({ type: 'savePayload', name: 'it-lisbon', signature: 'serving_default', body: saved });
+    await rec.next('payloads');
+    await panel.handle({ type: 'ready' });
+    const init1 = await rec.next('init');
+    await rec.next('metadata');
+    const next = exampleForm(sd, init1.payloads.map(p => ({ signature: p.signature, body: p.body, at: p.savedAt, label: `saved payload "${p.name}"` })));
+    assert.equal(next.from, 'saved payload "it-lisbon"');
+    assert.deepEqual(next.form.instances, [{ customer_id: 'C000777', city: 'Lisbon', revenue: '42.5' }]);
+    await panel.handle({ type: 'deletePayload', name: 'it-lisbon' });
+    await rec.next('payloads');
   });
 
   it('sends with an ID token whose audience is the service URL, and gets ranked ids', async () => {
