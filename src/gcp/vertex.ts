@@ -8,14 +8,6 @@ import type { PageRequest, UploadModelRequest, VertexApi } from './types';
 
 type Json = Record<string, any>;
 const parentOf = (project: string, region: string) => `projects/${project}/locations/${region}`;
-/** A protobuf Timestamp ({seconds, nanos}), a Date or an RFC 3339 string → epoch ms (0 when absent). */
-function toMs(t: unknown): number {
-  if (!t) return 0;
-  if (t instanceof Date) return t.getTime();
-  if (typeof t === 'string') return Date.parse(t) || 0;
-  const o = t as { seconds?: unknown; nanos?: unknown };
-  return Number(String(o.seconds ?? 0)) * 1000 + Number(o.nanos ?? 0) / 1e6;
-}
 
 export function vertexApi(clients: GcpClients): VertexApi {
   const project = clients.projectId;
@@ -23,27 +15,32 @@ export function vertexApi(clients: GcpClients): VertexApi {
   const page = (p: PageRequest) => ({ pageSize: p.pageSize, pageToken: p.pageToken || undefined, filter: p.filter || undefined });
   const next = (res: Json | undefined) => (res?.nextPageToken ? String(res.nextPageToken) : undefined);
 
-  /**
-   * The version an earlier attempt of this upload created: same artifact folder, created since the
-   * first attempt started. Uploads still importing in that scope (the model, or the region for a
-   * new model) are waited for first, so a version being made is not made twice.
-   */
-  async function findUpload(region: string, req: UploadModelRequest, since: number, signal?: AbortSignal): Promise<ModelVersion | undefined> {
+  /** The versions an upload of `req` would sit among: the model's, or the models of that display name. */
+  async function uploadTargets(region: string, req: UploadModelRequest, signal?: AbortSignal): Promise<Json[]> {
     const models = clients.vertex(region).models;
-    const parent = parentOf(project, region);
-    // Clock skew between this machine and Google's: a minute of slack.
-    const after = since - 60_000;
+    if (req.parentModel) return (await withRetry(() => models.listModelVersions({ name: req.parentModel }), { signal }))[0] as Json[];
+    const filter = `display_name=${JSON.stringify(req.displayName)}`;
+    return (await withRetry(() => models.listModels({ parent: parentOf(project, region), filter }, { autoPaginate: false }), { signal }))[0] as Json[];
+  }
+
+  const versionKey = (m: Json) => `${m.name}@${m.versionId}`;
+
+  /**
+   * The version an earlier attempt of this upload created: one with the same artifact folder that
+   * was not there before the first attempt (`before`). Uploads still importing in that scope (the
+   * model, or the region for a new model) are waited for first, so a version being made is not
+   * made twice.
+   */
+  async function findUpload(region: string, req: UploadModelRequest, before: Set<string>, signal?: AbortSignal): Promise<ModelVersion | undefined> {
+    const models = clients.vertex(region).models;
     const look = async () => {
-      const candidates: Json[] = req.parentModel
-        ? (await withRetry(() => models.listModelVersions({ name: req.parentModel }), { signal }))[0] as Json[]
-        : (await withRetry(() => models.listModels({ parent, filter: `display_name=${JSON.stringify(req.displayName)}` }, { autoPaginate: false }), { signal }))[0] as Json[];
-      const made = candidates.find(m => m.artifactUri === req.artifactUri && toMs(m.versionCreateTime ?? m.createTime) >= after);
+      const made = (await uploadTargets(region, req, signal)).find(m => m.artifactUri === req.artifactUri && !before.has(versionKey(m)));
       return made && toModelVersion(made);
     };
     const found = await look();
     if (found) return found;
     const operations = (models as unknown as { operationsClient: { listOperations(r: object): Promise<[Json[]]> } }).operationsClient;
-    const [ops] = await withRetry(() => operations.listOperations({ name: req.parentModel || parent, filter: '' }), { signal });
+    const [ops] = await withRetry(() => operations.listOperations({ name: req.parentModel || parentOf(project, region), filter: '' }), { signal });
     const uploading = (ops ?? []).filter(o => !o.done && String(o.metadata?.typeUrl ?? o.metadata?.type_url ?? '').endsWith('UploadModelOperationMetadata'));
     if (!uploading.length) return undefined;
     for (const o of uploading) {
@@ -91,15 +88,17 @@ export function vertexApi(clients: GcpClients): VertexApi {
       };
       // An upload that failed with UNAVAILABLE may have been carried out (the answer was lost):
       // before sending it again, look for the version it made (waiting for imports in flight).
-      const startedAt = Date.now();
+      let before: Set<string> | undefined;
       let op: OperationLike<Json> | undefined;
       for (let attempt = 1; !op; attempt++) {
         try {
+          // What is there already, so a version an earlier attempt made can be told apart.
+          before ??= new Set((await uploadTargets(region, req, signal)).map(versionKey));
           [op] = await models.uploadModel(request) as unknown as [OperationLike<Json>];
         } catch (e) {
           if (!isRetryable(e) || attempt >= 4 || signal?.aborted) throw e;
           await abortable(new Promise(r => setTimeout(r, 250 * 2 ** (attempt - 1))), signal);
-          const earlier = await findUpload(region, req, startedAt, signal);
+          const earlier = await findUpload(region, req, before ?? new Set(), signal);
           if (earlier) return earlier;
         }
       }

@@ -65,6 +65,21 @@ describe('a new user\'s first steps (issue 16)', function () {
     }
   });
 
+  /** Shows `view` with the demo project's items (selecting the project when the welcome asks for one). */
+  async function useDemoProject(view: string): Promise<void> {
+    await wb.openContainer(CONTAINER);
+    await wb.soloView(view);
+    const state = await eventually(`the ${view} view to show items or its welcome`, async () => {
+      if (await wb.view(view).locator('.welcome-view-content', { hasText: NO_PROJECT }).isVisible()) return 'welcome';
+      return (await wb.treeRows(view).count()) > 0 ? 'items' : undefined;
+    }, 60_000);
+    if (state === 'welcome') {
+      await wb.runCommand('ML Serving: Select Project');
+      await wb.quickPickRow(DEMO_PROJECT).waitFor({ timeout: WAIT });
+      await wb.pick(DEMO_PROJECT);
+    }
+  }
+
   /** The palette's rows (labels, top to bottom) for what the user typed, without running any. */
   async function paletteRows(typed: string): Promise<string[]> {
     const input = wb.page.locator('.quick-input-widget .quick-input-box input');
@@ -102,17 +117,7 @@ describe('a new user\'s first steps (issue 16)', function () {
 
   it('the deploy-success notification\'s Test Prediction button opens the Test Prediction panel (item 1)', async function () {
     if (!process.env.MLSERVING_EMULATOR) this.skip();
-    await wb.openContainer(CONTAINER);
-    await wb.soloView('Models');
-    const state = await eventually('the Models view to show models or its welcome', async () => {
-      if (await wb.view('Models').locator('.welcome-view-content', { hasText: NO_PROJECT }).isVisible()) return 'welcome';
-      return (await wb.treeRows('Models').count()) > 0 ? 'models' : undefined;
-    }, 60_000);
-    if (state === 'welcome') {
-      await wb.runCommand('ML Serving: Select Project');
-      await wb.quickPickRow(DEMO_PROJECT).waitFor({ timeout: WAIT });
-      await wb.pick(DEMO_PROJECT);
-    }
+    await useDemoProject('Models');
     const model = wb.exactTreeRow('Models', MODEL);
     await model.waitFor({ timeout: 60_000 });
     const versions = await eventually(`versions of ${MODEL}`, async () => {
@@ -120,7 +125,8 @@ describe('a new user\'s first steps (issue 16)', function () {
       const kids = await wb.childRows('Models', model);
       return kids.some(k => /^v\d+$/.test(k.label)) ? kids : undefined;
     });
-    const version = versions.find(v => /^v\d+$/.test(v.label))!;
+    // The @default version is the ranking model (other suites may register newer versions of other shapes).
+    const version = versions.find(v => /^v\d+$/.test(v.label) && /@default/.test(v.description)) ?? versions.find(v => /^v\d+$/.test(v.label))!;
     await wb.contextMenu(await wb.childRow('Models', model, version.label), 'Deploy to Cloud Run');
     await eventually('the service-name input box', async () => /service name/i.test(await wb.quickInputTitle()), 60_000);
     await wb.answerInput(SERVICE);
@@ -144,10 +150,10 @@ describe('a new user\'s first steps (issue 16)', function () {
     if (!panelOpen) this.skip();
     const view = wb.visibleWebview();
     // Example values: a first Send works without typing.
-    for (const f of ['customer_id', 'product_id']) {
-      const v = await view.locator(`[data-field="${f}"]`).evaluate(el => (el as unknown as { value: string }).value);
-      assert.ok(v.trim(), `${f} has no example value`);
-    }
+    await view.locator('[data-field]').first().waitFor({ timeout: 60_000 });
+    const values = await view.locator('[data-field]').evaluateAll(els => els.map(el => [el.getAttribute('data-field'), (el as unknown as { value: string }).value]));
+    assert.ok(values.length >= 2, `form fields: ${JSON.stringify(values)}`);
+    for (const [f, v] of values) assert.ok(String(v).trim(), `${f} has no example value`);
     assert.match((await view.locator('[data-testid="example-note"]').textContent()) ?? '', /^Example values from /);
     await view.locator('[data-testid="send"]').click();
     // recsys-ranking answers one rating per instance ([[4.2]]): a table, not raw nested arrays.
@@ -180,5 +186,36 @@ describe('a new user\'s first steps (issue 16)', function () {
         .map(({ text }) => text);
     });
     assert.deepEqual(outside, [], 'chart labels cut off at the edge');
+  });
+
+  it('registering an expanded run shows "Registered as <model> vN" under it without a refresh; runs are told apart (item 12)', async function () {
+    if (!process.env.MLSERVING_EMULATOR) this.skip();
+    await wb.runCommand('View: Close All Editors');
+    await useDemoProject('Training Runs');
+    const rows = await eventually('pipeline runs', async () => {
+      const r = await wb.treeRows('Training Runs').evaluateAll(els => els.filter(e => e.getAttribute('aria-level') === '1').map(e => ({
+        index: Number(e.getAttribute('data-index')), label: e.querySelector('.label-name')?.textContent?.trim() ?? '', description: e.querySelector('.label-description')?.textContent?.trim() ?? '',
+      })));
+      return r.filter(x => x.label.startsWith('recsys-tfx ')).length >= 3 ? r : undefined;
+    }, 60_000);
+    const pipeline = rows.filter(r => r.label.startsWith('recsys-tfx '));
+    assert.equal(new Set(pipeline.map(r => r.label)).size, pipeline.length, `runs share a label: ${pipeline.map(r => r.label).join(' | ')}`);
+    // Before it is expanded a run shows its model type; once read in full, the model it pushed.
+    const pushed = pipeline.find(r => /\bsucceeded · ranking\b/.test(r.description));
+    assert.ok(pushed, `no succeeded ranking run: ${pipeline.map(r => r.description).join(' | ')}`);
+    const row = wb.treeRowAt('Training Runs', pushed.index);
+    await wb.expandRow(row);
+    await wb.childRow('Training Runs', row, 'Pushed model');
+    await eventually('the run to name the model it pushed', async () => /\bsucceeded · pushed \S+ \d+ · /.test(((await row.locator('.label-description').textContent()) ?? '')));
+    await wb.contextMenu(row, 'Register in Model Registry');
+    const existing = wb.exactQuickPickRow(MODEL);
+    await existing.waitFor({ timeout: 60_000 });
+    await existing.click();
+    const toast = wb.notification(new RegExp(`Registered ${MODEL} v\\d+`));
+    await toast.waitFor({ timeout: 60_000 });
+    const version = new RegExp(`Registered ${MODEL} v(\\d+)`).exec((await toast.textContent()) ?? '')?.[1];
+    assert.ok(version);
+    // No refresh, no filter change: the row the user still has open shows it.
+    await wb.childRow('Training Runs', row, `Registered as ${MODEL} v${version}`, WAIT);
   });
 });

@@ -90,6 +90,10 @@ describe('serving logs: regions, limits and reconnects', function () {
       const m = await messages.waitFor(x => x.level === 'error' || x.level === 'warning', 'the refusal');
       assert.match(m.text, /ML Serving opens at most 8 live tails per project \(Cloud Logging allows 10/);
       assert.equal(logs.tails.get(nameIn(DEMO_REGION, `cap-x-${run}`)), undefined);
+      assert.equal(logs.channels.channel(nameIn(DEMO_REGION, `cap-x-${run}`)), undefined, 'no channel claims to follow it');
+      assert.equal(await vscode.commands.executeCommand('mlServing.logs.openPanel', { service: nameIn(DEMO_REGION, `cap-x-${run}`) }), undefined);
+      assert.equal(logs.panels.get(nameIn(DEMO_REGION, `cap-x-${run}`)), undefined, 'no panel opened');
+      assert.equal(messages.shown.filter(x => /at most 8 live tails per project/.test(x.text)).length, 2, 'the panel was refused with the same message');
     } finally {
       messages.restore();
       subs.forEach(s => s.dispose());

@@ -14,6 +14,8 @@ import * as mod_serviceClient from '../../src/features/predict/serviceClient';
 import * as mod_hints from '../../src/serving/predict/hints';
 import * as mod_idToken from '../../src/gcp/idToken';
 import { assertClose, zooManifest, zooModel, type ZooManifest, type ZooSample } from './support/zoo';
+import { exampleForm } from '../../src/serving/predict/examples';
+import { bodyText, buildPredictBody } from '../../src/serving/predict/request';
 
 const EXTENSION_ID = 'ml-serving.ml-serving-gcp';
 const MODELS_BUCKET = 'demo-project-models';
@@ -121,6 +123,33 @@ describe('Test Prediction against the emulator', function () {
     // The zoo's two-tower retrieval export, as TensorFlow wrote its signature.
     assert.deepEqual(sd.fields.map(f => [f.name, f.dtype]), [['hour_of_day', 'DT_FLOAT'], ['user_id', 'DT_STRING']]);
     assert.deepEqual(sd.outputs.map(o => o.name), ['product_ids', 'scores']);
+  });
+
+  it('example values (issue 16 item 13): the dtype examples make a request the service answers, and a saved payload becomes the next form\'s example', async () => {
+    await panel.handle({ type: 'ready' });
+    const init0 = await rec.next('init');
+    const meta = await rec.next('metadata');
+    const sd = meta.schemas.find(x => x.signature === 'serving_default')!;
+    const first = exampleForm(sd, init0.payloads.map(p => ({ signature: p.signature, body: p.body, at: p.savedAt, label: p.name })));
+    const built = buildPredictBody(sd, first.form);
+    assert.deepEqual(built.errors, []);
+    await panel.handle({ type: 'send', requestId: 'ex1', signature: 'serving_default', body: bodyText(built.body!) });
+    assert.equal((await rec.next('response', 'ex1')).status, 200, 'the example request is answered');
+
+    // One instance of the zoo's sample request, saved as the user would.
+    const instance = (sample.request as { instances: Array<Record<string, string | number>> }).instances[0];
+    const saved = JSON.stringify({ instances: [instance] });
+    await panel.handle({ type: 'savePayload', name: 'it-lisbon', signature: 'serving_default', body: saved });
+    await rec.next('payloads');
+    await panel.handle({ type: 'ready' });
+    const init1 = await rec.next('init');
+    await rec.next('metadata');
+    const next = exampleForm(sd, init1.payloads.map(p => ({ signature: p.signature, body: p.body, at: p.savedAt, label: `saved payload "${p.name}"` })));
+    assert.equal(next.from, 'saved payload "it-lisbon"');
+    // The form holds text: numbers come back as their decimal strings.
+    assert.deepEqual(next.form.instances, [Object.fromEntries(Object.entries(instance).map(([k, v]) => [k, String(v)]))]);
+    await panel.handle({ type: 'deletePayload', name: 'it-lisbon' });
+    await rec.next('payloads');
   });
 
   it('sends with an ID token whose audience is the service URL, and gets the ids TensorFlow ranks', async () => {

@@ -20,7 +20,7 @@ describe('explorer node presentation', () => {
     const running = runView(base, NOW);
     assert.equal(running.icon?.id, 'sync~spin');
     assert.equal(running.contextValue, 'mlServing.run.pipeline.running');
-    assert.match(running.description!, /pipeline · running · 2h ago · 1h 59m/);
+    assert.match(running.description!, /pipeline · running · retrieval · 2h ago · 1h 59m/);
     const failed = runView({ ...base, state: 'failed', rawState: 'PIPELINE_STATE_FAILED', error: 'Trainer OOMKilled', endTime: new Date(NOW - 3600e3) }, NOW);
     assert.equal(failed.icon?.id, 'error');
     assert.match(failed.tooltip!, /\*\*Error:\*\* Trainer OOMKilled/);

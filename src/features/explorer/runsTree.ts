@@ -17,7 +17,8 @@ export class RunNode extends Node {
     this.id = `run:${run.name}`;
   }
   view(): ItemView {
-    return runView(this.run);
+    // Once read in full (expanded), the run's row also names the model it pushed.
+    return runView(this.tree.loaded(this.run.name) ?? this.run);
   }
   override async children(): Promise<Node[]> {
     let run = this.run;
@@ -29,7 +30,9 @@ export class RunNode extends Node {
     }
     // List calls may omit job details; fetch the run to read its Pusher outputs.
     if (run.kind === 'pipeline' && !run.artifacts.length && run.state === 'succeeded') {
+      const first = !this.tree.loaded(run.name);
       run = await this.tree.details(run.name);
+      if (first && run.artifacts.length) this.tree.refresh(this);
     }
     const kids: Node[] = visibleArtifacts(run.artifacts).map(a => new ArtifactNode(this, a));
     try {
@@ -92,6 +95,7 @@ export class RunsTree extends ExplorerTree {
   private pagers = new Map<string, RunsPager>();
   private filterValue: RunFilter = {};
   private detailed = new Map<string, Promise<TrainingRun>>();
+  private resolved = new Map<string, TrainingRun>();
   private registered = new Map<string, Promise<Array<{ name: string; displayName: string; versionId: string }>>>();
   // Versions registered from this workspace are remembered: the label lookup finds a model only
   // through its default version's labels, so a new non-default version would not show otherwise.
@@ -126,11 +130,16 @@ export class RunsTree extends ExplorerTree {
     return this.session.cloud();
   }
 
+  /** The run read in full, if it was. */
+  loaded(name: string): TrainingRun | undefined {
+    return this.resolved.get(name);
+  }
+
   /** A pipeline run read in full, once until the next reset (the minute relabel reuses it). */
   details(name: string): Promise<TrainingRun> {
     let p = this.detailed.get(name);
     if (!p) {
-      p = this.session.cloud().then(c => c.vertex.getPipelineRun(name));
+      p = this.session.cloud().then(c => c.vertex.getPipelineRun(name)).then(r => { this.resolved.set(name, r); return r; });
       p.catch(() => this.detailed.delete(name));
       this.detailed.set(name, p);
     }
@@ -141,6 +150,7 @@ export class RunsTree extends ExplorerTree {
     this.pagers.clear();
     this.registered.clear();
     this.detailed.clear();
+    this.resolved.clear();
   }
 
   protected async rootChildren(): Promise<Node[]> {

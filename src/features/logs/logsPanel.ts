@@ -182,6 +182,8 @@ export class LogsPanels implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
+    // Refused before a panel opens (the per-project tail limit).
+    this.deps.tails.ensureCapacity(target.service);
     const panel = vscode.window.createWebviewPanel(LOGS_VIEW_TYPE, `Logs: ${target.serviceId}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview')],
@@ -191,7 +193,13 @@ export class LogsPanels implements vscode.Disposable {
 
   /** Takes over a panel VS Code restored after a reload (the serializer). */
   adopt(panel: vscode.WebviewPanel, target: LogTarget): LogsPanel {
-    const p = new LogsPanel(panel, target, this.deps, () => this.panels.delete(target.service));
+    let p: LogsPanel;
+    try {
+      p = new LogsPanel(panel, target, this.deps, () => this.panels.delete(target.service));
+    } catch (e) {
+      panel.dispose();
+      throw e;
+    }
     this.panels.set(target.service, p);
     return p;
   }

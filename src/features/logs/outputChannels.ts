@@ -43,6 +43,8 @@ export class ServiceLogChannels implements vscode.Disposable {
   /** Starts (or re-targets) following a service in its channel and shows the channel. */
   start(target: LogTarget, show = true): vscode.OutputChannel {
     let f = this.follows.get(target.service);
+    // Refused before a channel says "following" (the per-project tail limit).
+    if (!f?.sub) this.tails.ensureCapacity(target.service);
     if (!f) {
       f = { target, channel: vscode.window.createOutputChannel(channelName(target.serviceId), 'log'), text: new BoundedText() };
       this.follows.set(target.service, f);

@@ -63,15 +63,7 @@ export class TailRegistry {
     let slot = this.sessions.get(service);
     const opening = !slot;
     if (!slot) {
-      const project = serviceProjectOf(service);
-      const max = this.opts.maxPerProject ?? MAX_TAILS_PER_PROJECT;
-      const open = [...this.sessions.values()].filter(s => serviceProjectOf(s.session.service) === project);
-      if (open.length >= max) {
-        throw new UserError(
-          `Already following ${open.length} services' logs${project ? ` in ${project}` : ''}: ML Serving opens at most ${max} live tails per project (Cloud Logging allows 10, shared with your other windows and tools).`,
-          `Stop one first ("ML Serving: Stop Tailing Logs" or close its logs panel). Following: ${open.map(s => s.session.serviceId).join(', ')}.`,
-        );
-      }
+      this.ensureCapacity(service);
       const session = new TailSession({ service, source: this.opts.source, timing: this.opts.timing, log: this.opts.log });
       slot = { session, consumers: 0 };
       this.sessions.set(service, slot);
@@ -118,6 +110,23 @@ export class TailRegistry {
         this.release(service, session);
       },
     };
+  }
+
+  /**
+   * Throws a UserError when following `service` would open one tail too many in its project
+   * (callers check before they open a channel or a panel for it).
+   */
+  ensureCapacity(service: string): void {
+    if (this.sessions.has(service)) return;
+    const project = serviceProjectOf(service);
+    const max = this.opts.maxPerProject ?? MAX_TAILS_PER_PROJECT;
+    const open = [...this.sessions.values()].filter(s => serviceProjectOf(s.session.service) === project);
+    if (open.length >= max) {
+      throw new UserError(
+        `Already following ${open.length} services' logs${project ? ` in ${project}` : ''}: ML Serving opens at most ${max} live tails per project (Cloud Logging allows 10, shared with your other windows and tools).`,
+        `Stop one first ("ML Serving: Stop Tailing Logs" or close its logs panel). Following: ${open.map(s => s.session.serviceId).join(', ')}.`,
+      );
+    }
   }
 
   private release(service: string, session: TailSession): void {

@@ -104,4 +104,16 @@ describe('retries repeat only what is safe', function () {
     const [found] = await clients.vertex('us-central1').models.listModels({ parent: PARENT, filter: 'display_name="retry-refused"' });
     assert.equal((found as unknown[]).length, 1);
   });
+
+  it('a refused upload of a folder registered a moment ago still makes its own version', async () => {
+    const vertex = vertexApi(clients);
+    const [models] = await clients.vertex('us-central1').models.listModels({ parent: PARENT });
+    const parentModel = String((models as Array<{ name: string }>)[0].name);
+    const req = { displayName: 'again', artifactUri: 'gs://demo-project-models/again/1', labels: {}, containerImage: 'tensorflow/serving:2.19.0', parentModel };
+    const first = await vertex.uploadModel('us-central1', req);
+    await postJson(`${admin}/faults`, { kind: 'unavailable', method: 'UploadModel', count: 1 });
+    const second = await vertex.uploadModel('us-central1', req);
+    assert.notEqual(second.versionId, first.versionId, 'the earlier version of the same folder is not mistaken for this upload');
+  });
 });
+

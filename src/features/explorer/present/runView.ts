@@ -40,7 +40,8 @@ export function pushedSummary(artifacts: RunArtifact[]): string | undefined {
 
 export function runView(run: TrainingRun, now = Date.now()): ItemView {
   const pushed = pushedSummary(run.artifacts);
-  const parts = [run.kind === 'pipeline' ? 'pipeline' : 'custom job', run.state, pushed ? `pushed ${pushed}` : '', age(run.createTime, now)];
+  // The model type (a run label) tells a ranking run from a retrieval one before it is expanded.
+  const parts = [run.kind === 'pipeline' ? 'pipeline' : 'custom job', run.state, pushed ? `pushed ${pushed}` : run.labels.model_type ?? '', age(run.createTime, now)];
   const d = duration(run.startTime, run.endTime, now);
   if (d) parts.push(d);
   const tip = [
