@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { confirmedToken, previewToken } from '../../common/chatConfirmation';
-import type { CloudRunService } from '../../serving/domain';
+import { idOf, type CloudRunService } from '../../serving/domain';
 import { trafficLine } from '../../serving/inventory/listing';
 import { isKnownRegion } from '../../serving/regions';
 import { bool, inputObject, int, oneOf, SERVICE_HINT, SERVICE_NAME, Shown, str, text, ToolInputError } from './tool';
@@ -78,8 +78,8 @@ export function deployTool(shown = new Shown()): vscode.LanguageModelTool<unknow
       const r = await run(c, t === undefined ? {} : confirmedToken(t));
       if (!r) return text('Nothing was deployed (declined, or it failed: the notification in VS Code says why; a failed revision leaves the previous one serving).');
       const s = r.service;
-      if (r.unchanged) return text(`${s.id}: nothing changed (same template as the serving revision ${s.latestReadyRevision ?? ''}).`);
-      return text(`${s.id} is ${s.state} at ${s.uri ?? '(no URL)'}: revision ${s.latestReadyRevision ?? '?'}, ${r.plan.container === 'native' ? 'native TF Serving' : 'Python server'} (${r.plan.image}). Traffic: ${trafficLine(s)}.`);
+      if (r.unchanged) return text(`${s.id}: nothing changed (same template as the serving revision ${idOf(s.latestReadyRevision ?? '')}).`);
+      return text(`${s.id} is ${s.state} at ${s.uri ?? '(no URL)'}: revision ${s.latestReadyRevision ? idOf(s.latestReadyRevision) : '?'}, ${r.plan.container === 'native' ? 'native TF Serving' : 'Python server'} (${r.plan.image}). Traffic: ${trafficLine(s)}.`);
     },
   };
 }

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { Session } from '../../common/session';
-import { idTokensFor, loopbackUrlProblem, normalizeServiceUrl } from '../../gcp/idToken';
-import { predictPath } from '../../serving/predict/request';
+import { predictOnce, predictUrl } from '../../gcp/predictCall';
 import { MAX_REQUEST_BYTES, NATIVE_MAX_INSTANCES, validatePredictRequest } from '../../serving/predict/validate';
 import { inputObject, SERVICE_HINT, SERVICE_NAME, Shown, str, text, ToolInputError } from './tool';
 
@@ -32,10 +31,9 @@ export function predictTool(session: Session, shown = new Shown()): vscode.Langu
     const cloud = await session.cloud();
     const s = await cloud.run.getService(service);
     if (!s) throw new Error(`service: ${service} does not exist`);
-    if (!s.uri) throw new Error(`service: ${s.id} has no URL yet (state ${s.state})`);
-    const model = s.env.MODEL_NAME;
-    if (!model) throw new Error(`service: ${s.id} has no MODEL_NAME, so it was not deployed by ML Serving`);
-    return { cloud, s, url: `${normalizeServiceUrl(s.uri)}${predictPath(model)}` };
+    const t = predictUrl(s);
+    if ('problem' in t) throw new Error(`service: ${t.problem}`);
+    return { cloud, s, url: t.url };
   };
   return {
     async prepareInvocation(options) {
@@ -53,18 +51,10 @@ export function predictTool(session: Session, shown = new Shown()): vscode.Langu
       const p = parse(options.input);
       // Only after the user saw this request (VS Code calls invoke after the confirmation of prepareInvocation).
       if (shown.take(options.input) === undefined) throw new Error('Not confirmed: this tool sends a request only after the user confirmed it in VS Code.');
-      const { cloud, s, url } = await target(p.service);
-      if (session.usesEmulator) {
-        const problem = loopbackUrlProblem(s.uri!);
-        if (problem) throw new Error(`service: ${problem}`);
-      }
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (!s.invokerIamDisabled) headers.authorization = `Bearer ${(await idTokensFor(cloud.clients).get(normalizeServiceUrl(s.uri!))).token}`;
-      const started = Date.now();
-      const res = await fetch(url, { method: 'POST', headers, body: p.bodyText, signal: AbortSignal.timeout(60_000) });
-      const answer = await res.text();
+      const { cloud, s } = await target(p.service);
+      const { status, text: answer, ms } = await predictOnce(cloud.clients, s, p.bodyText);
       const cut = answer.length > MAX_ANSWER_CHARS ? `${answer.slice(0, MAX_ANSWER_CHARS)}… (${answer.length} characters in all)` : answer;
-      return text(`HTTP ${res.status} from ${s.id} in ${Date.now() - started} ms:`, cut);
+      return text(`HTTP ${status} from ${s.id} in ${ms} ms:`, cut);
     },
   };
 }

@@ -67,7 +67,7 @@ export function trafficTool(session: Session, shown = new Shown()): vscode.Langu
       const [question, ...detail] = t.split('\n');
       return {
         invocationMessage: `${m.action} on ${m.service.split('/').pop()}`,
-        confirmationMessages: { title: question, message: new vscode.MarkdownString().appendText(detail.join('\n')) },
+        confirmationMessages: { title: question, message: detail.join('\n') },
       };
     },
     async invoke(options) {
