@@ -5,7 +5,7 @@
 // the extension host cannot click, so those calls use the registered tool objects directly.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { emulatorAdmin, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
+import { emulatorAdmin, emulatorPost, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
 import { captureMessages } from './support/messages';
 
 const SVC = 'itest-agents';
@@ -190,8 +190,16 @@ describe('language model tools against the emulator', function () {
   });
 
   it('reads the service\'s recent errors with the recognised failures', async () => {
+    const rev = `${SVC}-00009-zzz`;
+    await emulatorPost('/logs', [{
+      logName: `projects/${DEMO_PROJECT}/logs/${encodeURIComponent('run.googleapis.com/stderr')}`,
+      resource: { type: 'cloud_run_revision', labels: { service_name: SVC, revision_name: rev, location: DEMO_REGION, project_id: DEMO_PROJECT } },
+      severity: 'ERROR', timestamp: new Date().toISOString(),
+      textPayload: "Loading servable failed: Op type not registered 'TopKDot' in binary running on localhost.",
+    }]);
     const r = await call('mlServing_serviceErrors', { service: NAME, minutes: 30 });
     assert.match(r, new RegExp(`^${SVC} \\(${DEMO_REGION}\\), last 30 min: \\d+ log entries read`));
-    assert.match(r, /Recognised failures: /);
+    assert.match(r, new RegExp(`Recognised failures:\\n- op TopKDot is not registered in this container .* — 1×, e\\.g\\. in ${rev}`));
+    assert.match(r, new RegExp(`ERROR ${rev}: Loading servable failed: Op type not registered 'TopKDot'`));
   });
 });
