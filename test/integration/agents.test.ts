@@ -41,6 +41,10 @@ describe('language model tools against the emulator', function () {
     a = await useDemoProject();
     tools = a.agents.tools;
   });
+  // Its revisions are real servers: do not leave them to the suites after this one.
+  after(async () => {
+    if (emulatorAdmin()) await vscode.commands.executeCommand('mlServing.undeploy', { service: NAME }, { confirmed: true });
+  });
 
   it('contributes and registers every tool with its schema', () => {
     const ours = vscode.lm.tools.filter(t => t.name.startsWith('mlServing_'));
