@@ -1,6 +1,7 @@
 /** Command-line parsing for `ml-serving`. Pure: no I/O, throws UsageError (exit code 2). */
 import { parseGcsUri } from '../gcp/storageSource';
 import type { ContainerKind } from '../serving/routing/chooseContainer';
+import { CLOUD_COMMANDS, isCloudCommand, parseCloudArgs, type CloudCommand } from './cloudArgs';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -11,6 +12,11 @@ export const USAGE = `Usage: ml-serving <command> [options]
 Commands:
   inspect <folder|gs://bucket/path>   Read a model folder as TF Serving will: version served,
                                       signatures, custom ops, and the container that can serve it.
+  runs                                Vertex AI training runs (pipelines and custom jobs), newest first.
+  models                              Model Registry versions with aliases and artifact URIs.
+  services                            Cloud Run services deployed by ML Serving: URL, state, traffic.
+  predict <service> --body JSON|@file Send one TF Serving predict request; prints the answer.
+  logs <service>                      Recent log entries of a service (--follow keeps reading).
 
 Options for inspect:
   --json                  print one JSON object instead of the report
@@ -20,13 +26,29 @@ Options for inspect:
                           force the container; the report warns when that will fail
   -h, --help              show this help
 
-Exit codes: 0 servable, 1 not servable (or the folder could not be read), 2 bad usage.
+Options for runs, models, services, predict, logs:
+  --project ID            the Google Cloud project (default: GOOGLE_CLOUD_PROJECT, then gcloud's)
+  --region R[,R...]       regions to read (default us-central1); repeatable
+  --json                  JSON for pipelines instead of text
+  --limit N               runs/models: most items per region (default 20); logs: entries (default 100)
+  --all                   services: also those not deployed by ML Serving
+  --body JSON|@file|@-    predict: the request, e.g. '{"instances":[{"x":1}]}'
+  --minutes N             logs: how far back (default 60)
+  --follow                logs: keep printing new entries until interrupted
 
-gs:// paths use Application Default Credentials, or the local emulator when
-MLSERVING_EMULATOR=http://127.0.0.1:PORT (its admin URL) is set.`;
+<service> is projects/P/locations/R/services/S, or the service id with one --region.
+
+Exit codes: inspect: 0 servable, 1 not servable (or the folder could not be read), 2 bad usage.
+Other commands: 0 done, 1 the call failed (an API error, or predict got a non-2xx answer),
+2 bad usage, 3 cannot connect or sign in (no ADC, emulator down), 4 not found (service).
+
+gs:// paths and the cloud commands use Application Default Credentials, or the local emulator
+when MLSERVING_EMULATOR=http://127.0.0.1:PORT (its admin URL) is set. Progress goes to stderr.
+Deploying and moving traffic are not in the CLI yet: they run only in the extension today.`;
 
 export type Command =
   | { command: 'help' }
+  | CloudCommand
   | { command: 'inspect'; path: string; json: boolean; labels: Record<string, string>; override?: ContainerKind };
 
 const LABEL = /^([a-z][a-z0-9_-]{0,62})=([a-z0-9_-]{0,63})$/;
@@ -35,7 +57,8 @@ export function parseArgs(argv: readonly string[]): Command {
   if (argv.length === 0) throw new UsageError('missing command (try: ml-serving inspect <folder|gs://bucket/path>)');
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
-  if (command !== 'inspect') throw new UsageError(`unknown command "${command}" (commands: inspect)`);
+  if (isCloudCommand(command)) return parseCloudArgs(command, rest);
+  if (command !== 'inspect') throw new UsageError(`unknown command "${command}" (commands: inspect, ${CLOUD_COMMANDS.join(', ')})`);
 
   let path: string | undefined;
   let json = false;

@@ -4,6 +4,7 @@ import { emptyInspection, isServable, type ModelInspection } from '../serving/sa
 import { parseArgs, USAGE, UsageError } from './args';
 import { sourceFor } from './modelSource';
 import { formatReport } from './report';
+import { runCloud, type CloudIo } from './cloud';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -15,7 +16,7 @@ export const EXIT_SERVABLE = 0;
 export const EXIT_NOT_SERVABLE = 1;
 export const EXIT_USAGE = 2;
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo & Omit<CloudIo, keyof CliIo>): Promise<number> {
   let cmd;
   try {
     cmd = parseArgs(argv);
@@ -26,6 +27,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(USAGE + '\n');
     return EXIT_SERVABLE;
   }
+  if (cmd.command !== 'inspect') return runCloud(cmd, io);
 
   let ins: ModelInspection;
   try {

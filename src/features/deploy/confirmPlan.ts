@@ -87,6 +87,15 @@ export function changeLines(changes: FieldChange[]): string[] {
   return out;
 }
 
+/** The final modal's text: the plan, every changed field old → new, what is kept (also a chat tool's confirmation). */
+export function planDetail(plan: DeployPlan, review: Review | undefined): string {
+  return [
+    planSummary(plan),
+    ...(review ? ['', review.changes.length ? 'Changes (old → new):' : 'Changes: none to the service\'s settings (a new revision of the same template).', ...changeLines(review.changes)] : []),
+    ...(review?.kept.length ? ['', `Kept as they are: ${review.kept.join('; ')}.`] : []),
+  ].join('\n');
+}
+
 /** The modal with the plan in full. Returns what the user chose; undefined goes back to the pick. */
 async function finalConfirmation(plan: DeployPlan, review: Review | undefined): Promise<'deploy' | 'identity' | undefined> {
   if (!isProjectImage(plan.image, plan.project)) {
@@ -97,11 +106,7 @@ async function finalConfirmation(plan: DeployPlan, review: Review | undefined): 
     }, use);
     if (ok !== use) return undefined;
   }
-  const detail = [
-    planSummary(plan),
-    ...(review ? ['', review.changes.length ? 'Changes (old → new):' : 'Changes: none to the service\'s settings (a new revision of the same template).', ...changeLines(review.changes)] : []),
-    ...(review?.kept.length ? ['', `Kept as they are: ${review.kept.join('; ')}.`] : []),
-  ].join('\n');
+  const detail = planDetail(plan, review);
   const deploy = plan.willFail.length ? 'Deploy Anyway' : 'Deploy';
   const dedicated = 'Use a Dedicated Service Account…';
   const message = plan.willFail.length

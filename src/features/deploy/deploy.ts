@@ -18,7 +18,8 @@ import type { ModelInspection } from '../../serving/savedModel/inspection';
 import type { ExplorerTrees } from '../explorer/register';
 import { trafficSummary } from '../explorer/present/serviceView';
 import { deployFailure, forceNewRevision, reportUnchanged } from './deployOutcome';
-import { confirmPlan, type Review } from './confirmPlan';
+import { confirmPlan, planDetail, type Review } from './confirmPlan';
+import { chatDecision } from '../../common/chatConfirmation';
 import type { DeployLock } from './deployLock';
 import { applyAnswers, parseAnswers, type DeployAnswers } from './deployOptions';
 import { isRedeployArgs, resolveSource, type DeploySource } from './deploySource';
@@ -89,7 +90,7 @@ async function preparePlan(session: Session, cloud: CloudContext, source: Deploy
   let serviceName = a.serviceName ?? source.serviceName;
   if (!serviceName) {
     const suggested = deriveServiceName(source.displayName, source.links.modelVersion);
-    serviceName = a.yes ? suggested : await vscode.window.showInputBox({
+    serviceName = a.yes || a.chat !== undefined ? suggested : await vscode.window.showInputBox({
       title: 'Deploy to Cloud Run: service name', value: suggested,
       prompt: 'An existing service gets a new revision; its current revision keeps serving until the new one is ready.',
       validateInput: v => serviceNameProblem(v.trim()),
@@ -141,6 +142,14 @@ async function preparePlan(session: Session, cloud: CloudContext, source: Deploy
     const problems = planProblems(plan);
     if (problems.length) throw new ValidationError(problems[0].split(':')[0], problems[0].split(': ').slice(1).join(': '));
     return { plan, proposal };
+  }
+  // A language model tool: previews the modal's text, or deploys what the user accepted in chat.
+  if (a.chat !== undefined) {
+    const problems = planProblems(plan);
+    const text = [`${plan.willFail.length ? `This deploy of ${plan.serviceName} will fail: ${plan.willFail[0]}` : `Deploy ${plan.serviceName} to Cloud Run?`}`, planDetail(plan, proposal(plan).review), ...problems.map(p => `Problem: ${p}`)].join('\n');
+    const chat = chatDecision(a.chat, text);
+    if (chat === 'preview') throw new CancelledError();
+    if (chat === 'confirmed' && !problems.length) return { plan, proposal };
   }
   const confirmed = await confirmPlan(plan, {
     review: p => proposal(p).review,

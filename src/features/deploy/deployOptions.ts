@@ -16,6 +16,8 @@ export interface DeployAnswers {
   maxInstances?: number;
   concurrency?: number;
   yes?: boolean;
+  /** A chat confirmation token (src/common/chatConfirmation); anything else there means "ask". */
+  chat?: unknown;
 }
 
 const STRING_FIELDS = ['serviceName', 'region', 'cpu', 'memory'] as const;
@@ -25,7 +27,7 @@ export function parseAnswers(raw: unknown): DeployAnswers {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('options', 'expected an object');
   const o = raw as Record<string, unknown>;
-  const known = new Set<string>([...STRING_FIELDS, ...INT_FIELDS, 'container', 'isPublic', 'yes']);
+  const known = new Set<string>([...STRING_FIELDS, ...INT_FIELDS, 'container', 'isPublic', 'yes', 'chat']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new ValidationError(`options.${k}`, 'unknown option');
   const a: DeployAnswers = {};
   for (const k of STRING_FIELDS) {
@@ -42,6 +44,7 @@ export function parseAnswers(raw: unknown): DeployAnswers {
     if (o.container !== 'native' && o.container !== 'python') throw new ValidationError('options.container', 'expected "native" or "python"');
     a.container = o.container;
   }
+  if (o.chat !== undefined) a.chat = o.chat;
   for (const k of ['isPublic', 'yes'] as const) {
     if (o[k] === undefined) continue;
     if (typeof o[k] !== 'boolean') throw new ValidationError(`options.${k}`, 'expected true or false');

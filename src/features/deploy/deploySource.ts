@@ -52,8 +52,29 @@ export async function resolveSource(arg: unknown, cloud: CloudContext): Promise<
     if (arg.container !== undefined && arg.container !== 'native' && arg.container !== 'python') throw new ValidationError('container', 'expected "native" or "python"');
     return fromService(arg.service, cloud, arg);
   }
+  if (isModelVersionArgs(arg)) return fromModelVersion(arg, cloud);
   if (arg !== undefined) throw new ValidationError('target', 'Deploy to Cloud Run runs on a model version, a finished run, its pushed model or a service');
   return pickModelVersion(cloud);
+}
+
+/** A registry version by name (a language model tool or automation): `{model: projects/P/locations/R/models/ID, version: '3'}`. */
+export interface ModelVersionArgs {
+  model: string;
+  version: string;
+}
+
+function isModelVersionArgs(a: unknown): a is ModelVersionArgs {
+  return !!a && typeof a === 'object' && 'model' in a && !('service' in a);
+}
+
+async function fromModelVersion(arg: ModelVersionArgs, cloud: CloudContext): Promise<DeploySource> {
+  if (typeof arg.model !== 'string' || !/^projects\/[^/]+\/locations\/[a-z0-9-]+\/models\/[^/@]+$/.test(arg.model)) throw new ValidationError('model', 'expected projects/P/locations/R/models/ID');
+  if (typeof arg.version !== 'string' || !/^\d+$/.test(arg.version)) throw new ValidationError('version', 'expected a version id such as "1"');
+  const v = (await cloud.vertex.listModelVersions(arg.model)).find(x => x.versionId === arg.version);
+  if (!v) throw new UserError(`${arg.model} has no version ${arg.version}.`);
+  if (!v.artifactUri) throw new UserError(`${v.displayName} v${v.versionId} has no artifact URI to deploy.`);
+  return { displayName: v.displayName, modelUri: v.artifactUri, region: /\/locations\/([^/]+)/.exec(arg.model)![1], labels: v.labels,
+    links: { model: idOf(arg.model), modelVersion: v.versionId, run: v.labels.training_run_id, modelDisplayName: v.displayName } };
 }
 
 /** Redeploy: the model the service mounts, read back from its spec. */

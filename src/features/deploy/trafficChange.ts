@@ -4,6 +4,7 @@
  * service's deploy lock with the row marked busy.
  */
 import * as vscode from 'vscode';
+import { chatDecision } from '../../common/chatConfirmation';
 import { CancelledError, UserError, ValidationError } from '../../common/errors';
 import type { Session } from '../../common/session';
 import { runDeployApi } from '../../gcp/runDeploy';
@@ -45,7 +46,12 @@ export async function pickRevision(d: TrafficDeps, service: CloudRunService, tit
 export async function confirmTraffic(service: CloudRunService, traffic: TrafficTarget[], question: string, button: string, after: string, confirmed: unknown): Promise<string> {
   const moves = describeMoves(trafficMoves(service, traffic));
   if (confirmed === true && unattendedAllowed()) return moves;
-  const ok = await vscode.window.showWarningMessage(question, { modal: true, detail: `Traffic of ${service.id}: ${moves}.${after ? ` ${after}` : ''}` }, button);
+  const detail = `Traffic of ${service.id}: ${moves}.${after ? ` ${after}` : ''}`;
+  // A language model tool: previews this text, or skips the modal when the user accepted it in chat.
+  const chat = chatDecision(confirmed, `${question}\n${detail}`);
+  if (chat === 'preview') throw new CancelledError();
+  if (chat === 'confirmed') return moves;
+  const ok = await vscode.window.showWarningMessage(question, { modal: true, detail }, button);
   if (ok !== button) throw new CancelledError();
   return moves;
 }

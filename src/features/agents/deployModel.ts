@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { confirmedToken, previewToken } from '../../common/chatConfirmation';
+import { idOf, type CloudRunService } from '../../serving/domain';
+import { trafficLine } from '../../serving/inventory/listing';
+import { isKnownRegion } from '../../serving/regions';
+import { bool, inputObject, int, oneOf, SERVICE_HINT, SERVICE_NAME, Shown, str, text, ToolInputError } from './tool';
+
+export const DEPLOY_TOOL = 'mlServing_deploy';
+
+interface DeployCall {
+  target: Record<string, unknown>;
+  answers: Record<string, unknown>;
+}
+
+function parse(input: unknown): DeployCall {
+  const o = inputObject(input, ['model', 'version', 'service', 'serviceName', 'region', 'container', 'cpu', 'memory', 'minInstances', 'maxInstances', 'concurrency', 'isPublic']);
+  const model = str(o, 'model', /^projects\/[^/]+\/locations\/[a-z0-9-]+\/models\/[^/@\s]+$/, 'a registered model projects/P/locations/R/models/ID');
+  const service = str(o, 'service', SERVICE_NAME, SERVICE_HINT);
+  if (!model === !service) throw new ToolInputError(model ? 'service' : 'model', 'give either model (with version) to deploy a registry version, or service to redeploy what it serves');
+  const version = str(o, 'version', /^\d+$/, 'a version id such as "1"', Boolean(model));
+  if (service && version !== undefined) throw new ToolInputError('version', 'only with model');
+  const region = str(o, 'region', /^[a-z]+(?:-[a-z]+)+\d+$/, 'a Cloud Run region such as us-central1');
+  if (region && !isKnownRegion(region)) throw new ToolInputError('region', `"${region}" is not a Cloud Run region`);
+  const answers: Record<string, unknown> = {
+    serviceName: str(o, 'serviceName', /^[a-z][a-z0-9-]{0,48}$/, 'a Cloud Run service id (lowercase letters, digits, hyphens)'),
+    region,
+    container: oneOf(o, 'container', ['native', 'python'] as const),
+    cpu: str(o, 'cpu', /^(\d+|\d+m)$/, 'a CPU limit such as 1, 2 or 500m'),
+    memory: str(o, 'memory', /^\d+(Mi|Gi)$/, 'a memory limit such as 2Gi or 512Mi'),
+    minInstances: int(o, 'minInstances', 0, 1000),
+    maxInstances: int(o, 'maxInstances', 1, 1000),
+    concurrency: int(o, 'concurrency', 1, 1000),
+    isPublic: bool(o, 'isPublic'),
+  };
+  for (const k of Object.keys(answers)) if (answers[k] === undefined) delete answers[k];
+  return { target: model ? { model, version } : { service }, answers };
+}
+
+interface DeployResult {
+  service: CloudRunService;
+  plan: { container: string; image: string };
+  unchanged?: boolean;
+}
+
+function run(c: DeployCall, chat: unknown): Thenable<DeployResult | undefined> {
+  return vscode.commands.executeCommand<DeployResult | undefined>('mlServing.deploy', c.target, { ...c.answers, chat });
+}
+
+/**
+ * Deploys a registry version (or redeploys a service) through the Deploy to Cloud Run command.
+ * prepareInvocation runs it in preview: it reads the model, picks the container, merges with the
+ * existing service and reports the text of its final modal (plan, every changed field, what is
+ * kept), which the user confirms in chat. invoke runs it again with a token for that text.
+ */
+export function deployTool(shown = new Shown()): vscode.LanguageModelTool<unknown> {
+  return {
+    async prepareInvocation(options) {
+      const c = parse(options.input);
+      const preview = previewToken();
+      await run(c, preview.token);
+      const t = preview.text();
+      if (t === undefined) {
+        shown.remember(options.input, 'refused');
+        return { invocationMessage: 'ML Serving refused this deploy before planning it' };
+      }
+      shown.remember(options.input, t);
+      const [title, ...plan] = t.split('\n');
+      return {
+        invocationMessage: title.replace(/\?$/, ''),
+        confirmationMessages: { title, message: new vscode.MarkdownString().appendCodeblock(plan.join('\n'), 'text') },
+      };
+    },
+    async invoke(options) {
+      const c = parse(options.input);
+      const t = shown.take(options.input);
+      if (t === 'refused') return text('ML Serving refused this deploy before planning it (the notification in VS Code says why, e.g. the model version does not exist or has no servable SavedModel); nothing was changed.');
+      // Without a confirmation shown for this input, `{}` is no token: the command's own pick and modal ask.
+      const r = await run(c, t === undefined ? {} : confirmedToken(t));
+      if (!r) return text('Nothing was deployed (declined, or it failed: the notification in VS Code says why; a failed revision leaves the previous one serving).');
+      const s = r.service;
+      if (r.unchanged) return text(`${s.id}: nothing changed (same template as the serving revision ${idOf(s.latestReadyRevision ?? '')}).`);
+      return text(`${s.id} is ${s.state} at ${s.uri ?? '(no URL)'}: revision ${s.latestReadyRevision ? idOf(s.latestReadyRevision) : '?'}, ${r.plan.container === 'native' ? 'native TF Serving' : 'Python server'} (${r.plan.image}). Traffic: ${trafficLine(s)}.`);
+    },
+  };
+}

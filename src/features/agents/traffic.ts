@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { confirmedToken, previewToken } from '../../common/chatConfirmation';
+import type { Session } from '../../common/session';
+import type { CloudRunService } from '../../serving/domain';
+import { trafficLine } from '../../serving/inventory/listing';
+import { inputObject, int, oneOf, SERVICE_HINT, SERVICE_NAME, Shown, str, text, ToolInputError } from './tool';
+
+export const TRAFFIC_TOOL = 'mlServing_moveTraffic';
+
+const ACTIONS = ['canary', 'promote', 'endCanary', 'rollback'] as const;
+type Action = (typeof ACTIONS)[number];
+/** The commands the Serving view runs: the tool goes through them, their locks and checks. */
+const COMMAND: Record<Action, string> = {
+  canary: 'mlServing.canary',
+  promote: 'mlServing.deploy.promote',
+  endCanary: 'mlServing.deploy.endCanary',
+  rollback: 'mlServing.rollback',
+};
+
+interface Move {
+  action: Action;
+  service: string;
+  revision?: string;
+  percent?: number;
+}
+
+function parse(input: unknown): Move {
+  const o = inputObject(input, ['service', 'action', 'revision', 'percent']);
+  const action = oneOf(o, 'action', ACTIONS, true)!;
+  const service = str(o, 'service', SERVICE_NAME, SERVICE_HINT, true);
+  const needsRevision = action === 'canary' || action === 'rollback';
+  const revision = str(o, 'revision', /^[a-z][a-z0-9-]{0,62}$/, 'a revision id such as my-model-00002-abc', needsRevision);
+  if (!needsRevision && revision !== undefined) throw new ToolInputError('revision', `not used by ${action} (it acts on the running canary)`);
+  const percent = int(o, 'percent', 1, 99);
+  if (action === 'canary' && percent === undefined) throw new ToolInputError('percent', 'required for a canary (1 to 99)');
+  if (action !== 'canary' && percent !== undefined) throw new ToolInputError('percent', `only a canary takes a percent, not ${action}`);
+  return { action, service, revision, percent };
+}
+
+function run(m: Move, confirmed: unknown): Thenable<CloudRunService | undefined> {
+  const opts: Record<string, unknown> = { confirmed };
+  if (m.revision !== undefined) opts.revision = m.revision;
+  if (m.percent !== undefined) opts.percent = m.percent;
+  return vscode.commands.executeCommand<CloudRunService | undefined>(COMMAND[m.action], { service: m.service }, opts);
+}
+
+/**
+ * Changes traffic: canary, promote, end canary, rollback. prepareInvocation runs the command in
+ * preview (it stops at its confirmation and reports the modal's text: which revisions gain and
+ * lose traffic); invoke runs it with a token for exactly that text, so a service that changed in
+ * between gets the command's own modal.
+ */
+export function trafficTool(session: Session, shown = new Shown()): vscode.LanguageModelTool<unknown> {
+  return {
+    async prepareInvocation(options) {
+      const m = parse(options.input);
+      const preview = previewToken();
+      await run(m, preview.token);
+      const t = preview.text();
+      if (t === undefined) {
+        // The command refused before asking (its notification says why); nothing to confirm.
+        const s = await (await session.cloud()).run.getService(m.service);
+        shown.remember(options.input, `refused:${s ? '' : 'missing'}`);
+        return { invocationMessage: `ML Serving refused ${m.action} on ${m.service}` };
+      }
+      shown.remember(options.input, t);
+      const [question, ...detail] = t.split('\n');
+      return {
+        invocationMessage: `${m.action} on ${m.service.split('/').pop()}`,
+        confirmationMessages: { title: question, message: detail.join('\n') },
+      };
+    },
+    async invoke(options) {
+      const m = parse(options.input);
+      const t = shown.take(options.input);
+      if (t?.startsWith('refused:')) {
+        return text(t === 'refused:missing' ? `Service ${m.service} does not exist; nothing was changed.` : `ML Serving refused ${m.action} on ${m.service} before asking (the notification in VS Code says why, e.g. no canary running, or the revision already has all the traffic); nothing was changed.`);
+      }
+      // No confirmation shown for this input: no token, so the command asks with its own modal.
+      const updated = await run(m, t === undefined ? undefined : confirmedToken(t));
+      if (!updated) return text(`Traffic of ${m.service} was not changed (declined, or refused: see the notification in VS Code).`);
+      return text(`${m.action} done on ${updated.id}. Traffic now: ${trafficLine(updated)}.`);
+    },
+  };
+}
