@@ -290,7 +290,11 @@ async function main() {
     const url = host.workbenchUrl(server.url, { folder: workspace('e2e'), extensionDevelopmentPath: root });
     const r = await timed('e2e', () => mochaStage(builtTests('test/e2e'), {
       timeout: 60_000,
-      env: { MLSERVING_E2E_URL: url, ...servingEnv, ...(emulator ? { MLSERVING_EMULATOR: emulator.endpoints.admin } : {}) },
+      env: {
+        MLSERVING_E2E_URL: url, ...servingEnv, ...(emulator ? { MLSERVING_EMULATOR: emulator.endpoints.admin } : {}),
+        // mlServing.emulator is machine-scoped: a test that points it elsewhere edits the machine settings.
+        MLSERVING_E2E_USER_DATA: server.userDataDir,
+      },
     }));
     serverFailed ||= r.failed > 0;
   }

@@ -139,7 +139,7 @@ async function logTail(f: Figures, prod: ProductionBuild, seconds: number): Prom
 
 async function serving(f: Figures, count: number): Promise<void> {
   type P = { p50: number; p95: number; p99: number; n: number };
-  type Result = { candidates: number; k: number; coldStartMs: number[]; coldStartMedianMs: number; latency: Record<string, P>; floor: Record<string, P> };
+  type Result = { candidates: number; k: number; coldStartMs: number[]; coldStartMedianMs: number; coldStartCpuMs: number[]; latency: Record<string, P>; floor: Record<string, P> };
   const python = process.env.MLSERVING_PYTHON;
   const zoo = process.env.MLSERVING_ZOO;
   if (!python || !zoo) throw new Error('no Python with TensorFlow or model zoo (run through npm run bench, which makes them)');
@@ -149,7 +149,7 @@ async function serving(f: Figures, count: number): Promise<void> {
   const p = (x: P) => ({ p50_ms: round(x.p50), p95_ms: round(x.p95), p99_ms: round(x.p99), n: x.n });
   f.serving = {
     model: `retrieval (${r.candidates} candidates, top ${r.k})`,
-    cold_start_ms: round(r.coldStartMedianMs), cold_start_samples_ms: r.coldStartMs.map(round),
+    cold_start_ms: round(r.coldStartMedianMs), cold_start_samples_ms: r.coldStartMs.map(round), cold_start_cpu_ms: r.coldStartCpuMs.map(round),
     ...Object.fromEntries(Object.entries(r.latency).map(([k, v]) => [k, p(v)])),
     floor_b1: p(r.floor.b1), floor_b64: p(r.floor.b64),
     added_over_floor_b1_ms: round(r.latency.b1_c1.p50 - r.floor.b1.p50),

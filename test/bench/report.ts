@@ -40,7 +40,7 @@ const ge = (v: unknown, min: number): boolean | null => (num(v) === null ? null 
 export function rows(f: Figures): Row[] {
   const lt = (f.log_tail ?? null) as Record<string, number> | null;
   type P = { p50_ms: number; p95_ms: number; p99_ms: number };
-  const sv = (f.serving ?? null) as (Record<string, unknown> & { cold_start_ms?: number; added_over_floor_b1_ms?: number }) | null;
+  const sv = (f.serving ?? null) as (Record<string, unknown> & { cold_start_ms?: number; added_over_floor_b1_ms?: number; cold_start_cpu_ms?: number[] }) | null;
   const pp = (k: string) => { const x = sv?.[k] as P | undefined; return x ? `${fmt(x.p50_ms)} / ${fmt(x.p95_ms)} / ${fmt(x.p99_ms)} ms` : 'n/a'; };
   const p50 = (k: string) => (sv?.[k] as P | undefined)?.p50_ms;
   const servingRows: Row[] = [
@@ -53,7 +53,8 @@ export function rows(f: Figures): Row[] {
     { figure: 'serving batch 64, 1 client', value: pp('b64_c1'), baseline: `floor ${pp('floor_b64')}`, ratio: '-', budget: '-', pass: null },
     { figure: 'serving batch 64, 8 clients', value: pp('b64_c8'), baseline: '-', ratio: '-', budget: '-', pass: null },
     {
-      id: 'serving_cold_start', figure: 'serving cold start (start → AVAILABLE)', value: fmt(sv?.cold_start_ms, ' ms'), baseline: '-', ratio: '-',
+      id: 'serving_cold_start', figure: 'serving cold start (start → AVAILABLE)', value: fmt(sv?.cold_start_ms, ' ms'),
+      baseline: sv?.cold_start_cpu_ms?.length ? `CPU ${sv.cold_start_cpu_ms.map(x => fmt(x)).join(', ')} ms` : '-', ratio: '-',
       budget: `<= ${BUDGETS.servingColdStartMs} ms`, pass: le(sv?.cold_start_ms, BUDGETS.servingColdStartMs),
     },
   ];

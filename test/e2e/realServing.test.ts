@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Workbench } from './workbench';
 import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
+import { startEmulator } from '../emulator/emulator';
 import { zooManifest, zooModel, type ZooManifest } from '../integration/support/zoo';
 
 const CONTAINER = 'ML Serving';
@@ -176,5 +177,32 @@ describe('a custom-op model served by real TensorFlow, from the failure to the f
       assert.ok(Math.abs(Number(r[2]) - expected.scores[i]) <= 5e-5 + manifest.float_tolerance, `row ${i + 1} score ${r[2]} vs TensorFlow's ${expected.scores[i]}`);
     });
     await wb.runCommand('View: Close All Editors');
+  });
+
+  it('pointed at an emulator without TensorFlow, the EMULATOR status item says "stand-in predictions"', async function () {
+    // mlServing.emulator is machine-scoped (a workspace cannot redirect it): code-server reads it
+    // from the machine settings of its user-data folder.
+    const userData = process.env.MLSERVING_E2E_USER_DATA;
+    if (!userData || !fs.existsSync(userData)) this.skip();
+    const machineSettings = path.join(userData!, 'Machine', 'settings.json');
+    // A second emulator with no Python: its Cloud Run answers with the TypeScript stand-in.
+    const standIn = await startEmulator({ demo: true, runs: 4, models: 4, log: () => undefined });
+    const before = fs.existsSync(machineSettings) ? fs.readFileSync(machineSettings, 'utf8') : undefined;
+    const item = wb.page.locator('.statusbar-item', { hasText: 'ML Serving: EMULATOR' }).first();
+    try {
+      assert.equal(standIn.serving, 'stand-in');
+      fs.mkdirSync(path.dirname(machineSettings), { recursive: true });
+      fs.writeFileSync(machineSettings, JSON.stringify({ ...(before ? JSON.parse(before) : {}), 'mlServing.emulator': standIn.endpoints.admin }, null, 2));
+      const text = await eventually('the status item to say stand-in predictions', async () => {
+        const t = ((await item.textContent()) ?? '').trim();
+        return /stand-in predictions/.test(t) ? t : undefined;
+      }, 60_000);
+      assert.match(text, /EMULATOR · stand-in predictions · demo-project/);
+    } finally {
+      if (before === undefined) fs.rmSync(machineSettings, { force: true });
+      else fs.writeFileSync(machineSettings, before);
+      await eventually('the status item back on the TensorFlow emulator', async () => !/stand-in/.test((await item.textContent()) ?? ''), 60_000).catch(() => undefined);
+      await standIn.stop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 // In-host: Deploy to Cloud Run against the emulator — spec, stand-in, new revision, canary,
-// rollback, refusal of a concurrent deploy, a ScaNN model forced into the native container.
+// rollback, refusal of a concurrent deploy, a custom-op model (the zoo's, served by real TensorFlow)
+// forced into the native container.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { emulatorAdmin, emulatorDelete, emulatorPost, until, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
@@ -30,7 +31,7 @@ describe('deploy to Cloud Run against the emulator', function () {
   });
   after(async () => { if (emulatorAdmin()) await emulatorDelete('/faults'); });
 
-  it('deploys a model version: native container, model mounted from GCS, the stand-in answers with an ID token', async () => {
+  it('deploys a model version: native container, model mounted from GCS, the real server answers with an ID token', async () => {
     const versions = await versionsOf(a, 'recsys-ranking');
     first = (await vscode.commands.executeCommand<Result>('mlServing.deploy', versions[versions.length - 1], { yes: true, serviceName: SVC }))!;
     assert.ok(first, 'deploy returned a result (see the ML Serving log if not)');
@@ -87,7 +88,7 @@ describe('deploy to Cloud Run against the emulator', function () {
     assert.deepEqual(after.filter(t => t.percent > 0).map(t => [t.revision?.split('/').pop(), t.percent]), [[oldRev, 100]]);
   });
 
-  it('a ScaNN model forced into the native container fails; the service shows the real error and the old revision keeps serving', async () => {
+  it('a custom-op model forced into the native container fails; the service shows TensorFlow\'s error and the old revision keeps serving', async () => {
     const cloud = await a.services.session.cloud();
     const before = (await cloud.run.getService(NAME))!;
     const scann = await versionsOf(a, 'recsys-retrieval-custom-op');
@@ -119,7 +120,7 @@ describe('deploy to Cloud Run against the emulator', function () {
       await vscode.commands.executeCommand('mlServing.logs.stop', NAME);
     }
     // The views tell what really serves: the service row warns and names the serving revision; the
-    // ScaNN version is not marked as served (the service's labels now name it), a ranking one is.
+    // custom-op version is not marked as served (the service's labels now name it), a ranking one is.
     a.trees.services.reset();
     const rows = await a.trees.services.getChildren();
     const row = (await Promise.all(rows.map(n => a.trees.services.getTreeItem(n)))).find(i => i.label === SVC);
@@ -127,7 +128,7 @@ describe('deploy to Cloud Run against the emulator', function () {
     assert.equal(row?.description, `latest revision failed · serving ${serving.join(', ')} · ${before.uri}`);
     a.trees.models.reset();
     const servedText = async (model: string) => (await Promise.all((await versionsOf(a, model)).map(v => a.trees.models.getTreeItem(v)))).map(i => String(i.description));
-    assert.ok((await servedText('recsys-retrieval-custom-op')).every(d => !d.includes(SVC)), 'the failed ScaNN version is not shown as served');
+    assert.ok((await servedText('recsys-retrieval-custom-op')).every(d => !d.includes(SVC)), 'the failed custom-op version is not shown as served');
     assert.ok((await servedText('recsys-ranking')).some(d => d.includes(`serving: ${SVC}`)), 'the ranking version that still serves is shown as served');
     const [entries] = await cloud.clients.logging().getEntries({
       filter: `resource.type="cloud_run_revision" AND resource.labels.revision_name="${failed!.id}" AND timestamp>="2000-01-01T00:00:00Z"`, autoPaginate: false, pageSize: 200,
@@ -136,7 +137,7 @@ describe('deploy to Cloud Run against the emulator', function () {
     assert.match(text, /Op type not registered 'MlServingDemo>TopKDot' in binary running on/);
   });
 
-  it('the routing picks the Python server for the ScaNN model on its own', async () => {
+  it('the routing picks the Python server for the custom-op model on its own', async () => {
     const scann = await versionsOf(a, 'recsys-retrieval-custom-op');
     const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', scann[0], { yes: true, serviceName: 'itest-scann' });
     assert.ok(r);

@@ -1,6 +1,7 @@
 // In-host: serving logs against the emulator — backfill then live, a dropped stream that reconnects
 // with no duplicate and no lost entry, one tail shared by the panel and the output channel, the
-// suppression notice, and the failed ScaNN deploy recognised with a working one-click redeploy.
+// suppression notice, and the failed custom-op deploy (the zoo's MlServingDemo>TopKDot model, where
+// ScaNN's ops would be) recognised from real TensorFlow's text with a working one-click redeploy.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { EntryItem, LogItem, MarkerItem } from '../../src/protocol/logs';
@@ -141,7 +142,7 @@ describe('serving logs against the emulator', function () {
     }
   });
 
-  it('a failed ScaNN deploy is recognised from its logs and the offered redeploy with the Python server works', async function () {
+  it('a failed custom-op deploy is recognised from its logs and the offered redeploy with the Python server works', async function () {
     const commands = await vscode.commands.getCommands(true);
     if (!commands.includes('mlServing.deploy')) this.skip();
     const svc = 'itest-logs-scann';
@@ -155,7 +156,7 @@ describe('serving logs against the emulator', function () {
       const models = await a.trees.models.getChildren();
       const modelItems = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
       const scannModel = models[modelItems.findIndex(i => i.label === 'recsys-retrieval-custom-op')];
-      assert.ok(scannModel, 'the demo ScaNN model');
+      assert.ok(scannModel, 'the demo custom-op model');
       const versions = await a.trees.models.getChildren(scannModel);
       const failed = await vscode.commands.executeCommand('mlServing.deploy', versions[0], { yes: true, serviceName: svc, container: 'native' });
       assert.equal(failed, undefined, 'the native deploy fails');

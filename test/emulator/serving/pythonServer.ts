@@ -64,6 +64,8 @@ export interface RealServer {
   coldStartMs: number;
   /** Probe attempts until it passed. */
   probeAttempts: number;
+  /** CPU seconds the server's processes (gunicorn master and worker) used so far (Linux /proc; else NaN). */
+  cpuSeconds(): number;
   close(): Promise<void>;
 }
 
@@ -231,7 +233,20 @@ export async function startRealServer(o: RealServerInput): Promise<RealServerRes
     }
     await new Promise(r => setTimeout(r, every));
   }
-  return { ok: true, server: { url: `http://127.0.0.1:${port}`, port, pid: child.pid!, coldStartMs: Date.now() - t0, probeAttempts: attempts, close } };
+  return { ok: true, server: { url: `http://127.0.0.1:${port}`, port, pid: child.pid!, coldStartMs: Date.now() - t0, probeAttempts: attempts, close, cpuSeconds: () => cpuSecondsOf(entry.pids) } };
+}
+
+/** utime + stime of processes from /proc/PID/stat, in seconds (NaN where /proc is missing). */
+function cpuSecondsOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+      const rest = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ');
+      ticks += Number(rest[11]) + Number(rest[12]);
+    } catch { return NaN; }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
 }
 
 /** A keep-alive proxy to the server: the front's container() for a real server. */

@@ -25,7 +25,8 @@ describe('emulator: fault injection through the admin API', function () {
   });
 
   it('serves the endpoints and GCE metadata, and rejects bad faults naming the field', async () => {
-    assert.deepEqual(await (await fetch(`${admin}/endpoints`)).json(), emu.endpoints);
+    // The endpoints, and who answers predictions (this in-process emulator has no Python: the stand-in).
+    assert.deepEqual(await (await fetch(`${admin}/endpoints`)).json(), { ...emu.endpoints, serving: 'stand-in' });
     // GCE metadata requests are answered on the admin port (GCE_METADATA_HOST=<admin host:port>)
     const md = await fetch(`${admin}/computeMetadata/v1/project/project-id`, { headers: { 'Metadata-Flavor': 'Google' } });
     assert.equal(await md.text(), 'demo-project');
