@@ -181,7 +181,7 @@ describe('what a deploy and a traffic change tell the user (issue 16)', function
 
   it('a failed revision is reported with the cause from its log and the fix first (item 8)', async () => {
     const before = await split(a);
-    const scann = await versionsOf(a, 'recsys-retrieval-scann');
+    const customOp = await versionsOf(a, 'recsys-retrieval-custom-op');
     const picks: Array<{ title?: string; labels: string[] }> = [];
     const win = vscode.window as unknown as { showQuickPick: (items: unknown, options?: { title?: string }) => Promise<unknown> };
     const showQuickPick = win.showQuickPick;
@@ -192,12 +192,12 @@ describe('what a deploy and a traffic change tell the user (issue 16)', function
     };
     const messages = captureMessages(m => (m.level === 'error' ? 'Redeploy with the Python Server' : undefined));
     try {
-      const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', scann[0], { yes: true, serviceName: SVC, container: 'native' });
+      const r = await vscode.commands.executeCommand<Result>('mlServing.deploy', customOp[0], { yes: true, serviceName: SVC, container: 'native' });
       assert.equal(r, undefined, 'the deploy reports a failure');
       const failed = (await (await a.services.session.cloud()).run.listRevisions(NAME)).find(x => x.state === 'failed');
       assert.ok(failed, 'a failed revision');
       const error = await messages.waitFor(m => m.level === 'error', 'the deploy error');
-      assert.ok(error.text.startsWith(`Deploy of ${SVC} failed (revision ${failed.id}): TF Serving cannot run this model: op Scann>ScannSearchBatched is not in its binary.`), error.text);
+      assert.ok(error.text.startsWith(`Deploy of ${SVC} failed (revision ${failed.id}): TF Serving cannot run this model: op MlServingDemo>TopKDot is not in its binary.`), error.text);
       assert.doesNotMatch(error.text, /failed to start and listen on the port/, 'Cloud Run\'s generic message is not what leads');
       assert.match(error.text, /Python server.*The previous revision still serves and keeps its traffic\./);
       assert.deepEqual(error.actions, ['Redeploy with the Python Server', 'Show Revision Logs', 'Show Logs']);
