@@ -15,6 +15,7 @@ import { toService } from '../../src/gcp/normalize';
 import type { HostMessage } from '../../src/protocol/predict';
 import { buildService } from '../../src/serving/deploy/serviceSpec';
 import { emulatorAdmin, until, useDemoProject, type ExtensionApi } from './support/extension';
+import { retrievalRequest } from './support/zoo';
 
 const MODELS_BUCKET = 'demo-project-models';
 const MODEL_FOLDER = 'recsys-retrieval/pushed_model/';
@@ -113,7 +114,7 @@ describe('emulator mode uses no real credential', function () {
       panel.onDidPost(m => posted.push(m));
       await panel.handle({ type: 'ready' });
       await until(() => posted.find(m => m.type === 'metadata' || (m.type === 'notice' && m.level === 'error')), 'the model metadata');
-      await panel.handle({ type: 'send', requestId: 'nc1', signature: 'serving_default', body: JSON.stringify({ instances: [{ customer_id: 'c-1', city: 'Oslo', revenue: 3 }] }) });
+      await panel.handle({ type: 'send', requestId: 'nc1', signature: 'serving_default', body: JSON.stringify(retrievalRequest()) });
       const r = await until(() => posted.find(m => (m.type === 'response' || m.type === 'requestFailed') && m.requestId === 'nc1'), 'the prediction');
       assert.equal(r.type, 'response', JSON.stringify(r));
       assert.equal((r as Extract<HostMessage, { type: 'response' }>).status, 200);

@@ -9,6 +9,7 @@ import type { HostMessage } from '../../src/protocol/predict';
 import { buildService } from '../../src/serving/deploy/serviceSpec';
 import { NATIVE_MAX_INSTANCES } from '../../src/serving/predict/validate';
 import { emulatorAdmin, until, useDemoProject } from './support/extension';
+import { retrievalRequest } from './support/zoo';
 
 const MODELS_BUCKET = 'demo-project-models';
 const MODEL_FOLDER = 'recsys-retrieval/pushed_model/';
@@ -43,7 +44,9 @@ describe('Test Prediction: the native image\'s request size limit', function () 
       panel.onDidPost(m => posted.push(m));
       await panel.handle({ type: 'ready' });
       await until(() => posted.find(m => m.type === 'metadata'), 'the model metadata');
-      const body = (n: number) => JSON.stringify({ instances: Array.from({ length: n }, (_, i) => ({ customer_id: `c-${i}`, city: 'Oslo', revenue: 1 })) });
+      // n instances of the retrieval model's inputs, cycling through the zoo's sample
+      const sample = retrievalRequest().instances;
+      const body = (n: number) => JSON.stringify({ instances: Array.from({ length: n }, (_, i) => sample[i % sample.length]) });
 
       await panel.handle({ type: 'send', requestId: 'too-many', signature: 'serving_default', body: body(NATIVE_MAX_INSTANCES + 44) });
       const v = await until(() => posted.find(m => m.type === 'validation' && m.requestId === 'too-many'), 'the validation message') as Extract<HostMessage, { type: 'validation' }>;

@@ -39,6 +39,18 @@ export function zooManifest(): ZooManifest | undefined {
   return JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as ZooManifest;
 }
 
+/**
+ * A request the demo's recsys-retrieval model answers: the zoo's sample for its serving_default
+ * signature, or (without the zoo, stand-in serving) instances with that signature's inputs.
+ */
+export function retrievalRequest(): { instances: Array<Record<string, unknown>> } {
+  const m = zooManifest();
+  if (!m) return { instances: [{ user_id: 'user_42', hour_of_day: 9 }, { user_id: 'user_7', hour_of_day: 21.5 }] };
+  const sample = zooModel(m, 'retrieval').samples.find(x => x.signature_name === 'serving_default');
+  assert.ok(sample, 'the zoo has a serving_default sample for retrieval');
+  return { instances: sample.request.instances as Array<Record<string, unknown>> };
+}
+
 export function zooModel(m: ZooManifest, name: string): ZooModel {
   const model = m.models.find(x => x.name === name);
   assert.ok(model, `the zoo manifest has ${name} (it has ${m.models.map(x => x.name).join(', ')})`);
