@@ -132,6 +132,13 @@ describe('a new user\'s first steps (issue 16)', function () {
     await wb.answerInput(SERVICE);
     await eventually('the deploy confirmation', async () => (await wb.quickInputTitle()).endsWith(SERVICE), 60_000);
     await wb.quickPickRow(`Deploy ${SERVICE}`).click();
+    // The modal with the plan in full; a keyboard user focuses Deploy and presses Enter.
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 60_000 });
+    assert.match(((await dialog.textContent()) ?? '').replace(/\s+/g, ' '), new RegExp(`Deploy ${SERVICE} to Cloud Run\\?`));
+    await dialog.getByRole('button', { name: 'Deploy', exact: true }).focus();
+    await wb.page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT });
 
     const toast = wb.notification(new RegExp(`${SERVICE} is serving at http://127\\.0\\.0\\.1:\\d+`));
     await toast.waitFor({ timeout: 120_000 });
@@ -174,7 +181,7 @@ describe('a new user\'s first steps (issue 16)', function () {
     assert.equal(await view.locator('[data-testid="stale-response"] [data-testid="matrix-table"]').count(), 1, 'the old answer is still readable');
 
     // The benchmark's chart: every label inside the drawing.
-    await view.locator('[data-testid="raw-json"] textarea').fill(JSON.stringify({ instances: [{ customer_id: 'C000123', product_id: 'P00001' }] }));
+    await view.locator('[data-testid="raw-json"] textarea').fill(JSON.stringify({ instances: [{ user_id: 'user_42', product_id: 'product_00017', price: 19.99, hour_of_day: 9 }] }));
     await view.locator('[data-testid="bench-count"] input').fill('20');
     await view.locator('[data-testid="bench-run"]').click();
     const chart = view.locator('svg.histogram');
