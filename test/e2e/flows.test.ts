@@ -49,7 +49,7 @@ describe('ML Serving user flows in the workbench', function () {
   let settingsBefore: string | undefined;
   let serviceUrl: string | undefined;
   let reloaded = false; // since the registration
-  let registered: { runIndex: number; runDescription: string; version: number } | undefined;
+  let registered: { runIndex: number; runLabel: string; version: number } | undefined;
 
   before(async function () {
     this.timeout(180_000);
@@ -148,7 +148,7 @@ describe('ML Serving user flows in the workbench', function () {
     // A blessed run has a Pushed model child (the Pusher is skipped for unblessed ones). A run is
     // known by its position in the (filtered) list.
     let runIndex: number | undefined;
-    let runDescription = '';
+    let runLabel = '';
     const seen: string[] = [];
     for (const r of runs.slice(0, 8)) {
       const row = wb.treeRowAt('Training Runs', r.index);
@@ -157,7 +157,7 @@ describe('ML Serving user flows in the workbench', function () {
       if (kids.some(k => k.label === 'Pushed model')) {
         assert.ok(kids.some(k => k.label === 'Blessed'), `run #${r.index} pushed a model but shows no "Blessed" child: ${kids.map(k => k.label).join(', ')}`);
         runIndex = r.index;
-        runDescription = r.description;
+        runLabel = r.label;
         console.log(`      (registering run #${r.index}, ${r.description}: ${kids.map(k => k.label).join(', ')})`);
         break;
       }
@@ -179,7 +179,7 @@ describe('ML Serving user flows in the workbench', function () {
     assert.equal(version, Math.max(...before) + 1, `expected the next version after v${Math.max(...before)}; the notification says: ${text}`);
 
     await wb.viewAction('Training Runs', 'Clear Training Runs Filter');
-    registered = { runIndex, runDescription, version };
+    registered = { runIndex, runLabel, version };
 
     // The Models view lists the new version next to the old ones.
     await wb.soloView('Models');
@@ -193,15 +193,16 @@ describe('ML Serving user flows in the workbench', function () {
   /** The registered run's children once they include "Registered as <model> v<N>" (fails after 30 s). */
   async function expectRegisteredAs(): Promise<void> {
     assert.ok(registered, 'needs the registration of the first test, which did not finish');
-    const { version, runIndex, runDescription } = registered;
+    const { version, runIndex, runLabel } = registered;
     await wb.openContainer(CONTAINER);
     await wb.soloView('Training Runs');
     await wb.viewAction('Training Runs', 'Filter Training Runs');
     await wb.answerInput('state:succeeded');
     const runRow = wb.treeRowAt('Training Runs', runIndex);
-    // Same filter, same order: the run is at the same position (its description tells it apart).
+    // Same filter, same order: the run is at the same position. Its label (pipeline and run time)
+    // tells it apart; its description changes once the run was read (the model it pushed).
     await eventually('the registered run back at its position', async () =>
-      ((await runRow.locator('.label-description').textContent()) ?? '').trim() === runDescription);
+      ((await runRow.locator('.label-name').textContent()) ?? '').trim() === runLabel);
     const kids = await eventually(`"Registered as ${RANKING_MODEL} v${version}" under the run`, async () => {
       const k = await childrenOf('Training Runs', runRow, `run #${runIndex}`);
       return k.some(c => c.label === `Registered as ${RANKING_MODEL} v${version}`) ? k : undefined;
