@@ -13,7 +13,7 @@ function fields(bytes: Uint8Array): Array<{ no: number; wire: number; value: Uin
     const tag = r.uint32();
     const no = tag >>> 3, wire = tag & 7;
     if (wire === 2) out.push({ no, wire, value: r.bytes() });
-    else if (wire === 0) out.push({ no, wire, value: r.int64().toNumber() });
+    else if (wire === 0) out.push({ no, wire, value: Number(r.int64()) });
     else if (wire === 5) out.push({ no, wire, value: r.fixed32() });
     else throw new Error(`unexpected wire type ${wire}`);
   }
