@@ -12,6 +12,7 @@ import { endCanary } from './commands/endCanary';
 import { promote } from './commands/promote';
 import { rollback } from './commands/rollback';
 import { undeploy } from './commands/undeploy';
+import { COMPARE_SCHEME, CompareReports, compareRevisions } from './commands/compare';
 
 export function register(context: vscode.ExtensionContext, services: Services, trees: ExplorerTrees) {
   const { session, logger } = services;
@@ -26,6 +27,7 @@ export function register(context: vscode.ExtensionContext, services: Services, t
     registerCommand('mlServing.deploy.promote', promote(traffic), logger),
     registerCommand('mlServing.deploy.endCanary', endCanary(traffic), logger),
     registerCommand('mlServing.rollback', rollback(traffic), logger),
+    ...((reports: CompareReports) => [vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, reports), registerCommand('mlServing.deploy.compare', compareRevisions(traffic, context, reports), logger)])(new CompareReports()),
     registerCommand('mlServing.undeploy', undeploy(traffic), logger),
   );
   // actAsOutsideTests: the in-host tests check that confirmations cannot be skipped outside them.

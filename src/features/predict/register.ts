@@ -9,6 +9,8 @@ import { registerCommand } from '../../common/commands';
 import { PREDICT_VIEW_TYPE } from '../../protocol/predict';
 import type { Services } from '../../services';
 import { testPrediction } from './commands/testPrediction';
+import { generateWarmup } from './commands/generateWarmup';
+import { loadTest } from './commands/loadTest';
 import { PredictPanels } from './panels';
 import { fileStore, PayloadStore, REQUESTS_FILE, stateStore } from './payloadStore';
 
@@ -28,5 +30,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     panels,
     vscode.window.registerWebviewPanelSerializer(PREDICT_VIEW_TYPE, panels),
     registerCommand(TEST_PREDICTION_COMMAND, testPrediction(session, panels), logger),
+    registerCommand('mlServing.predict.generateWarmup', generateWarmup(session, context), logger),
+    registerCommand('mlServing.predict.loadTest', loadTest(session, context), logger),
   );
 }

@@ -1,7 +1,8 @@
 /**
  * A Cloud Storage JSON API subset over a folder on disk: `<root>/<bucket>/<object name>`.
  * objects.list (prefix, delimiter, maxResults/pageToken, prefixes), objects.get (metadata) and
- * media download with the `x-goog-hash` (crc32c, md5) the Storage client validates downloads with.
+ * media download with the `x-goog-hash` (crc32c, md5) the Storage client validates downloads with;
+ * simple uploads (uploadType=media and multipart, what `file.save(data, {resumable: false})` sends).
  */
 import * as http from 'node:http';
 import * as fs from 'node:fs';
@@ -79,6 +80,7 @@ export function startGcsServer(root: string, port = 0): Promise<GcsServer> {
 
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'POST' && u.pathname.startsWith('/upload/')) return upload(req, u, res);
     const m = /^(?:\/download)?(?:\/storage\/v1)?\/b\/([^/]+)(\/o(?:\/(.+))?)?\/?$/.exec(u.pathname);
     if (!m) return gcsError(res, 404, 'notFound', `Not Found: ${u.pathname}`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return gcsError(res, 501, 'notImplemented', `${req.method} is not supported by the emulator (read-only Cloud Storage)`);
@@ -118,6 +120,53 @@ export function startGcsServer(root: string, port = 0): Promise<GcsServer> {
     if (req.method === 'HEAD' || st.size === 0) return res.end();
     fs.createReadStream(file, { start, end }).pipe(res);
   });
+
+  /** objects.insert: writes the object file, answers its metadata (the client checks its hashes). */
+  function upload(req: http.IncomingMessage, u: URL, res: http.ServerResponse): void {
+    const m = /^\/upload\/storage\/v1\/b\/([^/]+)\/o\/?$/.exec(u.pathname);
+    if (!m) return gcsError(res, 404, 'notFound', `Not Found: ${u.pathname}`);
+    const bucket = decodeURIComponent(m[1]);
+    const type = u.searchParams.get('uploadType') ?? 'media';
+    if (type !== 'media' && type !== 'multipart') return gcsError(res, 501, 'notImplemented', `uploadType=${type} is not supported by the emulator (use a simple upload)`);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      let name = u.searchParams.get('name') ?? '';
+      let data: Buffer = body;
+      if (type === 'multipart') {
+        const boundary = /boundary="?([^";]+)"?/.exec(String(req.headers['content-type'] ?? ''))?.[1];
+        if (!boundary) return gcsError(res, 400, 'invalid', 'multipart upload without a boundary');
+        const parts: Buffer[] = [];
+        const sep = Buffer.from(`--${boundary}`);
+        let at = body.indexOf(sep);
+        while (at >= 0) {
+          const next = body.indexOf(sep, at + sep.length);
+          if (next < 0) break;
+          const part = body.subarray(at + sep.length, next);
+          const headEnd = part.indexOf('\r\n\r\n');
+          if (headEnd >= 0) parts.push(part.subarray(headEnd + 4, part.length - 2)); // drop the CRLF before the separator
+          at = next;
+        }
+        if (parts.length !== 2) return gcsError(res, 400, 'invalid', `multipart upload: expected 2 parts, got ${parts.length}`);
+        try {
+          const metaName = (JSON.parse(parts[0].toString('utf8')) as { name?: unknown }).name;
+          if (typeof metaName === 'string' && metaName) name = metaName;
+        } catch {
+          return gcsError(res, 400, 'invalid', 'multipart upload: the metadata part is not JSON');
+        }
+        data = parts[1];
+      }
+      if (!validBucket(bucket)) return gcsError(res, 400, 'invalid', `Invalid bucket name: '${bucket}'`);
+      if (!fs.statSync(bucketDir(bucket), { throwIfNoEntry: false })?.isDirectory()) return gcsError(res, 404, 'notFound', 'The specified bucket does not exist.');
+      const file = objectFile(bucket, name);
+      if (!file) return gcsError(res, 400, 'invalid', `Invalid object name: '${name}'`);
+      if (u.searchParams.get('ifGenerationMatch') === '0' && fs.existsSync(file)) return gcsError(res, 412, 'conditionNotMet', 'At least one of the pre-conditions you specified did not hold.');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, data);
+      json(res, meta(bucket, name, file, fs.statSync(file)));
+    });
+  }
 
   function list(bucket: string, u: URL, res: http.ServerResponse): void {
     const prefix = u.searchParams.get('prefix') ?? '';

@@ -1,0 +1,169 @@
+/**
+ * "Compare with…" on a revision row: the same requests (the service's saved payloads, or a JSONL
+ * file of request bodies) go to both revisions through Cloud Run tag URLs, and a read-only
+ * markdown report shows per-request and total overlap of the top-K ids, rank correlation, the
+ * largest score change, errors and latency, with one verdict. Tags missing are added after a
+ * confirmation that says no traffic moves; Promote / Roll Back go through the existing commands.
+ */
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { CancelledError, UserError, ValidationError } from '../../../common/errors';
+import { unattendedAllowed } from '../../../common/unattended';
+import { idTokensFor } from '../../../gcp/idToken';
+import { compareRequest, rankingsFromResponse, summarize, type CompareSummary, type RequestRow, type SideResult } from '../../../serving/compare/metrics';
+import { tagsFor, tagUrl } from '../../../serving/compare/tags';
+import { describeMoves, trafficMoves } from '../../../serving/deploy/traffic';
+import { RevisionNode } from '../../explorer/servicesTree';
+import { fileStore, REQUESTS_FILE, stateStore } from '../../predict/payloadStore';
+import { applyTraffic, pickRevision, serviceOf, type TrafficDeps } from '../trafficChange';
+import { renderCompareReport } from '../../../serving/compare/report';
+import * as path from 'node:path';
+
+export const COMPARE_SCHEME = 'mlserving-compare';
+const MAX_REQUESTS = 500;
+
+interface Options {
+  a?: unknown;
+  b?: unknown;
+  /** Path of a JSONL file of request bodies (instead of the saved payloads). */
+  requests?: unknown;
+  k?: unknown;
+  confirmed?: unknown;
+}
+
+export interface CompareResult {
+  service: string;
+  a: string;
+  b: string;
+  rows: RequestRow[];
+  summary: CompareSummary;
+  report: string;
+}
+
+/** Holds the reports (read-only virtual documents). */
+export class CompareReports implements vscode.TextDocumentContentProvider {
+  private readonly docs = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.docs.get(uri.path) ?? '';
+  }
+  put(name: string, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: COMPARE_SCHEME, path: `/${name}.md` });
+    this.docs.set(uri.path, text);
+    this.changed.fire(uri);
+    return uri;
+  }
+}
+
+function readRequests(context: vscode.ExtensionContext, service: string, file: unknown): Array<{ name: string; body: string }> {
+  if (file !== undefined) {
+    if (typeof file !== 'string') throw new ValidationError('requests', 'expected the path of a JSONL file');
+    const lines = readFileSync(file, 'utf8').split('\n').map(l => l.trim()).filter(Boolean);
+    return lines.map((line, i) => {
+      try {
+        JSON.parse(line);
+      } catch (e) {
+        throw new ValidationError(`requests line ${i + 1}`, `not JSON (${(e as Error).message})`);
+      }
+      return { name: `line ${i + 1}`, body: line };
+    });
+  }
+  const folder = vscode.workspace.workspaceFolders?.find(f => f.uri.scheme === 'file');
+  const store = folder ? fileStore(path.join(folder.uri.fsPath, REQUESTS_FILE)) : stateStore(context.workspaceState);
+  return (store.read().services[service] ?? []).map(p => ({ name: p.name, body: p.body }));
+}
+
+export function compareRevisions(d: TrafficDeps, context: vscode.ExtensionContext, reports: CompareReports) {
+  return async (arg?: unknown, opts: Options = {}): Promise<CompareResult> => {
+    const service = await serviceOf(d, arg, 'Compare revisions: pick a service');
+    const cloud = await d.session.cloud();
+    const ready = (await cloud.run.listRevisions(service.name)).filter(r => r.state === 'ready').map(r => r.id);
+    const named = (v: unknown, field: string) => {
+      if (typeof v !== 'string' || !ready.includes(v)) throw new ValidationError(field, `${JSON.stringify(v)} is not a ready revision of ${service.id} (ready: ${ready.join(', ')})`);
+      return v;
+    };
+    const a = arg instanceof RevisionNode ? arg.revision.id : opts.a !== undefined ? named(opts.a, 'a')
+      : (await pickRevision(d, service, 'Compare: revision A (the reference)', r => r.state === 'ready')).id;
+    const b = opts.b !== undefined ? named(opts.b, 'b') : (await pickRevision(d, service, `Compare ${a} with…`, r => r.state === 'ready' && r.id !== a)).id;
+    if (a === b) throw new ValidationError('b', 'pick a different revision than A');
+    let k = 10;
+    if (opts.k !== undefined) {
+      if (typeof opts.k !== 'number' || !Number.isInteger(opts.k) || opts.k < 1 || opts.k > 1000) throw new ValidationError('k', 'expected an integer from 1 to 1000');
+      k = opts.k;
+    }
+
+    let requests = readRequests(context, service.name, opts.requests);
+    if (!requests.length && opts.requests === undefined) {
+      const pick = await vscode.window.showOpenDialog({ title: `No saved payloads for ${service.id}: pick a JSONL file of request bodies`, filters: { 'JSON lines': ['jsonl', 'ndjson'] }, canSelectMany: false });
+      if (!pick?.length) throw new CancelledError();
+      requests = readRequests(context, service.name, pick[0].fsPath);
+    }
+    if (!requests.length) throw new UserError('No requests to compare with.', 'Save payloads in Test Prediction or pass a JSONL file.');
+    if (requests.length > MAX_REQUESTS) throw new ValidationError('requests', `${requests.length} requests; at most ${MAX_REQUESTS} per comparison`);
+
+    // Tag URLs reach each revision whatever its traffic; adding a tag moves no traffic.
+    let current = service;
+    const plan = tagsFor(current, [a, b]);
+    if (plan.traffic) {
+      const moves = trafficMoves(current, plan.traffic);
+      if (moves.length) throw new Error(`internal: adding tags would move traffic (${describeMoves(moves)}); nothing was changed`);
+      if (!(opts.confirmed === true && unattendedAllowed())) {
+        const ok = await vscode.window.showWarningMessage(`Add tag${plan.added.length > 1 ? 's' : ''} ${plan.added.join(', ')} to ${service.id} to reach ${a} and ${b}?`, {
+          modal: true, detail: `Traffic of ${service.id}: no traffic moves. A tag gives a revision its own URL; the comparison sends its requests there.`,
+        }, 'Add Tags');
+        if (ok !== 'Add Tags') throw new CancelledError();
+      }
+      current = await applyTraffic(d, current, plan.traffic, `Tagging ${a} and ${b}`);
+    }
+    const urls = { a: tagUrl(current, plan.tags[a]), b: tagUrl(current, plan.tags[b]) };
+    if (!urls.a || !urls.b) throw new UserError(`Cloud Run gave no URL for tag ${!urls.a ? plan.tags[a] : plan.tags[b]} of ${service.id}.`, 'Refresh and try again once the service is ready.');
+    const modelName = current.env.MODEL_NAME || 'model';
+    const tokens = current.invokerIamDisabled ? undefined : idTokensFor(cloud.clients);
+
+    const send = async (url: string, body: string): Promise<SideResult> => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      // The service URL is the audience Cloud Run checks, for its tag URLs too.
+      if (tokens) headers.authorization = `Bearer ${(await tokens.get(current.uri!)).token}`;
+      const t0 = performance.now();
+      try {
+        const r = await fetch(`${url}/v1/models/${encodeURIComponent(modelName)}:predict`, { method: 'POST', headers, body, signal: AbortSignal.timeout(60_000) });
+        const text = await r.text();
+        const ms = performance.now() - t0;
+        if (!r.ok) return { ms, error: `HTTP ${r.status}: ${text.slice(0, 200)}` };
+        return { ms, rankings: rankingsFromResponse(JSON.parse(text)) };
+      } catch (e) {
+        return { ms: performance.now() - t0, error: (e as Error).message };
+      }
+    };
+    const rows: RequestRow[] = [];
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Comparing ${a} with ${b}`, cancellable: true }, async (progress, token) => {
+      for (const [i, r] of requests.entries()) {
+        if (token.isCancellationRequested) throw new CancelledError();
+        progress.report({ message: `${i + 1}/${requests.length}`, increment: 100 / requests.length });
+        // Alternate who goes first so neither side always pays for a cold connection.
+        let ra: SideResult, rb: SideResult;
+        if (i % 2) {
+          rb = await send(urls.b!, r.body);
+          ra = await send(urls.a!, r.body);
+        } else {
+          ra = await send(urls.a!, r.body);
+          rb = await send(urls.b!, r.body);
+        }
+        rows.push(compareRequest(r.name, ra, rb, k));
+      }
+    });
+    const summary = summarize(rows, k, { a, b });
+    const report = renderCompareReport(service.id, a, b, rows, summary);
+    const uri = reports.put(`${service.id}-${a}-vs-${b}`, report);
+    await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, async () => vscode.window.showTextDocument(uri, { preview: true }));
+
+    // Actions go through the traffic commands and their own confirmations.
+    const toB = `Send all traffic to ${b}`, toA = `Roll back to ${a}`;
+    void vscode.window.showInformationMessage(summary.verdict, toB, toA).then(choice => {
+      if (choice === toB) void vscode.commands.executeCommand('mlServing.rollback', { service: service.name }, { revision: b });
+      if (choice === toA) void vscode.commands.executeCommand('mlServing.rollback', { service: service.name }, { revision: a });
+    });
+    return { service: service.name, a, b, rows, summary, report };
+  };
+}
