@@ -108,7 +108,7 @@ describe('deploy to Cloud Run against the emulator', function () {
       // What the user reads: the failed revision by name, the cause its log shows (not Cloud Run's
       // generic message), that the old one still serves; the fix comes first (issue 16, item 8).
       const error = await messages.waitFor(m => m.level === 'error', 'deploy error message');
-      assert.ok(error.text.includes(`Deploy of ${SVC} failed (revision ${failed.id}): TF Serving cannot run this model: op Scann>ScannSearchBatched`), error.text);
+      assert.ok(error.text.includes(`Deploy of ${SVC} failed (revision ${failed.id}): TF Serving cannot run this model: op MlServingDemo>TopKDot is not in its binary`), error.text);
       assert.match(error.text, /previous revision still serves and keeps its traffic/);
       assert.deepEqual(error.actions, ['Redeploy with the Python Server', 'Show Revision Logs', 'Show Logs']);
       // The click tails that revision's logs, where TF Serving says why.
