@@ -13,9 +13,12 @@ import type { CloudRunService } from '../../../serving/domain';
 import { openLoopReport, poissonSchedule, runOpenLoop, type OpenLoopReport } from '../../../serving/predict/openLoop';
 import { renderOpenLoopReport } from '../../../serving/predict/openLoopReport';
 import { pickService } from '../../shared/pickService';
+import { saveReport } from '../../shared/saveReport';
+import { servingRevisions } from '../../../serving/reports/savedReport';
+import { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
 import { fileStore, REQUESTS_FILE, stateStore } from '../payloadStore';
 
-interface Options { rate?: unknown; durationSec?: unknown; targetMs?: unknown; seed?: unknown; confirmed?: unknown }
+interface Options { rate?: unknown; durationSec?: unknown; targetMs?: unknown; seed?: unknown; confirmed?: unknown; /** Save the run as a report without asking. */ save?: unknown }
 
 const num = (v: unknown, field: string, min: number, max: number): number => {
   const n = typeof v === 'string' ? Number(v) : v;
@@ -31,7 +34,7 @@ async function ask(v: unknown, field: string, prompt: string, value: string, min
 }
 
 export function loadTest(session: Session, context: vscode.ExtensionContext) {
-  return async (arg?: unknown, opts: Options = {}): Promise<{ report: OpenLoopReport; text: string }> => {
+  return async (arg?: unknown, opts: Options = {}): Promise<{ report: OpenLoopReport; text: string; saved?: { json: string; md: string } }> => {
     const cloud = await session.cloud();
     let service: CloudRunService;
     const given = (arg as { service?: unknown } | undefined)?.service;
@@ -48,6 +51,7 @@ export function loadTest(session: Session, context: vscode.ExtensionContext) {
     const payloads = store.read().services[service.name] ?? [];
     if (!payloads.length) throw new UserError(`No saved payloads for ${service.id}.`, 'Save payloads in Test Prediction first; the load test sends them as its mix.');
 
+    if (opts.save !== undefined && typeof opts.save !== 'boolean') throw new ValidationError('save', 'expected true or false');
     const rate = await ask(opts.rate, 'rate', 'Requests per second (Poisson arrivals)', '5', 0.1, 200);
     const durationSec = await ask(opts.durationSec, 'durationSec', 'Duration in seconds', '30', 1, 600);
     const targetMs = await ask(opts.targetMs, 'targetMs', 'Latency target in ms (goodput = share answered within it)', '300', 1, 60_000);
@@ -81,6 +85,21 @@ export function loadTest(session: Session, context: vscode.ExtensionContext) {
     const text = renderOpenLoopReport(service.id, rate, durationSec * 1000, report);
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
     await vscode.window.showTextDocument(doc, { preview: true });
+    // Named after what was measured, so two runs can be set side by side later.
+    const save = () => saveReport({
+      kind: 'load-test', service: service.id, revision: servingRevisions(service.trafficStatuses, service.latestReadyRevision),
+      modelVersion: service.labels[SERVICE_LABELS.modelVersion] || service.env.MODEL_VERSION || undefined, savedAt: new Date().toISOString(),
+    }, { rate, durationSec, seed, ...report }, text);
+    if (opts.save === true) return { report, text, saved: save() };
+    void vscode.window.showInformationMessage(`Load test of ${service.id}: goodput ${(report.goodput * 100).toFixed(1)}%, ${report.errors} error${report.errors === 1 ? '' : 's'}.`, 'Save Report').then(choice => {
+      if (choice !== 'Save Report') return;
+      try {
+        const f = save();
+        void vscode.window.showInformationMessage(`Saved ${path.basename(f.json)} and ${path.basename(f.md)} in .vscode/ml-serving/reports.`);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not save the report: ${(e as Error).message}`);
+      }
+    });
     return { report, text };
   };
 }
