@@ -107,7 +107,8 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
       const template = svc.template;
       template.revision = '';
       template.containers[0].env = [...(template.containers[0].env ?? []).filter((e: { name: string }) => e.name !== 'E2E_EVIDENCE'), { name: 'E2E_EVIDENCE', value: 'b' }];
-      const [op] = await services.updateService({ service: { name: NAME, template } });
+      // The whole service back (labels included: they mark it as ML Serving's), with one env value changed.
+      const [op] = await services.updateService({ service: { ...svc, template } });
       await op.promise();
     } finally {
       await close();
