@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { poissonSchedule } from '../../src/serving/predict/openLoop';
 import { reportProblems } from '../../src/serving/reports/savedReport';
 import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, useDemoProject, type ExtensionApi } from './support/extension';
+import { captureMessages } from './support/messages';
 import { zooManifest } from './support/zoo';
 
 const SVC = 'itest-load';
@@ -66,8 +67,16 @@ describe('Open-loop Load Test (issue 18)', function () {
   });
 
   it('saves a run as a report in the workspace (JSON and the summary), named after the service, revision and model version', async () => {
-    const svc = await vscode.commands.executeCommand<unknown>('mlServing.predict.loadTest', { service: NAME }, { rate: 2, durationSec: 2, targetMs: 60_000, seed: 5, confirmed: true, save: 'yes' }).then(() => undefined, (e: Error) => e);
-    assert.match(String((svc as Error | undefined)?.message), /save: expected true or false/, 'a bad save option is refused before any request');
+    // A bad save option is refused, naming the field, before any request.
+    const messages = captureMessages();
+    try {
+      const refused = await vscode.commands.executeCommand<unknown>('mlServing.predict.loadTest', { service: NAME }, { rate: 2, durationSec: 2, targetMs: 60_000, seed: 5, confirmed: true, save: 'yes' });
+      assert.equal(refused, undefined);
+      const error = await messages.waitFor(m => m.level === 'error', 'the error message');
+      assert.match(error.text, /save: expected true or false/);
+    } finally {
+      messages.restore();
+    }
     const runs = [];
     for (const seed of [5, 6]) {
       runs.push(await vscode.commands.executeCommand<{ report: { scheduled: number; goodput: number }; text: string; saved?: { json: string; md: string } }>(

@@ -44,5 +44,7 @@ describe('saved load-test and comparison reports (issue 18)', () => {
     assert.equal(servingRevisions([{ revision: 'r1', percent: 90 }, { revision: 'r2', percent: 10 }, { revision: 'r3', percent: 0 }]), 'r1+r2');
     assert.equal(servingRevisions([], 'r2'), 'r2');
     assert.equal(servingRevisions([]), 'unknown');
+    assert.equal(servingRevisions([{ revision: 'projects/p/locations/r/services/s/revisions/s-00002-abc', percent: 100 }]), 's-00002-abc', 'the id, not the resource name');
+    assert.equal(servingRevisions([], 'projects/p/locations/r/services/s/revisions/s-00001-x'), 's-00001-x');
   });
 });

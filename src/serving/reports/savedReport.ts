@@ -68,6 +68,8 @@ export function reportProblems(x: unknown): string[] {
 
 /** Which revisions a service's traffic really reaches (for naming a load test against its URL). */
 export function servingRevisions(statuses: Array<{ revision?: string; percent: number }>, latestReady?: string): string {
-  const live = statuses.filter(t => t.percent > 0 && t.revision).map(t => t.revision!);
-  return live.length ? live.join('+') : latestReady ?? 'unknown';
+  // Cloud Run gives full resource names here; the id is the last segment.
+  const id = (r: string) => r.slice(r.lastIndexOf('/') + 1);
+  const live = statuses.filter(t => t.percent > 0 && t.revision).map(t => id(t.revision!));
+  return live.length ? live.join('+') : latestReady ? id(latestReady) : 'unknown';
 }
