@@ -2,11 +2,13 @@
 // sends every scheduled request to the deployed retrieval model and reports percentiles,
 // throughput, errors, goodput and latency over time. No timed assertions: counts and shape only.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { poissonSchedule } from '../../src/serving/predict/openLoop';
+import { reportProblems } from '../../src/serving/reports/savedReport';
 import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, useDemoProject, type ExtensionApi } from './support/extension';
+import { captureMessages } from './support/messages';
 import { zooManifest } from './support/zoo';
 
 const SVC = 'itest-load';
@@ -62,5 +64,49 @@ describe('Open-loop Load Test (issue 18)', function () {
     assert.match(r.text, /\| p50 \/ p95 \/ p99 \|/);
     assert.match(r.text, /goodput \(successful within 60000 ms\) \| 100\.0% \|/);
     assert.match(r.text, /## Latency over time/);
+  });
+
+  it('saves a run as a report in the workspace (JSON and the summary), named after the service, revision and model version', async () => {
+    // A bad save option is refused, naming the field, before any request.
+    const messages = captureMessages();
+    try {
+      const refused = await vscode.commands.executeCommand<unknown>('mlServing.predict.loadTest', { service: NAME }, { rate: 2, durationSec: 2, targetMs: 60_000, seed: 5, confirmed: true, save: 'yes' });
+      assert.equal(refused, undefined);
+      const error = await messages.waitFor(m => m.level === 'error', 'the error message');
+      assert.match(error.text, /save: expected true or false/);
+    } finally {
+      messages.restore();
+    }
+    const runs = [];
+    for (const seed of [5, 6]) {
+      runs.push(await vscode.commands.executeCommand<{ report: { scheduled: number; goodput: number }; text: string; saved?: { json: string; md: string } }>(
+        'mlServing.predict.loadTest', { service: NAME }, { rate: 2, durationSec: 2, targetMs: 60_000, seed, confirmed: true, save: true }));
+    }
+    try {
+      const dir = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'ml-serving', 'reports');
+      const [one, two] = runs;
+      assert.ok(one.saved && two.saved, 'both runs were saved');
+      assert.notEqual(one.saved.json, two.saved.json, 'a second run never overwrites the first');
+      for (const r of runs) {
+        assert.equal(path.dirname(r.saved!.json), dir);
+        // <service>-<revision without the service prefix>-v<model version>-<utc>
+        assert.match(path.basename(r.saved!.json), new RegExp(`^${SVC}-\\d{5}-\\w+-v\\w+-\\d{8}T\\d{6}Z(-\\d+)?\\.json$`));
+        assert.equal(r.saved!.md, r.saved!.json.replace(/\.json$/, '.md'));
+        const record = JSON.parse(readFileSync(r.saved!.json, 'utf8'));
+        assert.deepEqual(reportProblems(record), []);
+        assert.equal(record.meta.kind, 'load-test');
+        assert.equal(record.meta.service, SVC);
+        assert.match(record.meta.revision, new RegExp(`^${SVC}-\\d{5}-`));
+        assert.ok(record.meta.modelVersion, 'the model version the service serves');
+        assert.equal(record.data.scheduled, r.report.scheduled);
+        assert.equal(record.data.goodput, r.report.goodput);
+        assert.equal(readFileSync(r.saved!.md, 'utf8'), r.text, 'the summary the user read');
+        // The cold-start probe: measured, or not, saying why (the emulator's instance is usually up).
+        assert.ok(record.data.coldStart && typeof record.data.coldStart.measured === 'boolean');
+        assert.match(r.text, /\| cold start (\(first request\) \| \d+ ms, \d+ ms more than the warm p50|\| not measured: .+) \|/);
+      }
+    } finally {
+      for (const r of runs) for (const f of [r.saved?.json, r.saved?.md]) if (f && existsSync(f)) rmSync(f);
+    }
   });
 });

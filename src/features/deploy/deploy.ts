@@ -5,6 +5,8 @@ import type { CloudContext, Session } from '../../common/session';
 import { classifyGcpError, roleFor } from '../../gcp/errors';
 import { inspectGcsModel } from '../../gcp/modelInspector';
 import { runDeployApi } from '../../gcp/runDeploy';
+import { gcsObjectExists } from '../../gcp/storageWrite';
+import { WARMUP_FILE } from '../../serving/warmup/fromPayloads';
 import { deriveModelName, deriveServiceName, serviceNameProblem } from '../../serving/deploy/names';
 import { defaultPlan, planProblems, type DeployPlan } from '../../serving/deploy/plan';
 import { buildService } from '../../serving/deploy/serviceSpec';
@@ -110,11 +112,14 @@ async function preparePlan(session: Session, cloud: CloudContext, source: Deploy
   // The identity: the user's setting, else the service's own (a redeploy keeps it), else Cloud Run's default.
   const ownAccount = isDefaultComputeAccount(t.serviceAccount) ? undefined : (t.serviceAccount as string);
   const serviceAccount = session.settings.deployServiceAccount || ownAccount;
-  const make = (ins: ModelInspection) => defaultPlan({
+  // One existence check: the confirmation says whether new instances will be warmed up.
+  const warmupData = inspection.modelDir?.startsWith('gs://')
+    ? await gcsObjectExists(cloud.clients, `${inspection.modelDir.replace(/\/+$/, '')}/${WARMUP_FILE}`).catch(() => undefined) : undefined;
+  const make = (ins: ModelInspection) => ({ ...defaultPlan({
     inspection: ins, serviceName: serviceName!, region, project: cloud.project, container: ins.container as 'native' | 'python',
     image: imageFor(ins.container as 'native' | 'python', session.settings, cloud.project, region), modelName, links: source.links, update: Boolean(existing),
     serviceAccount,
-  });
+  }), warmupData });
   let plan = applyAnswers(make(inspection), a);
   // A redeploy keeps the service's resources and scaling unless the user changes them.
   const baseline = existing ? {

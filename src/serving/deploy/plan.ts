@@ -16,6 +16,8 @@ export interface DeployPlan extends DeployOptions {
   warnings: string[];
   /** Known to fail (e.g. custom ops in native TF Serving): the user must choose it explicitly. */
   willFail: string[];
+  /** Whether the version folder has TF Serving warm-up data (undefined: not checked). */
+  warmupData?: boolean;
 }
 
 /** The project's own Artifact Registry repository for the serving images (any region). */
@@ -84,6 +86,9 @@ export function planSummary(p: DeployPlan): string {
     ...p.reasons.map(r => `  • ${r}`),
     ...p.warnings.map(w => `  ⚠ ${w}`),
     ...p.willFail.map(w => `  ✖ WILL FAIL: ${w}`),
+    ...(p.warmupData === undefined ? [] : [p.warmupData
+      ? 'Warm-up: assets.extra/tf_serving_warmup_requests found; the server replays it before it reports ready'
+      : 'Warm-up: none in the version folder; each new instance\'s first requests pay the model\'s lazy initialisation (Generate Warm-up Requests writes one)']),
     `Image: ${p.image}${isProjectImage(p.image, p.project) ? '' : '  (not from this project\'s ml-serving repository)'}`,
     `Resources: ${p.cpu} CPU, ${p.memory}, instances ${p.minInstances}–${p.maxInstances}, concurrency ${p.concurrency}`,
     `Access: ${p.isPublic ? 'PUBLIC — anyone on the internet can call it' : 'authenticated (roles/run.invoker required)'}`,

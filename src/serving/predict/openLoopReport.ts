@@ -3,7 +3,7 @@ import type { OpenLoopReport } from './openLoop';
 
 const ms = (x: number | undefined) => (x === undefined ? '—' : `${x.toFixed(1)} ms`);
 
-export function renderOpenLoopReport(title: string, rate: number, durationMs: number, r: OpenLoopReport): string {
+export function renderOpenLoopReport(title: string, rate: number, durationMs: number, r: OpenLoopReport, extraRows: string[] = []): string {
   const worst = Math.max(1, ...r.timeline.map(t => t.max ?? 0));
   return [
     `# Open-loop load: ${title}`, '',
@@ -14,6 +14,7 @@ export function renderOpenLoopReport(title: string, rate: number, durationMs: nu
     `| p50 / p95 / p99 | ${ms(r.latency?.p50)} / ${ms(r.latency?.p95)} / ${ms(r.latency?.p99)} |`,
     `| throughput (successful) | ${r.throughput.toFixed(2)} /s |`,
     `| goodput (successful within ${r.targetMs} ms) | ${(r.goodput * 100).toFixed(1)}% |`,
+    ...extraRows,
     '', '## Latency over time (p50 █, max ░, per second of sending)', '', '```',
     ...r.timeline.map(t => {
       const p50 = Math.round(((t.p50 ?? 0) / worst) * 40), max = Math.round(((t.max ?? 0) / worst) * 40);

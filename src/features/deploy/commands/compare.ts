@@ -18,6 +18,8 @@ import { fileStore, REQUESTS_FILE, stateStore } from '../../predict/payloadStore
 import { applyTraffic, pickRevision, serviceOf, type TrafficDeps } from '../trafficChange';
 import { renderCompareReport } from '../../../serving/compare/report';
 import * as path from 'node:path';
+import { saveReport } from '../../shared/saveReport';
+import { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
 
 export const COMPARE_SCHEME = 'mlserving-compare';
 const MAX_REQUESTS = 500;
@@ -29,6 +31,8 @@ interface Options {
   requests?: unknown;
   k?: unknown;
   confirmed?: unknown;
+  /** Save the comparison as a report in the workspace without asking. */
+  save?: unknown;
 }
 
 export interface CompareResult {
@@ -38,6 +42,7 @@ export interface CompareResult {
   rows: RequestRow[];
   summary: CompareSummary;
   report: string;
+  saved?: { json: string; md: string };
 }
 
 /** Holds the reports (read-only virtual documents). */
@@ -87,6 +92,7 @@ export function compareRevisions(d: TrafficDeps, context: vscode.ExtensionContex
       : (await pickRevision(d, service, 'Compare: revision A (the reference)', r => r.state === 'ready')).id;
     const b = opts.b !== undefined ? named(opts.b, 'b') : (await pickRevision(d, service, `Compare ${a} with…`, r => r.state === 'ready' && r.id !== a)).id;
     if (a === b) throw new ValidationError('b', 'pick a different revision than A');
+    if (opts.save !== undefined && typeof opts.save !== 'boolean') throw new ValidationError('save', 'expected true or false');
     let k = 10;
     if (opts.k !== undefined) {
       if (typeof opts.k !== 'number' || !Number.isInteger(opts.k) || opts.k < 1 || opts.k > 1000) throw new ValidationError('k', 'expected an integer from 1 to 1000');
@@ -158,9 +164,23 @@ export function compareRevisions(d: TrafficDeps, context: vscode.ExtensionContex
     const uri = reports.put(`${service.id}-${a}-vs-${b}`, report);
     await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, async () => vscode.window.showTextDocument(uri, { preview: true }));
 
+    const save = () => saveReport({
+      kind: 'comparison', service: service.id, revision: b, against: a,
+      modelVersion: current.labels[SERVICE_LABELS.modelVersion] || current.env.MODEL_VERSION || undefined, savedAt: new Date().toISOString(),
+    }, { a, b, k, rows, summary }, report);
+    if (opts.save === true) return { service: service.name, a, b, rows, summary, report, saved: save() };
+
     // Actions go through the traffic commands and their own confirmations.
-    const toB = `Send all traffic to ${b}`, toA = `Roll back to ${a}`;
-    void vscode.window.showInformationMessage(summary.verdict, toB, toA).then(choice => {
+    const toB = `Send all traffic to ${b}`, toA = `Roll back to ${a}`, keep = 'Save Report';
+    void vscode.window.showInformationMessage(summary.verdict, toB, toA, keep).then(choice => {
+      if (choice === keep) {
+        try {
+          const f = save();
+          void vscode.window.showInformationMessage(`Saved ${path.basename(f.json)} and ${path.basename(f.md)} in .vscode/ml-serving/reports.`);
+        } catch (e) {
+          void vscode.window.showErrorMessage(`Could not save the report: ${(e as Error).message}`);
+        }
+      }
       if (choice === toB) void vscode.commands.executeCommand('mlServing.rollback', { service: service.name }, { revision: b });
       if (choice === toA) void vscode.commands.executeCommand('mlServing.rollback', { service: service.name }, { revision: a });
     });

@@ -1,0 +1,236 @@
+// Issue 18 in a real VS Code (code-server) in Chromium, served by real TensorFlow: "Compare with…"
+// from a revision row shows the verdict (notification and report) and one row per saved request;
+// an open-loop load test at a modest rate shows its summary, its chart and its goodput. Two
+// revisions of one service: the user's deploy, then a second revision made with Cloud Run's own
+// client (setup, not the flow under test). No timing assertions. Needs scripts/test.mjs.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Workbench } from './workbench';
+import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
+import { zooManifest } from '../integration/support/zoo';
+
+const CONTAINER = 'ML Serving';
+const MODEL = 'recsys-retrieval';
+const SERVICE = 'e2e-evidence';
+const NAME = `projects/demo-project/locations/us-central1/services/${SERVICE}`;
+const WAIT = 60_000;
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const PAYLOADS = [
+  { name: 'morning', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_1', hour_of_day: 8 }] }), savedAt: '' },
+  { name: 'evening', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_2', hour_of_day: 20 }] }), savedAt: '' },
+  { name: 'two users', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_3', hour_of_day: 10 }, { user_id: 'someone_new', hour_of_day: 3 }] }), savedAt: '' },
+];
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false | ''>, timeout = WAIT): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last as T;
+    } catch (e) {
+      last = e instanceof Error ? e.message.split('\n')[0] : e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await sleep(500);
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function runClient(): Promise<{ services: any; close(): Promise<void> }> {
+  const endpoints = parseEndpoints(await (await fetch(`${process.env.MLSERVING_EMULATOR}/endpoints`)).json());
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const run = require(path.resolve(__dirname, '../../../dist/gcp-run.js'));
+  const services = new run.ServicesClient(grpcClientOptions({ kind: 'emulator', endpoints }, 'run', run.grpc));
+  return { services, close: () => services.close() };
+}
+
+describe('evidence before moving traffic: Compare with… and the open-loop load test (issue 18)', function () {
+  this.timeout(600_000);
+  let wb: Workbench;
+  let requestsFile: string | undefined;
+  let requestsBefore: string | undefined;
+
+  before(async function () {
+    const url = process.env.MLSERVING_E2E_URL;
+    if (!url) throw new Error('MLSERVING_E2E_URL is not set: run the e2e tests through `node scripts/test.mjs --only=e2e`');
+    if (!process.env.MLSERVING_EMULATOR || !zooManifest()) this.skip();
+    const endpoints = await (await fetch(`${process.env.MLSERVING_EMULATOR}/endpoints`)).json() as { serving?: string };
+    assert.equal(endpoints.serving, 'tensorflow', 'the emulator serves with real TensorFlow, not the stand-in');
+    const ws = new URL(url).searchParams.get('folder');
+    assert.ok(ws, 'the e2e workbench opens a workspace folder');
+    // The payloads the user saved in Test Prediction earlier (the comparison and load test send them).
+    requestsFile = path.join(ws!, '.vscode', 'ml-serving', 'requests.json');
+    requestsBefore = fs.existsSync(requestsFile) ? fs.readFileSync(requestsFile, 'utf8') : undefined;
+    const saved = requestsBefore ? JSON.parse(requestsBefore) : { version: 1, services: {} };
+    saved.services[NAME] = PAYLOADS;
+    fs.mkdirSync(path.dirname(requestsFile), { recursive: true });
+    fs.writeFileSync(requestsFile, JSON.stringify(saved, null, 2));
+
+    wb = await Workbench.open(url);
+    await wb.runCommand('View: Close All Editors');
+    await wb.openContainer(CONTAINER);
+    await wb.soloView('Models');
+    const state = await eventually('the Models view to show models or its welcome', async () => {
+      if (await wb.view('Models').locator('.welcome-view-content').isVisible()) return 'welcome';
+      return (await wb.treeRows('Models').count()) > 0 ? 'models' : undefined;
+    });
+    if (state === 'welcome') {
+      await wb.runCommand('ML Serving: Select Project');
+      await wb.quickPickRow('demo-project').waitFor({ timeout: WAIT });
+      await wb.pick('demo-project');
+    }
+    await wb.exactTreeRow('Models', MODEL).waitFor({ timeout: WAIT });
+
+    // The user's deploy of the retrieval model.
+    const model = wb.exactTreeRow('Models', MODEL);
+    await wb.expandRow(model);
+    const versions = await eventually(`versions of ${MODEL}`, async () => {
+      const kids = await wb.childRows('Models', model);
+      return kids.filter(k => /^v\d+$/.test(k.label)).length ? kids : undefined;
+    });
+    const version = versions.find(v => /^v\d+$/.test(v.label))!;
+    await wb.contextMenu(await wb.childRow('Models', model, version.label), 'Deploy to Cloud Run');
+    await eventually('the service-name input box', async () => /service name/i.test(await wb.quickInputTitle()));
+    await wb.answerInput(SERVICE);
+    await eventually('the deploy confirmation', async () => (await wb.quickInputTitle()).endsWith(SERVICE));
+    await sleep(1000);
+    await wb.quickPickRow(`Deploy ${SERVICE}`).click();
+    await confirmDialog('Deploy');
+    await wb.notification(new RegExp(`${SERVICE} is serving at http://127\\.0\\.0\\.1:\\d+`)).waitFor({ timeout: 180_000 });
+
+    // A second revision of the same model (another env value), with Cloud Run's own client.
+    const { services, close } = await runClient();
+    try {
+      const [svc] = await services.getService({ name: NAME });
+      const template = svc.template;
+      template.revision = '';
+      template.containers[0].env = [...(template.containers[0].env ?? []).filter((e: { name: string }) => e.name !== 'E2E_EVIDENCE'), { name: 'E2E_EVIDENCE', value: 'b' }];
+      // The whole service back (labels included: they mark it as ML Serving's), with one env value changed.
+      const [op] = await services.updateService({ service: { ...svc, template } });
+      await op.promise();
+    } finally {
+      await close();
+    }
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) {
+      const file = await wb.screenshot(`e2e-evidence-${this.currentTest.title}`).catch(() => undefined);
+      if (file) console.log(`      screenshot: ${file}`);
+    }
+  });
+
+  after(async () => {
+    if (wb) await wb.close();
+    if (requestsFile) {
+      if (requestsBefore === undefined) fs.rmSync(requestsFile, { force: true });
+      else fs.writeFileSync(requestsFile, requestsBefore);
+    }
+    if (process.env.MLSERVING_EMULATOR) {
+      const { services, close } = await runClient();
+      try {
+        const [op] = await services.deleteService({ name: NAME });
+        await op.promise();
+      } catch { /* not deployed */ }
+      await close();
+    }
+  });
+
+  /** A modal's text, after choosing `button` (focus and Enter: a tall dialog can hide its buttons). */
+  async function confirmDialog(button: string): Promise<string> {
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: WAIT });
+    const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
+    await dialog.getByRole('button', { name: button, exact: true }).focus();
+    await wb.page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT });
+    return text;
+  }
+
+  it('Compare with… from a revision row shows the verdict and a row per request, and moves no traffic', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await wb.openContainer(CONTAINER);
+    await wb.soloView('Serving');
+    await wb.viewAction('Serving', 'Refresh');
+    const service = wb.exactTreeRow('Serving', SERVICE);
+    await service.waitFor({ timeout: WAIT });
+    const revisions = await eventually('two revision rows', async () => {
+      await wb.expandRow(service, 5_000);
+      const kids = (await wb.childRows('Serving', service)).filter(k => k.label.startsWith(`${SERVICE}-`));
+      return kids.length >= 2 ? kids : undefined;
+    });
+    const a = revisions.find(r => /-00001-/.test(r.label))!;
+    const b = revisions.find(r => r.label !== a.label)!;
+    assert.ok(a && b, JSON.stringify(revisions));
+    const trafficBefore = revisions.map(r => `${r.label}:${r.description}`).sort();
+
+    await wb.contextMenu(await wb.childRow('Serving', service, a.label), 'Compare with…');
+    await wb.quickPickRow(b.label).waitFor({ timeout: WAIT });
+    await wb.pick(b.label);
+    // Tags give each revision its own URL; the confirmation says no traffic moves.
+    assert.match(await confirmDialog('Add Tags'), /no traffic moves/);
+
+    const toast = wb.notification(new RegExp(`Roll back to ${a.label}`));
+    await toast.waitFor({ timeout: 180_000 });
+    const verdict = ((await toast.locator('.notification-list-item-message').textContent()) ?? '').trim();
+    assert.ok(verdict.length > 10, `a verdict line: ${verdict}`);
+    assert.ok(await toast.getByRole('button', { name: `Send all traffic to ${b.label}` }).isVisible());
+
+    // The report the user reads (markdown preview): the same verdict and one row per saved request.
+    const preview = wb.visibleWebview();
+    await preview.locator('h1', { hasText: `${a.label} (A) vs ${b.label} (B)` }).waitFor({ timeout: WAIT });
+    const body = ((await preview.locator('body').textContent()) ?? '').replace(/\s+/g, ' ');
+    assert.ok(body.includes(verdict.replace(/\s+/g, ' ')), `the report repeats the verdict "${verdict}": ${body.slice(0, 400)}`);
+    const table = preview.locator('table').nth(1);
+    const rows = await table.locator('tbody tr').evaluateAll(trs => trs.map(tr => [...tr.querySelectorAll('td')].map(td => (td.textContent ?? '').trim())));
+    assert.deepEqual(rows.map(r => r[0]), PAYLOADS.map(p => p.name), 'one row per saved request, in order');
+    for (const r of rows) {
+      assert.doesNotMatch(r.join(' '), /error/, `no errors: ${r.join(' | ')}`);
+      assert.match(r[1], /^\d+(\.\d)?%$/, `recall@K shown: ${r[1]}`);
+      assert.match(r[5], /ms$/, `A's latency: ${r[5]}`);
+      assert.match(r[6], /ms/, `B's latency: ${r[6]}`);
+    }
+
+    // The comparison itself moved no traffic (only tags were added).
+    await wb.viewAction('Serving', 'Refresh');
+    const after = await eventually('the revision rows again', async () => {
+      await wb.expandRow(service, 5_000);
+      const kids = (await wb.childRows('Serving', service)).filter(k => k.label.startsWith(`${SERVICE}-`));
+      return kids.length >= 2 ? kids : undefined;
+    });
+    const pct = (d: string) => /^\d+%/.exec(d)?.[0] ?? '';
+    assert.deepEqual(after.map(r => `${r.label}:${pct(r.description)}`).sort(), trafficBefore.map(x => { const [l, d] = [x.slice(0, x.indexOf(':')), x.slice(x.indexOf(':') + 1)]; return `${l}:${pct(d)}`; }).sort());
+    await wb.pressEscape();
+  });
+
+  it('an open-loop run at a modest rate shows its summary, its latency chart and its goodput', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('ML Serving: Open-loop Load Test…');
+    await wb.quickPickRow(SERVICE).waitFor({ timeout: WAIT });
+    await wb.pick(SERVICE);
+    await eventually('the rate input', async () => (await wb.page.locator('.quick-input-widget').textContent() ?? '').includes('Requests per second'));
+    await wb.answerInput('2');
+    await eventually('the duration input', async () => (await wb.page.locator('.quick-input-widget').textContent() ?? '').includes('Duration in seconds'));
+    await wb.answerInput('4');
+    await eventually('the target input', async () => (await wb.page.locator('.quick-input-widget').textContent() ?? '').includes('Latency target'));
+    await wb.answerInput('60000');
+    assert.match(await confirmDialog('Start'), new RegExp(`requests to ${SERVICE} over 4 s.*real traffic`));
+
+    // The summary opens in an editor: read what it shows.
+    const lines = await eventually('the load-test summary', async () => {
+      const t = (await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+      return t.includes('Latency over time') && /\d+s [█░]/.test(t) ? t.split('\n') : undefined;
+    }, 180_000);
+    const text = lines.join('\n');
+    assert.match(text, new RegExp(`# Open-loop load: ${SERVICE}`));
+    const answered = /scheduled \/ answered \| (\d+) \/ (\d+)/.exec(text);
+    assert.ok(answered && Number(answered[1]) > 0 && answered[1] === answered[2], `every request answered: ${answered?.[0]}`);
+    assert.match(text, /\| errors \| 0 \|/);
+    assert.match(text, /goodput \(successful within 60000 ms\) \| 100\.0% \|/);
+    const chart = lines.filter(l => /^\s*\d+s [█░]/.test(l));
+    assert.ok(chart.length >= 1, `a chart line per second: ${text}`);
+    assert.ok(chart.some(l => /\d+ sent/.test(l)), chart.join('\n'));
+  });
+});
