@@ -48,6 +48,8 @@ describe('logs panel: a long line expands on click', function () {
       await wb.runCommand('ML Serving: Select Project');
       await wb.quickPickRow(PROJECT).waitFor({ timeout: WAIT });
       await wb.pick(PROJECT);
+      // The pick closes once the project is set; a command run before that would type into it.
+      await wb.treeRows('Serving').first().waitFor({ timeout: 60_000 });
     }
   });
 
