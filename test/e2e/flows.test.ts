@@ -4,9 +4,8 @@
 // The tests run in order and share what they create (the deployed service); every assertion is
 // about what the user sees in the workbench.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
+import { WAIT, eventually, sleep, workbenchUrl, workspaceSettings } from './support';
 import { Workbench } from './workbench';
 import { zooManifest, zooModel } from '../integration/support/zoo';
 
@@ -17,53 +16,27 @@ const RANKING_MODEL = 'recsys-ranking';
 const RETRIEVAL_MODEL = 'recsys-retrieval';
 const SERVICE = 'e2e-retrieval';
 const PAYLOAD = 'e2e-paris';
-const WAIT = 30_000;
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a truthy value; fails with `what` and the last value seen. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false | ''>, timeout = WAIT): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last as T;
-    } catch (e) {
-      last = e instanceof Error ? e.message.split('\n')[0] : e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await sleep(300);
-  }
-}
 
-/** The workspace folder of the workbench URL (`?folder=`). */
-function workspaceOf(url: string): string | undefined {
-  return new URL(url).searchParams.get('folder') ?? undefined;
-}
 
 describe('ML Serving user flows in the workbench', function () {
   this.timeout(180_000);
   let wb: Workbench;
-  let settingsFile: string | undefined;
-  let settingsBefore: string | undefined;
+  let settings: ReturnType<typeof workspaceSettings> | undefined;
   let serviceUrl: string | undefined;
   let reloaded = false; // since the registration
   let registered: { runIndex: number; runLabel: string; version: number } | undefined;
 
   before(async function () {
     this.timeout(180_000);
-    const url = process.env.MLSERVING_E2E_URL;
-    if (!url) throw new Error('MLSERVING_E2E_URL is not set: run the e2e tests through `node scripts/test.mjs --only=e2e`');
+    const url = workbenchUrl();
     // Every flow needs the emulator's demo project; without it there is nothing to drive.
     if (!process.env.MLSERVING_EMULATOR) this.skip();
     // Selecting the project writes the workspace settings; put them back afterwards so the other
     // e2e files see the workspace as they would without this one.
-    const ws = workspaceOf(url);
-    if (ws) {
-      settingsFile = path.join(ws, '.vscode', 'settings.json');
-      settingsBefore = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
-    }
+    settings = workspaceSettings(url);
     wb = await Workbench.open(url);
     // Editors a previous session left open (a restored panel) must not stand in for the ones these tests open.
     await wb.runCommand('View: Close All Editors');
@@ -94,10 +67,7 @@ describe('ML Serving user flows in the workbench', function () {
       if (wb.blockedHosts.length) console.log(`      blocked non-loopback hosts: ${wb.blockedHosts.join(', ')}`);
       await wb.close();
     }
-    if (settingsFile) {
-      if (settingsBefore === undefined) fs.rmSync(settingsFile, { force: true });
-      else fs.writeFileSync(settingsFile, settingsBefore);
-    }
+    settings?.restore();
   });
 
   /** Top-level rows of a view (list position, label, description), in tree order. */

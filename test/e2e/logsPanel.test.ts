@@ -3,39 +3,22 @@
 // folds it. The service is created with the official Cloud Run client against the emulator, and
 // its log lines are written through the emulator's admin API.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
+import { WAIT, eventually, workbenchUrl, workspaceSettings } from './support';
 import { Workbench } from './workbench';
 
 const CONTAINER = 'ML Serving';
 const NO_PROJECT = 'No Google Cloud project selected';
 const PROJECT = 'demo-project';
 const REGION = 'us-central1';
-const WAIT = 30_000;
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false | ''>, timeout = WAIT): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last as T;
-    } catch (e) {
-      last = e instanceof Error ? e.message.split('\n')[0] : e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await sleep(300);
-  }
-}
 
 describe('logs panel: a long line expands on click', function () {
   this.timeout(180_000);
   let wb: Workbench;
-  let settingsFile: string | undefined;
-  let settingsBefore: string | undefined;
+  let settings: ReturnType<typeof workspaceSettings> | undefined;
   let services: any;
   const svc = `e2e-long-${Date.now().toString(36)}`;
   const name = `projects/${PROJECT}/locations/${REGION}/services/${svc}`;
@@ -43,14 +26,9 @@ describe('logs panel: a long line expands on click', function () {
 
   before(async function () {
     this.timeout(180_000);
-    const url = process.env.MLSERVING_E2E_URL;
-    if (!url) throw new Error('MLSERVING_E2E_URL is not set: run the e2e tests through `node scripts/test.mjs --only=e2e`');
+    const url = workbenchUrl();
     if (!admin) this.skip();
-    const ws = new URL(url).searchParams.get('folder');
-    if (ws) {
-      settingsFile = path.join(ws, '.vscode', 'settings.json');
-      settingsBefore = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
-    }
+    settings = workspaceSettings(url);
     // A service of this extension (its label), created as a deploy would, with the official client.
     const run = require(path.resolve(__dirname, '../../../dist/gcp-run.js'));
     const endpoints = parseEndpoints(await (await fetch(`${admin}/endpoints`)).json());
@@ -70,6 +48,8 @@ describe('logs panel: a long line expands on click', function () {
       await wb.runCommand('ML Serving: Select Project');
       await wb.quickPickRow(PROJECT).waitFor({ timeout: WAIT });
       await wb.pick(PROJECT);
+      // The pick closes once the project is set; a command run before that would type into it.
+      await wb.treeRows('Serving').first().waitFor({ timeout: 60_000 });
     }
   });
 
@@ -89,10 +69,7 @@ describe('logs panel: a long line expands on click', function () {
       await services.deleteService({ name }).then(([op]: any) => op.promise()).catch(() => undefined);
       await services.close();
     }
-    if (settingsFile) {
-      if (settingsBefore === undefined) fs.rmSync(settingsFile, { force: true });
-      else fs.writeFileSync(settingsFile, settingsBefore);
-    }
+    settings?.restore();
   });
 
   it('clicking a long log line shows all of it; clicking again folds it', async () => {

@@ -2,8 +2,7 @@
 // Logs" is that command (item 5), and the deploy-success notification's Test Prediction button
 // opens the panel (item 1).
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { WAIT, eventually, sleep, workbenchUrl, workspaceSettings } from './support';
 import { Workbench } from './workbench';
 
 const CONTAINER = 'ML Serving';
@@ -11,41 +10,19 @@ const NO_PROJECT = 'No Google Cloud project selected';
 const DEMO_PROJECT = 'demo-project';
 const MODEL = 'recsys-ranking';
 const SERVICE = 'e2e-notify';
-const WAIT = 30_000;
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false | ''>, timeout = WAIT): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last as T;
-    } catch (e) {
-      last = e instanceof Error ? e.message.split('\n')[0] : e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await sleep(300);
-  }
-}
 
 describe('a new user\'s first steps (issue 16)', function () {
   this.timeout(180_000);
   let wb: Workbench;
-  let settingsFile: string | undefined;
-  let settingsBefore: string | undefined;
+  let settings: ReturnType<typeof workspaceSettings> | undefined;
   let panelOpen = false;
 
   before(async function () {
     this.timeout(180_000);
-    const url = process.env.MLSERVING_E2E_URL;
-    if (!url) throw new Error('MLSERVING_E2E_URL is not set: run the e2e tests through `node scripts/test.mjs --only=e2e`');
-    const ws = new URL(url).searchParams.get('folder');
-    if (ws) {
-      settingsFile = path.join(ws, '.vscode', 'settings.json');
-      settingsBefore = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
-    }
+    const url = workbenchUrl();
+    settings = workspaceSettings(url);
     wb = await Workbench.open(url);
     await wb.runCommand('View: Close All Editors');
   });
@@ -59,10 +36,7 @@ describe('a new user\'s first steps (issue 16)', function () {
 
   after(async () => {
     if (wb) await wb.close();
-    if (settingsFile) {
-      if (settingsBefore === undefined) fs.rmSync(settingsFile, { force: true });
-      else fs.writeFileSync(settingsFile, settingsBefore);
-    }
+    settings?.restore();
   });
 
   /** Shows `view` with the demo project's items (selecting the project when the welcome asks for one). */

@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { WAIT, eventually, sleep, workbenchUrl, workspaceSettings } from './support';
 import { Workbench } from './workbench';
 import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
 import { startEmulator } from '../emulator/emulator';
@@ -16,44 +17,22 @@ import { zooManifest, zooModel, type ZooManifest } from '../integration/support/
 const CONTAINER = 'ML Serving';
 const MODEL = 'recsys-retrieval-custom-op';
 const SERVICE = 'e2e-custom-op';
-const WAIT = 30_000;
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false | ''>, timeout = WAIT): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last as T;
-    } catch (e) {
-      last = e instanceof Error ? e.message.split('\n')[0] : e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await sleep(300);
-  }
-}
 
 describe('a custom-op model served by real TensorFlow, from the failure to the fix', function () {
   this.timeout(300_000);
   let wb: Workbench;
   let manifest: ZooManifest;
-  let settingsFile: string | undefined;
-  let settingsBefore: string | undefined;
+  let settings: ReturnType<typeof workspaceSettings> | undefined;
 
   before(async function () {
-    const url = process.env.MLSERVING_E2E_URL;
-    if (!url) throw new Error('MLSERVING_E2E_URL is not set: run the e2e tests through `node scripts/test.mjs --only=e2e`');
+    const url = workbenchUrl();
     const m = zooManifest();
     if (!process.env.MLSERVING_EMULATOR || !m) this.skip();
     manifest = m!;
     const endpoints = await (await fetch(`${process.env.MLSERVING_EMULATOR}/endpoints`)).json() as { serving?: string };
     assert.equal(endpoints.serving, 'tensorflow', 'the emulator serves with real TensorFlow, not the stand-in');
-    const ws = new URL(url).searchParams.get('folder');
-    if (ws) {
-      settingsFile = path.join(ws, '.vscode', 'settings.json');
-      settingsBefore = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
-    }
+    settings = workspaceSettings(url);
     wb = await Workbench.open(url);
     await wb.runCommand('View: Close All Editors');
     await wb.openContainer(CONTAINER);
@@ -82,10 +61,7 @@ describe('a custom-op model served by real TensorFlow, from the failure to the f
       await wb.runCommand('ML Serving: Stop Tailing Serving Logs').catch(() => undefined);
       await wb.close();
     }
-    if (settingsFile) {
-      if (settingsBefore === undefined) fs.rmSync(settingsFile, { force: true });
-      else fs.writeFileSync(settingsFile, settingsBefore);
-    }
+    settings?.restore();
     // Free the real server the test started (Cloud Run's own client, as the extension uses it).
     const admin = process.env.MLSERVING_EMULATOR;
     if (admin) {

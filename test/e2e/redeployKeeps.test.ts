@@ -3,10 +3,10 @@
 // the service still has all three. The service is made with the official Cloud Run client, as the
 // console or gcloud would have left it.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fetchEmulatorEndpoints } from '../../src/gcp/connection';
 import { grpcClientOptions } from '../../src/gcp/endpoints';
+import { WAIT, eventually, workbenchUrl, workspaceSettings } from './support';
 import { Workbench } from './workbench';
 
 const CONTAINER = 'ML Serving';
@@ -19,24 +19,8 @@ const SA = 'recsys-runtime@demo-project.iam.gserviceaccount.com';
 const CONNECTOR = 'projects/demo-project/locations/us-central1/connectors/serving-vpc';
 const PYTHON = 'us-central1-docker.pkg.dev/demo-project/ml-serving/tf-serving-python:tf2.15-scann1.3.0';
 const NATIVE = 'us-central1-docker.pkg.dev/demo-project/ml-serving/tf-serving-native:2.19.0';
-const WAIT = 30_000;
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false | ''>, timeout = WAIT): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last as T;
-    } catch (e) {
-      last = e instanceof Error ? e.message.split('\n')[0] : e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await sleep(300);
-  }
-}
 
 /** The official Cloud Run client from the extension's own bundle, pointed at the emulator. */
 async function runClients(admin: string): Promise<{ services: any; revisions: any }> {
@@ -50,20 +34,14 @@ describe('a redeploy keeps the secret, service account and VPC access (issue 14)
   this.timeout(240_000);
   let wb: Workbench;
   let run: { services: any; revisions: any } | undefined;
-  let settingsFile: string | undefined;
-  let settingsBefore: string | undefined;
+  let settings: ReturnType<typeof workspaceSettings> | undefined;
 
   before(async function () {
     this.timeout(180_000);
-    const url = process.env.MLSERVING_E2E_URL;
-    if (!url) throw new Error('MLSERVING_E2E_URL is not set: run the e2e tests through `node scripts/test.mjs --only=e2e`');
+    const url = workbenchUrl();
     const admin = process.env.MLSERVING_EMULATOR;
     if (!admin) this.skip();
-    const ws = new URL(url).searchParams.get('folder');
-    if (ws) {
-      settingsFile = path.join(ws, '.vscode', 'settings.json');
-      settingsBefore = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
-    }
+    settings = workspaceSettings(url);
     run = await runClients(admin!);
     const [op] = await run.services.createService({ parent: PARENT, serviceId: SERVICE, service: {
       labels: { 'managed-by': 'ml-serving' },
@@ -110,10 +88,7 @@ describe('a redeploy keeps the secret, service account and VPC access (issue 14)
       await run.services.deleteService({ name: NAME }).then(([op]: any) => op.promise()).catch(() => undefined);
       await Promise.all([run.services.close(), run.revisions.close()]);
     }
-    if (settingsFile) {
-      if (settingsBefore === undefined) fs.rmSync(settingsFile, { force: true });
-      else fs.writeFileSync(settingsFile, settingsBefore);
-    }
+    settings?.restore();
   });
 
   it('the confirmation shows the diff and what is kept; afterwards the service still has all three', async () => {
