@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { eventually as poll, sleep, workbenchUrl } from './support';
 import { Workbench } from './workbench';
 import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
 import { zooManifest } from '../integration/support/zoo';
@@ -15,27 +16,14 @@ const MODEL = 'recsys-retrieval';
 const SERVICE = 'e2e-evidence';
 const NAME = `projects/demo-project/locations/us-central1/services/${SERVICE}`;
 const WAIT = 60_000;
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 const PAYLOADS = [
   { name: 'morning', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_1', hour_of_day: 8 }] }), savedAt: '' },
   { name: 'evening', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_2', hour_of_day: 20 }] }), savedAt: '' },
   { name: 'two users', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_3', hour_of_day: 10 }, { user_id: 'someone_new', hour_of_day: 3 }] }), savedAt: '' },
 ];
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false | ''>, timeout = WAIT): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last as T;
-    } catch (e) {
-      last = e instanceof Error ? e.message.split('\n')[0] : e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await sleep(500);
-  }
-}
+// This file's flows deploy and replay real requests: its waits default to a minute.
+const eventually = <T>(what: string, probe: () => Promise<T | undefined | null | false | ''>, timeout = WAIT) => poll(what, probe, timeout);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function runClient(): Promise<{ services: any; close(): Promise<void> }> {
@@ -53,8 +41,7 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
   let requestsBefore: string | undefined;
 
   before(async function () {
-    const url = process.env.MLSERVING_E2E_URL;
-    if (!url) throw new Error('MLSERVING_E2E_URL is not set: run the e2e tests through `node scripts/test.mjs --only=e2e`');
+    const url = workbenchUrl();
     if (!process.env.MLSERVING_EMULATOR || !zooManifest()) this.skip();
     const endpoints = await (await fetch(`${process.env.MLSERVING_EMULATOR}/endpoints`)).json() as { serving?: string };
     assert.equal(endpoints.serving, 'tensorflow', 'the emulator serves with real TensorFlow, not the stand-in');
