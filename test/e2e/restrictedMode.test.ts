@@ -111,16 +111,22 @@ describe('Restricted Mode: an untrusted workspace cannot choose the image, ident
   });
 
   it('the extension tells the user each foreign workspace value is ignored', async () => {
-    await wb.runCommand('Notifications: Show Notifications');
+    // The warnings show as toasts and stay in the notification center (opened from the status bar's bell).
+    const toasts = wb.page.locator('.notifications-toasts .notification-toast');
     const center = wb.page.locator('.notifications-center .notification-list-item');
+    const bell = wb.page.locator('[id="status.notifications"]');
+    const seen = async () => [...await toasts.allTextContents(), ...await center.allTextContents()];
     for (const key of ['mlServing.images.native', 'mlServing.images.python', 'mlServing.deploy.serviceAccount', 'mlServing.emulator']) {
+      let all: string[] = [];
       const text = await eventually(`the warning about ${key}`, async () => {
-        const all = await center.allTextContents();
-        return all.find(t => t.includes(`ML Serving settings: ${key}: the workspace's value`));
-      });
+        all = await seen();
+        const found = all.find(t => t.includes(`ML Serving settings: ${key}: the workspace's value`));
+        if (!found && !(await wb.page.locator('.notifications-center.visible').isVisible()) && await bell.isVisible()) await bell.click();
+        return found;
+      }).catch(e => assert.fail(`${e.message}; notifications shown: ${all.join(' | ') || '(none)'}`));
       assert.match(text, /is ignored; only your user settings can set it/);
     }
-    await wb.runCommand('Notifications: Hide Notifications');
+    if (await wb.page.locator('.notifications-center.visible').isVisible()) await wb.page.keyboard.press('Escape');
   });
 
   describe('against the emulator', () => {
