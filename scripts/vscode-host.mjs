@@ -6,7 +6,7 @@
 //       node scripts/vscode-host.mjs install    prerequisites + code-server
 //       node scripts/vscode-host.mjs start [--workspace=DIR] [--port=N]   run until Ctrl-C
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, openSync, closeSync, readFileSync, accessSync, constants as fsConstants } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, openSync, closeSync, readFileSync, accessSync, symlinkSync, constants as fsConstants } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, dirname, delimiter } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -174,9 +174,12 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
 /**
  * Starts code-server on 127.0.0.1 with a fresh user-data-dir (base settings + `settings`) and an
  * empty extensions dir. `env` is added to the server's environment, which its extension hosts inherit.
- * @param {{ workspace: string, env?: Record<string,string>, settings?: Record<string,unknown>, port?: number, log?: (...a: unknown[]) => void, keep?: boolean }} opts
+ * `installed` links extension folders into the extensions dir, as installed (not under development)
+ * extensions; `workspaceTrust` keeps workspace trust on (VS Code always trusts a workspace opened
+ * with an extension under development, so Restricted Mode needs both).
+ * @param {{ workspace: string, env?: Record<string,string>, settings?: Record<string,unknown>, port?: number, log?: (...a: unknown[]) => void, keep?: boolean, installed?: string[], workspaceTrust?: boolean }} opts
  */
-export async function start({ workspace, env = {}, settings = {}, port, log = defaultLog, keep = false }) {
+export async function start({ workspace, env = {}, settings = {}, port, log = defaultLog, keep = false, installed = [], workspaceTrust = false }) {
   if (!workspace) throw new Error('start: workspace is required');
   const entry = installCodeServer({ log });
   mkdirSync(workspace, { recursive: true });
@@ -187,11 +190,15 @@ export async function start({ workspace, env = {}, settings = {}, port, log = de
   const extensionsDir = join(runDir, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
+  for (const ext of installed) {
+    const m = JSON.parse(readFileSync(join(ext, 'package.json'), 'utf8'));
+    symlinkSync(ext, join(extensionsDir, `${m.publisher}.${m.name}-${m.version}`), 'dir');
+  }
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...baseSettings, ...settings }, null, 2));
   const logFile = join(runDir, 'code-server.log');
   const fd = openSync(logFile, 'w');
   const args = [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened',
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace];
   // Own process group, so stop() reaches the extension hosts and watchers it forks.
   const child = spawn(process.execPath, args, {
