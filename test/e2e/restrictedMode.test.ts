@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Workbench, repoRoot } from './workbench';
+import { WAIT, eventually } from './support';
 
 const CONTAINER = 'ML Serving';
 const VIEWS = ['Training Runs', 'Models', 'Serving'];
@@ -17,7 +18,6 @@ const FOREIGN_IMAGE = 'attacker.example/pwn/serving:latest';
 const FOREIGN_SA = 'owner@attacker-project.iam.gserviceaccount.com';
 // Nothing listens on port 9 (discard): if the extension used this, Select Project would fail.
 const FOREIGN_EMULATOR = 'http://127.0.0.1:9/foreign';
-const WAIT = 30_000;
 
 interface Server { url: string; stop(): Promise<void> }
 interface HostModule {
@@ -26,22 +26,7 @@ interface HostModule {
   workbenchUrl(serverUrl: string, o: { folder: string }): string;
 }
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false | ''>, timeout = WAIT): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last as T;
-    } catch (e) {
-      last = e instanceof Error ? e.message.split('\n')[0] : e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await sleep(300);
-  }
-}
 
 describe('Restricted Mode: an untrusted workspace cannot choose the image, identity or endpoint (issue 14)', function () {
   this.timeout(90_000);
