@@ -144,7 +144,7 @@ print(json.dumps(out))`)) as string[][][][];
 
       // The verdict's roll-back action goes through Roll Back's confirmation: dismissed, nothing moves.
       const verdictMsg = await messages.waitFor(m => !m.modal && m.text === result.summary.verdict, 'the verdict notification');
-      assert.deepEqual(verdictMsg.actions, [`Send all traffic to ${r2}`, `Roll back to ${r1}`]);
+      assert.deepEqual(verdictMsg.actions, [`Send all traffic to ${r2}`, `Roll back to ${r1}`, 'Save Report']);
       const dismissed = await messages.waitFor(m => !!m.modal && m.text.startsWith('Roll'), 'the roll back confirmation');
       assert.equal(dismissed.text, `Roll ${SVC} back to ${r1}?`);
       await new Promise(r => setTimeout(r, 500));
