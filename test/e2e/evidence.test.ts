@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { eventually as poll, sleep, workbenchUrl } from './support';
+import { eventually as poll, sleep, workbenchUrl, workspaceSettings } from './support';
 import { Workbench } from './workbench';
 import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
 import { zooManifest } from '../integration/support/zoo';
@@ -39,6 +39,8 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
   let wb: Workbench;
   let requestsFile: string | undefined;
   let requestsBefore: string | undefined;
+  // Selecting the project writes the workspace settings; the files after this one (views) expect none.
+  let settings: ReturnType<typeof workspaceSettings> | undefined;
 
   before(async function () {
     const url = workbenchUrl();
@@ -47,6 +49,7 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
     assert.equal(endpoints.serving, 'tensorflow', 'the emulator serves with real TensorFlow, not the stand-in');
     const ws = new URL(url).searchParams.get('folder');
     assert.ok(ws, 'the e2e workbench opens a workspace folder');
+    settings = workspaceSettings(url);
     // The payloads the user saved in Test Prediction earlier (the comparison and load test send them).
     requestsFile = path.join(ws!, '.vscode', 'ml-serving', 'requests.json');
     requestsBefore = fs.existsSync(requestsFile) ? fs.readFileSync(requestsFile, 'utf8') : undefined;
@@ -111,6 +114,7 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
 
   after(async () => {
     if (wb) await wb.close();
+    settings?.restore();
     if (requestsFile) {
       if (requestsBefore === undefined) fs.rmSync(requestsFile, { force: true });
       else fs.writeFileSync(requestsFile, requestsBefore);

@@ -122,7 +122,9 @@ describe('a redeploy keeps the secret, service account and VPC access (issue 14)
     assert.match(text, /Runs as: recsys-runtime@demo-project\.iam\.gserviceaccount\.com/);
     // Nothing the diff does not show: no row touches the identity, the secret or the VPC.
     assert.ok(!/• (service account|vpcAccess|env DB_PASSWORD)/.test(text), text);
-    await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
+    // The plan in full can put the dialog's buttons below the page: focus and Enter, as a keyboard user would.
+    await dialog.getByRole('button', { name: 'Deploy', exact: true }).focus();
+    await wb.page.keyboard.press('Enter');
 
     await wb.notification(new RegExp(`${SERVICE} is serving at http://127\\.0\\.0\\.1:\\d+`)).waitFor({ timeout: 120_000 });
     const [after] = await run!.services.getService({ name: NAME });
