@@ -87,7 +87,7 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
     await eventually('the deploy confirmation', async () => (await wb.quickInputTitle()).endsWith(SERVICE));
     await sleep(1000);
     await wb.quickPickRow(`Deploy ${SERVICE}`).click();
-    await confirmDialog('Deploy');
+    await wb.answerDialog('Deploy');
     await wb.notification(new RegExp(`${SERVICE} is serving at http://127\\.0\\.0\\.1:\\d+`)).waitFor({ timeout: 180_000 });
 
     // A second revision of the same model (another env value), with Cloud Run's own client.
@@ -129,17 +129,6 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
     }
   });
 
-  /** A modal's text, after choosing `button` (focus and Enter: a tall dialog can hide its buttons). */
-  async function confirmDialog(button: string): Promise<string> {
-    const dialog = wb.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: WAIT });
-    const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
-    await dialog.getByRole('button', { name: button, exact: true }).focus();
-    await wb.page.keyboard.press('Enter');
-    await dialog.waitFor({ state: 'hidden', timeout: WAIT });
-    return text;
-  }
-
   it('Compare with… from a revision row shows the verdict and a row per request, and moves no traffic', async () => {
     await wb.runCommand('View: Close All Editors');
     await wb.openContainer(CONTAINER);
@@ -161,7 +150,7 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
     await wb.quickPickRow(b.label).waitFor({ timeout: WAIT });
     await wb.pick(b.label);
     // Tags give each revision its own URL; the confirmation says no traffic moves.
-    assert.match(await confirmDialog('Add Tags'), /no traffic moves/);
+    assert.match(await wb.answerDialog('Add Tags'), /no traffic moves/);
 
     const toast = wb.notification(new RegExp(`Roll back to ${a.label}`));
     await toast.waitFor({ timeout: 180_000 });
@@ -207,7 +196,7 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
     await wb.answerInput('4');
     await eventually('the target input', async () => (await wb.page.locator('.quick-input-widget').textContent() ?? '').includes('Latency target'));
     await wb.answerInput('60000');
-    assert.match(await confirmDialog('Start'), new RegExp(`requests to ${SERVICE} over 4 s.*real traffic`));
+    assert.match(await wb.answerDialog('Start'), new RegExp(`requests to ${SERVICE} over 4 s.*real traffic`));
 
     // The summary opens in an editor: read what it shows.
     const lines = await eventually('the load-test summary', async () => {

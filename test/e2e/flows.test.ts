@@ -208,7 +208,7 @@ describe('ML Serving user flows in the workbench', function () {
     assert.equal(firstLabel, `Deploy ${SERVICE}`);
     await first.click();
     // The modal with the whole plan: the container's reasons, the full image, who it runs as.
-    const plan = await confirmDeployDialog('Deploy');
+    const plan = await wb.answerDialog('Deploy');
     assert.match(plan, /Container: native TF Serving/);
     assert.match(plan, /Image: us-central1-docker\.pkg\.dev\/demo-project\/ml-serving\/tf-serving-native:2\.19\.0/);
     assert.match(plan, /Runs as: the Compute Engine default service account/);
@@ -228,19 +228,6 @@ describe('ML Serving user flows in the workbench', function () {
     // The description names the deployed version too (the model by its registry id).
     assert.match(description, new RegExp(`\\b${version.label}\\b`));
   });
-
-  /** The deploy's modal (the plan in full): returns its text after clicking `button`. */
-  async function confirmDeployDialog(button: string): Promise<string> {
-    const dialog = wb.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 60_000 });
-    const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
-    // A tall dialog (the plan in full) can put its buttons below the page: focus and press Enter,
-    // as a keyboard user would, instead of a mouse click that needs them in the viewport.
-    await dialog.getByRole('button', { name: button, exact: true }).focus();
-    await wb.page.keyboard.press('Enter');
-    await dialog.waitFor({ state: 'hidden', timeout: WAIT });
-    return text;
-  }
 
   /** Right-click a version of `modelName` → Deploy to Cloud Run → name the service → the confirmation pick is showing. */
   async function openDeployConfirmation(service: string, modelName = RETRIEVAL_MODEL): Promise<void> {
@@ -264,7 +251,7 @@ describe('ML Serving user flows in the workbench', function () {
     try {
       await openDeployConfirmation('e2e-cancel');
       await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().click();
-      await confirmDeployDialog('Deploy');
+      await wb.answerDialog('Deploy');
       const progress = wb.notification('Deploying e2e-cancel to Cloud Run');
       await progress.waitFor({ timeout: 60_000 });
       await progress.hover();
@@ -303,7 +290,7 @@ describe('ML Serving user flows in the workbench', function () {
     // By label: the Deploy row's detail repeats the container too.
     await wb.quickPickRow('Container: Python server').click();
     // The product knows native TF Serving will fail on ScaNN's ops: a modal says so (issue 16 item 7).
-    const warning = await confirmDeployDialog('Switch Anyway');
+    const warning = await wb.answerDialog('Switch Anyway');
     assert.match(warning, /native TF Serving will fail to serve this model/);
     assert.match(warning, /cannot run MlServingDemo>TopKDot/);
     await wb.quickPickRow('Container: native TF Serving').waitFor({ timeout: 60_000 });
@@ -311,7 +298,7 @@ describe('ML Serving user flows in the workbench', function () {
     // three within 800 ms, which an instant click and a fast failure could reach).
     await sleep(1000);
     await wb.quickPickRow(`Deploy ${SERVICE}`).click();
-    const final = await confirmDeployDialog('Deploy Anyway');
+    const final = await wb.answerDialog('Deploy Anyway');
     assert.match(final, new RegExp(`This deploy of ${SERVICE} will fail`));
     // A redeploy: the diff shows the image change and the model change, old → new.
     assert.match(final, /Changes \(old → new\):/);
@@ -361,25 +348,12 @@ describe('ML Serving user flows in the workbench', function () {
     return labels;
   }
 
-  /** The modal that confirms a traffic change: its text, after clicking `button`. */
-  async function confirmTrafficDialog(button: string): Promise<string> {
-    const dialog = wb.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: WAIT });
-    const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
-    // A tall dialog (the plan in full) can put its buttons below the page: focus and press Enter,
-    // as a keyboard user would, instead of a mouse click that needs them in the viewport.
-    await dialog.getByRole('button', { name: button, exact: true }).focus();
-    await wb.page.keyboard.press('Enter');
-    await dialog.waitFor({ state: 'hidden', timeout: WAIT });
-    return text;
-  }
-
   it('a failed revision\'s notification leads with the cause from its log; its fix redeploys with the Python server (issue 16 item 8)', async () => {
     assert.ok(serviceUrl, `needs the ${SERVICE} service from the deploy test, which did not finish`);
     // The custom-op model in native TF Serving again, with other resources so Cloud Run makes a revision.
     await openDeployConfirmation(SERVICE, 'recsys-retrieval-custom-op');
     await wb.quickPickRow('Container: Python server').click();
-    await confirmTrafficDialog('Switch Anyway');
+    await wb.answerDialog('Switch Anyway');
     await wb.quickPickRow('Container: native TF Serving').waitFor({ timeout: 60_000 });
     await wb.quickPickRow('Resources:').click();
     // The prompts are titled in words (issue 16 item 16); memory changes, the rest is kept.
@@ -392,7 +366,7 @@ describe('ML Serving user flows in the workbench', function () {
     await wb.quickPickRow('Resources: 2 CPU, 2Gi').waitFor({ timeout: WAIT });
     await sleep(1000);
     await wb.quickPickRow(`Deploy ${SERVICE}`).click();
-    await confirmDeployDialog('Deploy Anyway');
+    await wb.answerDialog('Deploy Anyway');
     const failed = wb.notification(new RegExp(`Deploy of ${SERVICE} failed \\(revision ${SERVICE}-\\d{5}-\\w+\\): TF Serving cannot run this model: op MlServingDemo>TopKDot is not in its binary`));
     await failed.waitFor({ timeout: 90_000 });
     const text = ((await failed.textContent()) ?? '').replace(/\s+/g, ' ');
@@ -406,7 +380,7 @@ describe('ML Serving user flows in the workbench', function () {
     await wb.quickPickRow('Container: Python server').waitFor({ timeout: WAIT });
     await sleep(1000);
     await wb.quickPickRow(`Deploy ${SERVICE}`).click();
-    await confirmDeployDialog('Deploy');
+    await wb.answerDialog('Deploy');
     await wb.notification(new RegExp(`${SERVICE} is serving at http://127\\.0\\.0\\.1:\\d+`)).waitFor({ timeout: 120_000 });
   });
 
@@ -433,7 +407,7 @@ describe('ML Serving user flows in the workbench', function () {
     await wb.contextMenu(await row(first.label), 'Send Canary Traffic to Revision');
     await eventually('the canary percent prompt', async () => /^Canary: percent/.test(await wb.quickInputTitle()));
     await wb.answerInput('10');
-    const canary = await confirmTrafficDialog('Send Canary Traffic');
+    const canary = await wb.answerDialog('Send Canary Traffic');
     assert.ok(canary.includes(`latest (${serving.label}) 100% → 90%, ${first.label} 0% → 10%`), canary);
     await descriptionOf(first.label, /^10% · #canary/);
 
@@ -445,13 +419,13 @@ describe('ML Serving user flows in the workbench', function () {
 
     // End Canary: its 10% goes back.
     await wb.contextMenu(await row(first.label), 'End Canary (Give Its Traffic Back)');
-    const ended = await confirmTrafficDialog('End Canary');
+    const ended = await wb.answerDialog('End Canary');
     assert.ok(ended.includes(`${first.label} 10% → 0%, ${serving.label} 90% → 100%`), ended);
     await descriptionOf(first.label, /^0%/);
 
     // Rollback asks first; Cancel moves nothing.
     await wb.contextMenu(await row(first.label), 'Roll Back to Revision');
-    const rollback = await confirmTrafficDialog('Cancel');
+    const rollback = await wb.answerDialog('Cancel');
     assert.ok(rollback.includes(`${serving.label} 100% → 0%, ${first.label} 0% → 100%`), rollback);
     await sleep(500);
     await descriptionOf(serving.label, /^100%/);
@@ -461,10 +435,10 @@ describe('ML Serving user flows in the workbench', function () {
     await wb.contextMenu(await row(first.label), 'Send Canary Traffic to Revision');
     await eventually('the canary percent prompt', async () => /^Canary: percent/.test(await wb.quickInputTitle()));
     await wb.answerInput('10');
-    await confirmTrafficDialog('Send Canary Traffic');
+    await wb.answerDialog('Send Canary Traffic');
     await descriptionOf(first.label, /^10% · #canary/);
     await wb.contextMenu(await row(first.label), 'Promote Canary to All Traffic');
-    const promoted = await confirmTrafficDialog('Promote');
+    const promoted = await wb.answerDialog('Promote');
     assert.ok(promoted.includes(`${serving.label} 90% → 0%, ${first.label} 10% → 100%`), promoted);
     await descriptionOf(first.label, /^100%/);
   });

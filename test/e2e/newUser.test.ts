@@ -106,13 +106,8 @@ describe('a new user\'s first steps (issue 16)', function () {
     await wb.answerInput(SERVICE);
     await eventually('the deploy confirmation', async () => (await wb.quickInputTitle()).endsWith(SERVICE), 60_000);
     await wb.quickPickRow(`Deploy ${SERVICE}`).click();
-    // The modal with the plan in full; a keyboard user focuses Deploy and presses Enter.
-    const dialog = wb.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 60_000 });
-    assert.match(((await dialog.textContent()) ?? '').replace(/\s+/g, ' '), new RegExp(`Deploy ${SERVICE} to Cloud Run\\?`));
-    await dialog.getByRole('button', { name: 'Deploy', exact: true }).focus();
-    await wb.page.keyboard.press('Enter');
-    await dialog.waitFor({ state: 'hidden', timeout: WAIT });
+    // The modal with the plan in full.
+    assert.match(await wb.answerDialog('Deploy'), new RegExp(`Deploy ${SERVICE} to Cloud Run\\?`));
 
     const toast = wb.notification(new RegExp(`${SERVICE} is serving at http://127\\.0\\.0\\.1:\\d+`));
     await toast.waitFor({ timeout: 120_000 });

@@ -77,18 +77,6 @@ describe('a custom-op model served by real TensorFlow, from the failure to the f
     }
   });
 
-  /** The modal the deploy shows (switch warning, or the plan in full): its text, after choosing `button`. */
-  async function confirmDialog(button: string): Promise<string> {
-    const dialog = wb.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 60_000 });
-    const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
-    // A tall dialog can put its buttons below the page: focus and press Enter, as a keyboard user would.
-    await dialog.getByRole('button', { name: button, exact: true }).focus();
-    await wb.page.keyboard.press('Enter');
-    await dialog.waitFor({ state: 'hidden', timeout: WAIT });
-    return text;
-  }
-
   it('the EMULATOR status item claims no stand-in when TensorFlow serves', async () => {
     const item = wb.page.locator('.statusbar-item', { hasText: 'ML Serving: EMULATOR' }).first();
     const text = await eventually('the EMULATOR status bar item', async () => ((await item.textContent()) ?? '').trim(), 60_000);
@@ -114,11 +102,11 @@ describe('a custom-op model served by real TensorFlow, from the failure to the f
     // The routing found the custom op and picked the Python server; the user overrides it.
     await wb.quickPickRow('Container: Python server').click();
     // The product knows native TF Serving cannot load the custom op: switching, then deploying, each ask.
-    assert.match(await confirmDialog('Switch Anyway'), /native TF Serving will fail to serve this model.*MlServingDemo>TopKDot/);
+    assert.match(await wb.answerDialog('Switch Anyway'), /native TF Serving will fail to serve this model.*MlServingDemo>TopKDot/);
     await wb.quickPickRow('Container: native TF Serving').waitFor({ timeout: 60_000 });
     await sleep(1000);
     await wb.quickPickRow(`Deploy ${SERVICE}`).click();
-    assert.match(await confirmDialog('Deploy Anyway'), new RegExp(`This deploy of ${SERVICE} will fail`));
+    assert.match(await wb.answerDialog('Deploy Anyway'), new RegExp(`This deploy of ${SERVICE} will fail`));
 
     const failed = wb.notification(new RegExp(`Deploy of ${SERVICE} failed \\(revision ${SERVICE}-\\d{5}-\\w+\\)`));
     await failed.waitFor({ timeout: 120_000 });
@@ -145,7 +133,7 @@ describe('a custom-op model served by real TensorFlow, from the failure to the f
     await wb.quickPickRow('Container: Python server').waitFor({ timeout: WAIT });
     await sleep(1000);
     await wb.quickPickRow(`Deploy ${SERVICE}`).click();
-    assert.match(await confirmDialog('Deploy'), /Container: Python server/);
+    assert.match(await wb.answerDialog('Deploy'), /Container: Python server/);
     await wb.notification(new RegExp(`${SERVICE} is serving at http://127\\.0\\.0\\.1:\\d+`)).waitFor({ timeout: 120_000 });
 
     // Test Prediction now answers with what TensorFlow computes for the same input.

@@ -192,6 +192,21 @@ export class Workbench {
     await sleep(100);
   }
 
+  /**
+   * A modal dialog's text (white space folded), after answering it with `button`. Focus and Enter,
+   * as a keyboard user would: a tall dialog (a deploy plan in full) can put its buttons below the
+   * page, out of a mouse's reach.
+   */
+  async answerDialog(button: string, timeout = 60_000): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout });
+    const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
+    await dialog.getByRole('button', { name: button, exact: true }).focus();
+    await this.page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+    return text;
+  }
+
   // --- additions for the flow tests (test/e2e/flows.test.ts) ------------------------------------
 
   /** Runs a view's title-bar action (e.g. "Filter Training Runs"); the actions show on hover. */
