@@ -1,11 +1,10 @@
 /** Command-line parsing for `ml-serving`. Pure: no I/O, throws UsageError (exit code 2). */
 import { parseGcsUri } from '../gcp/storageSource';
 import type { ContainerKind } from '../serving/routing/chooseContainer';
+import { UsageError } from './usageError';
 import { CLOUD_COMMANDS, isCloudCommand, parseCloudArgs, type CloudCommand } from './cloudArgs';
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export const USAGE = `Usage: ml-serving <command> [options]
 

@@ -14,10 +14,10 @@ import { formatLine } from '../serving/logs/format';
 import { serviceLogFilter } from '../serving/logs/filter';
 import { formatRows, listRows } from '../serving/inventory/listing';
 import { validatePredictRequest } from '../serving/predict/validate';
-import { UsageError } from './args';
+import { UsageError } from './usageError';
 import type { CloudCommand } from './cloudArgs';
 import { connectionFromEnv } from './modelSource';
-import type { CliIo } from './run';
+import type { CliIo } from './io';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;

@@ -1,5 +1,5 @@
 /** Arguments of the cloud commands (`runs`, `models`, `services`, `predict`, `logs`). Pure. */
-import { UsageError } from './args';
+import { UsageError } from './usageError';
 
 export const CLOUD_COMMANDS = ['runs', 'models', 'services', 'predict', 'logs'] as const;
 export type CloudCommandName = (typeof CLOUD_COMMANDS)[number];

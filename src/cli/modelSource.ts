@@ -5,9 +5,9 @@
 import { loadStorage } from '../gcp/bundles';
 import { parseEndpoints, storageClientOptions, type Connection } from '../gcp/endpoints';
 import { gcsFileSource } from '../gcp/storageSource';
-import { localFileSource } from '../serving/savedModel/localSource';
+import { localFileSource } from '../serving/node/localSource';
 import type { ModelFileSource } from '../serving/savedModel/types';
-import { UsageError } from './args';
+import { UsageError } from './usageError';
 
 export const EMULATOR_ENV = 'MLSERVING_EMULATOR';
 

@@ -5,12 +5,8 @@ import { parseArgs, USAGE, UsageError } from './args';
 import { sourceFor } from './modelSource';
 import { formatReport } from './report';
 import { runCloud, type CloudIo } from './cloud';
+import type { CliIo } from './io';
 
-export interface CliIo {
-  env: NodeJS.ProcessEnv;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
 
 export const EXIT_SERVABLE = 0;
 export const EXIT_NOT_SERVABLE = 1;

@@ -6,7 +6,7 @@
  *   once the first one was applied. Callers either send it once or check, before a retry,
  *   whether the earlier attempt took effect (UploadModel looks for the version it would create).
  */
-import { abortable } from '../common/abortable';
+import { abortable } from './abortable';
 
 export interface RetryOptions {
   attempts?: number;

@@ -2,7 +2,7 @@
  * Cloud Run writes: create/update (long-running, resolved when the revision is ready or failed),
  * traffic changes, IAM for public access, delete, and permission checks.
  */
-import { abortable } from '../common/abortable';
+import { abortable } from './abortable';
 import type { GcpClients } from './clients';
 import { toService } from './normalize';
 import { waitForOperation, withRetry, type OperationLike } from './retry';

@@ -1,5 +1,5 @@
 /** VertexApi over the official Vertex AI clients. */
-import { abortable } from '../common/abortable';
+import { abortable } from './abortable';
 import type { GcpClients } from './clients';
 import { isRetryable, waitForOperation, withRetry, type OperationLike } from './retry';
 import { toCustomJobRun, toModelVersion, toPipelineRun, toRegisteredModel } from './normalize';

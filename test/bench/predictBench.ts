@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const { runDeployApi } = require('../../src/gcp/runDeploy') as typeof import('../../src/gcp/runDeploy');
   const { buildService, DEFAULT_DEPLOY } = require('../../src/serving/deploy/serviceSpec') as typeof import('../../src/serving/deploy/serviceSpec');
   const { defaultImage } = require('../../src/serving/images') as typeof import('../../src/serving/images');
-  const { ServiceClient, COLD_START_RETRY } = require('../../src/features/predict/serviceClient') as typeof import('../../src/features/predict/serviceClient');
+  const { ServiceClient, COLD_START_RETRY } = require('../../src/serving/node/serviceClient') as typeof import('../../src/serving/node/serviceClient');
   const { predictPath } = require('../../src/serving/predict/request') as typeof import('../../src/serving/predict/request');
 
   let host: EmulatorHost | undefined;

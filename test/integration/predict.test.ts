@@ -10,7 +10,7 @@ import type { HostMessage } from '../../src/protocol/predict';
 import { buildService } from '../../src/serving/deploy/serviceSpec';
 import { toService } from '../../src/gcp/normalize';
 import type { CloudRunService } from '../../src/serving/domain';
-import * as mod_serviceClient from '../../src/features/predict/serviceClient';
+import * as mod_serviceClient from '../../src/serving/node/serviceClient';
 import * as mod_hints from '../../src/serving/predict/hints';
 import * as mod_idToken from '../../src/gcp/idToken';
 import { assertClose, zooManifest, zooModel, type ZooManifest, type ZooSample } from './support/zoo';

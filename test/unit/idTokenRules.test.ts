@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { GcpClients } from '../../src/gcp/clients';
 import { audienceRuleFor, emulatorSource, idTokensFor, IdTokens, loopbackUrlProblem, runAppUrlProblem, type IdTokenSource } from '../../src/gcp/idToken';
 import { knownServiceUrls } from '../../src/gcp/run';
-import { ServiceClient } from '../../src/features/predict/serviceClient';
+import { ServiceClient } from '../../src/serving/node/serviceClient';
 import { createIdentity } from '../emulator/identity/identity';
 
 describe('ID tokens: where they may go', () => {

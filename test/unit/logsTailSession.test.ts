@@ -3,10 +3,10 @@
 import { strict as assert } from 'node:assert';
 import { EventEmitter } from 'node:events';
 import type { LogItem, MarkerItem } from '../../src/protocol/logs';
-import type { LogSource, TailResponse, TailStream } from '../../src/features/logs/source';
+import type { LogSource, TailResponse, TailStream } from '../../src/serving/logs/source';
 import { MAX_TAILS_PER_PROJECT, TailRegistry } from '../../src/features/logs/tailRegistry';
 import { UserError } from '../../src/common/errors';
-import { TailSession, type TailEvent, type TailTiming } from '../../src/features/logs/tailSession';
+import { TailSession, type TailEvent, type TailTiming } from '../../src/serving/logs/tailSession';
 
 const SERVICE = 'projects/p/locations/us-central1/services/retrieval';
 const FAST: Partial<TailTiming> = { initialBackoffMs: 5, maxBackoffMs: 20, healthyAfterMs: 1000, overlapMs: 1000, backfillSize: 5, reconnectPageSize: 50, suppressionEveryMs: 30 };

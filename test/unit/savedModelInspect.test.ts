@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { encodeSavedModel } from '../../src/serving/savedModel/encode';
 import { inspectModelFolder } from '../../src/serving/savedModel/inspect';
 import type { ModelInspection } from '../../src/serving/savedModel/inspection';
-import { localFileSource } from '../../src/serving/savedModel/localSource';
+import { localFileSource } from '../../src/serving/node/localSource';
 import {
   makeTempTree,
   memorySource,

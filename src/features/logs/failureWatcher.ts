@@ -10,7 +10,7 @@ import type { Session } from '../../common/session';
 import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
 import { adviceFor, FailureTracker, type FailureAdvice, type KnownFailure, type ServingFacts } from '../../serving/logs/failures';
 import type { TailRegistry } from './tailRegistry';
-import type { TailSession } from './tailSession';
+import type { TailSession } from '../../serving/logs/tailSession';
 
 export interface RecognizedFailure {
   service: string;

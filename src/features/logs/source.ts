@@ -1,29 +1,9 @@
 /**
- * The two Cloud Logging calls a tail session makes, as a small interface: unit tests pass an
- * in-memory fake, the extension the official client (clients.logging(), built in src/gcp).
- * No vscode import, so the session logic runs under plain mocha.
+ * The Cloud Logging adapter behind the tail engine's LogSource (src/serving/logs/source.ts), over
+ * the official client (clients.logging(), built in src/gcp).
  */
 
-export interface TailResponse {
-  entries?: unknown[];
-  /** TailLogEntriesResponse.suppression_info: [{reason: RATE_LIMIT | NOT_CONSUMED (or 1 | 2), suppressedCount}] */
-  suppressionInfo?: unknown;
-}
-
-export interface TailStream {
-  on(event: 'data', listener: (r: TailResponse) => void): unknown;
-  on(event: 'error', listener: (e: Error) => void): unknown;
-  on(event: 'end' | 'close', listener: () => void): unknown;
-  /** Ends the call (cancels the gRPC stream). */
-  close(): void;
-}
-
-export interface LogSource {
-  /** ListLogEntries: the newest `pageSize` entries matching the filter, newest first. */
-  list(filter: string, pageSize: number): Promise<unknown[]>;
-  /** TailLogEntries: a live stream of entries matching the filter. */
-  tail(filter: string): TailStream;
-}
+import type { LogSource, TailStream } from '../../serving/logs/source';
 
 /** The part of @google-cloud/logging's Logging class used here (structural, so no import of it). */
 export interface LoggingClientLike {

@@ -5,10 +5,10 @@
  * No vscode import: unit tests use it with a fake LogSource.
  */
 import { UserError } from '../../common/errors';
-import type { LogItem } from '../../protocol/logs';
+import type { LogItem } from '../../serving/logs/items';
 import { serviceProjectOf } from '../../serving/logs/filter';
-import type { LogSource } from './source';
-import { TailSession, type TailEvent, type TailListener, type TailTiming } from './tailSession';
+import type { LogSource } from '../../serving/logs/source';
+import { TailSession, type TailEvent, type TailListener, type TailTiming } from '../../serving/logs/tailSession';
 
 export interface SubscribeOptions {
   /** Deliver only this revision's entries (markers always pass). The tail itself stays per service. */

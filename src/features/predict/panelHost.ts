@@ -24,7 +24,7 @@ import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
 import { runBenchmark } from './benchmark';
 import { panelHtml } from './html';
 import type { PayloadStore } from './payloadStore';
-import { CallError, COLD_START_RETRY, NO_RETRY, ServiceClient, type CallResult } from './serviceClient';
+import { CallError, COLD_START_RETRY, NO_RETRY, ServiceClient, type CallResult } from '../../serving/node/serviceClient';
 import { serviceInfo } from './serviceInfo';
 
 export interface PanelDeps {

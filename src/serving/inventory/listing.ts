@@ -2,9 +2,8 @@
  * Runs, models and services as compact rows, for the language model tools and the CLI (one
  * implementation). Pure: it calls the adapters' interfaces it is given, never vscode.
  */
-import type { RunApi, VertexApi } from '../../gcp/types';
 import { SERVICE_LABELS } from '../deploy/serviceLabels';
-import type { CloudRunService } from '../domain';
+import type { CloudRunService, ModelVersion, Page, RegisteredModel, TrainingRun } from '../domain';
 
 export type Kind = 'runs' | 'models' | 'services';
 export const KINDS: readonly Kind[] = ['runs', 'models', 'services'];
@@ -27,6 +26,17 @@ export function trafficLine(s: CloudRunService): string {
     .join(', ') || 'none';
 }
 
+/** The reads listRows makes; src/gcp's VertexApi and RunApi fit it (serving does not import gcp). */
+export interface ListingApis {
+  vertex: {
+    listPipelineRuns(region: string, page: { pageSize: number }): Promise<Page<TrainingRun>>;
+    listCustomJobRuns(region: string, page: { pageSize: number }): Promise<Page<TrainingRun>>;
+    listModels(region: string, page: { pageSize: number }): Promise<Page<RegisteredModel>>;
+    listModelVersions(modelName: string): Promise<ModelVersion[]>;
+  };
+  run: { listServices(region: string): Promise<CloudRunService[]> };
+}
+
 export interface ListOptions {
   regions: string[];
   /** Per region and kind (runs: pipeline and custom jobs each). */
@@ -35,7 +45,7 @@ export interface ListOptions {
   allServices?: boolean;
 }
 
-export async function listRows(kind: Kind, api: { vertex: VertexApi; run: RunApi }, o: ListOptions): Promise<Row[]> {
+export async function listRows(kind: Kind, api: ListingApis, o: ListOptions): Promise<Row[]> {
   const pageSize = o.limit ?? 20;
   if (kind === 'runs') {
     const pages = await Promise.all(o.regions.flatMap(r => [api.vertex.listPipelineRuns(r, { pageSize }), api.vertex.listCustomJobRuns(r, { pageSize })]));

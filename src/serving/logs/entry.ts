@@ -5,7 +5,7 @@
  * (gcloud's output, the REST API: timestamp an RFC 3339 string, latency "0.012s").
  */
 import { inferSeverity, parseSeverity, type Severity } from './severity';
-import { formatLatency } from './format';
+import { formatLatency } from './latency';
 
 export interface RequestInfo {
   method: string;

@@ -1,12 +1,8 @@
 /** Text forms of log lines: the output channel's readable lines and the panel's small pieces. */
 import type { LogLine } from './entry';
 
-/** 0.4 ms, 23 ms, 1.25 s */
-export function formatLatency(ms: number): string {
-  if (ms < 1) return `${ms.toFixed(1)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(2)} s`;
-}
+// Re-exported: the webview imports it from here; entry.ts imports latency.ts, so no cycle.
+export { formatLatency } from './latency';
 
 /** `2025-08-19 20:57:37.523Z`: ISO without the T, which the "log" language highlights as a date. */
 export function formatTime(epochMs: number): string {

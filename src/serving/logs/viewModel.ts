@@ -2,7 +2,7 @@
  * The logs panel's data, without DOM (webview/logs bundles it): every kept item (capped), the
  * filtered view, pause buffering. Pure, so unit tests run it under node.
  */
-import type { LogItem } from '../../protocol/logs';
+import type { LogItem } from './items';
 import { lineSize } from './entry';
 import { SEVERITIES, severityRank, type Severity } from './severity';
 

@@ -4,11 +4,11 @@
  * re-reads the entries written meanwhile, de-duplicated by insertId, with a marker where a gap may
  * remain. No vscode import: unit tests drive it with a fake LogSource.
  */
-import { DedupeWindow } from '../../serving/logs/dedupe';
-import { lineSize, normalizeEntry, type LogLine } from '../../serving/logs/entry';
-import { serviceIdOf, serviceLocationOf, serviceLogFilter } from '../../serving/logs/filter';
-import { formatTime } from '../../serving/logs/format';
-import type { LogItem, MarkerItem, MarkerLevel, TailState } from '../../protocol/logs';
+import { DedupeWindow } from './dedupe';
+import { lineSize, normalizeEntry, type LogLine } from './entry';
+import { serviceIdOf, serviceLocationOf, serviceLogFilter } from './filter';
+import { formatTime } from './format';
+import type { LogItem, MarkerItem, MarkerLevel, TailState } from './items';
 import type { LogSource, TailResponse, TailStream } from './source';
 
 export interface TailTiming {

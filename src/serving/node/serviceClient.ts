@@ -2,11 +2,12 @@
  * HTTP calls to one Cloud Run service from the extension host (never the webview): one keep-alive
  * agent per service, an ID token when the service is not public, per-attempt timeouts, abort, and
  * 503/429 retried with backoff while the service scales from zero (reported as a cold start).
- * No vscode import, so it is unit-tested against a local server.
+ * Node's http/https (never bundled into a webview), no vscode, no Google client: the ID token
+ * comes from an injected TokenProvider. Unit-tested against a local server.
  */
 import type * as http from 'node:http';
 import type * as https from 'node:https';
-import type { AnswerTiming } from '../../protocol/predict';
+import type { AnswerTiming } from '../predict/timing';
 
 export interface TokenProvider {
   get(audience: string): Promise<{ token: string; identity: string }>;

@@ -1,8 +1,8 @@
 /** ModelFileSource over the local file system (node:fs). */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { SavedModelError } from './errors';
-import type { ModelFileSource } from './types';
+import { SavedModelError } from '../savedModel/errors';
+import type { ModelFileSource } from '../savedModel/types';
 
 export function localFileSource(): ModelFileSource {
   return {
