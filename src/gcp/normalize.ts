@@ -6,7 +6,7 @@ import { customJobModelUri, pipelineArtifacts, structToJson } from '../serving/v
 import { runStateOf } from '../serving/vertex/runState';
 import { idOf, regionOf, type CloudRunService, type ModelVersion, type RegisteredModel, type Revision, type ServiceState, type TrafficTarget, type TrainingRun } from '../serving/domain';
 
-type Json = Record<string, any>;
+import type { ApiJson as Json } from '../serving/json';
 
 export function toDate(t: unknown): Date | undefined {
   if (!t) return undefined;

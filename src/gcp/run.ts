@@ -3,7 +3,7 @@ import type { GcpClients } from './clients';
 import { toRevision, toService } from './normalize';
 import type { RunApi } from './types';
 
-type Json = Record<string, any>;
+import type { ApiJson as Json } from '../serving/json';
 
 const urlsByClients = new WeakMap<GcpClients, Set<string>>();
 

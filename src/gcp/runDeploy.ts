@@ -8,7 +8,7 @@ import { toService } from './normalize';
 import { waitForOperation, withRetry, type OperationLike } from './retry';
 import type { CloudRunService, TrafficTarget } from '../serving/domain';
 
-type Json = Record<string, any>;
+import type { ApiJson as Json } from '../serving/json';
 
 export interface RunDeployApi {
   getRaw(name: string): Promise<Json | undefined>;

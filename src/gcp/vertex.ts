@@ -6,7 +6,7 @@ import { toCustomJobRun, toModelVersion, toPipelineRun, toRegisteredModel } from
 import type { ModelVersion } from '../serving/domain';
 import type { PageRequest, UploadModelRequest, VertexApi } from './types';
 
-type Json = Record<string, any>;
+import type { ApiJson as Json } from '../serving/json';
 const parentOf = (project: string, region: string) => `projects/${project}/locations/${region}`;
 
 export function vertexApi(clients: GcpClients): VertexApi {

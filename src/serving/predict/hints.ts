@@ -2,6 +2,7 @@
  * What to do about a failed request, when the status or TF Serving's error text tells the cause.
  * The error itself is always shown as it came; this only adds the next step.
  */
+import { DEFAULT_SIGNATURE } from '../savedModel/types';
 
 export interface HintContext {
   status: number;
@@ -46,7 +47,7 @@ export function errorHint(c: HintContext): string | undefined {
   m = /Could not find version (\S+) of model/.exec(e);
   if (m) return `Version ${m[1]} is not loaded; TF Serving serves the highest numeric version folder. Leave the version empty to call the latest.`;
   m = /does not have named input: (\S+)/.exec(e);
-  if (m) return `${quote(m[1])} is not an input of signature ${c.signature ?? 'serving_default'}${c.inputNames?.length ? ` (its inputs: ${c.inputNames.join(', ')})` : ''}.`;
+  if (m) return `${quote(m[1])} is not an input of signature ${c.signature ?? DEFAULT_SIGNATURE}${c.inputNames?.length ? ` (its inputs: ${c.inputNames.join(', ')})` : ''}.`;
   m = /Serving signature name: "([^"]*)" not found/.exec(e) ?? /No signature was found with the name: (\S+)/.exec(e);
   if (m) return `The model has no signature ${quote(m[1])}${c.signatureNames?.length ? `; it has ${c.signatureNames.join(', ')}` : ''}.`;
   m = /Op type not registered '([^']+)'/.exec(e);

@@ -2,7 +2,8 @@
  * Reads TF Serving's `GET /v1/models/NAME[/versions/V]/metadata` body: signature_def is nested
  * twice, dim sizes are strings, `__saved_model_init_op` is not a signature anyone calls.
  */
-import type { Signature, TensorSpec } from '../savedModel/types';
+import { DEFAULT_SIGNATURE, type Signature, type TensorSpec } from '../savedModel/types';
+import type { Json } from '../json';
 
 export interface ModelMetadata {
   modelName: string;
@@ -10,14 +11,12 @@ export interface ModelMetadata {
   signatures: Record<string, Signature>;
 }
 
-export const DEFAULT_SIGNATURE = 'serving_default';
 const INIT_OP = '__saved_model_init_op';
 
 export class MetadataError extends Error {
   override readonly name = 'MetadataError';
 }
 
-type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function tensor(v: unknown, field: string): TensorSpec {

@@ -6,7 +6,7 @@
 import { isB64Object, isBase64, integerRange } from './dtypes';
 import type { FormField, FormSchema } from './formSchema';
 import { parseLenientJson, stringifyLenient } from './lenientJson';
-import { DEFAULT_SIGNATURE } from './metadata';
+import { DEFAULT_SIGNATURE } from '../savedModel/types';
 import type { FieldError } from './validate';
 
 export type RequestFormat = 'row' | 'columnar';

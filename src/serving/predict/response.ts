@@ -3,6 +3,7 @@
  * whether the request used row or columnar form; errors as TF Serving or Cloud Run sent them.
  */
 import { parseLenientJson } from './lenientJson';
+import type { Json } from '../json';
 
 export interface ParsedResponse {
   ok: boolean;
@@ -17,7 +18,6 @@ export interface ParsedResponse {
   parseError?: string;
 }
 
-type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Text of an HTML error page (Google Front End's 401/403/503 pages): title and headings. */

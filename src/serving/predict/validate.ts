@@ -6,6 +6,7 @@
 import type { Signature, TensorSpec } from '../savedModel/types';
 import { elementProblem, isB64Object, jsonType } from './dtypes';
 import { shapeText } from './formSchema';
+import type { Json } from '../json';
 
 export interface FieldError {
   /** Where: `instances[2].city`, `inputs.revenue[1]`, `signature_name`, `body`. */
@@ -16,7 +17,6 @@ export interface FieldError {
 /** Cloud Run's maximum HTTP/1 request size. */
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 
-type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The shape of a nested list value, or the first place it is ragged. Leaves are checked for dtype. */

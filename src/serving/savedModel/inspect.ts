@@ -7,7 +7,7 @@ import { findCustomOps, type CustomOpUse } from './customOps';
 import { decodeSavedModel } from './decode';
 import { SavedModelError } from './errors';
 import { emptyInspection, isServable, type ModelInspection, type SignatureSummary, type TensorSummary } from './inspection';
-import type { MetaGraphSummary, ModelFileSource, SavedModelProto, TensorSpec } from './types';
+import { DEFAULT_SIGNATURE, type MetaGraphSummary, type ModelFileSource, type SavedModelProto, type TensorSpec } from './types';
 
 export interface InspectOptions {
   /** Model labels (hints for routing, e.g. retrieval_algorithm=scann). */
@@ -18,7 +18,6 @@ export interface InspectOptions {
 
 const SAVED_MODEL = 'saved_model.pb';
 const SERVE_TAG = 'serve';
-const DEFAULT_SIGNATURE = 'serving_default';
 /** The TF release inside tensorflow/serving:2.19.0. */
 const SERVING_TF = [2, 19] as const;
 

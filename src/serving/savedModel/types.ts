@@ -1,5 +1,8 @@
 /** What the SavedModel reader finds in a model folder. Pure data: no vscode, no I/O. */
 
+/** The signature TF Serving calls when a request names none. */
+export const DEFAULT_SIGNATURE = 'serving_default';
+
 /** TensorFlow dtype names as TF Serving prints them in metadata (`DT_FLOAT`, `DT_STRING`, ...). */
 export type DType = string;
 

@@ -6,7 +6,7 @@
  */
 import type { RunArtifact } from '../domain';
 
-type Json = Record<string, any>;
+import type { ApiJson as Json } from '../json';
 
 /** A google.protobuf.Struct (gRPC form `{fields: {k: {stringValue}}}`) or plain JSON → plain JSON. */
 export function structToJson(s: unknown): Record<string, unknown> {

@@ -4,6 +4,7 @@
  */
 import { encodePredictionLog, jsonToTensor, type TensorValue, type WarmupRequest } from './predictionLog';
 import { writeTfRecords } from './tfrecord';
+import { DEFAULT_SIGNATURE } from '../savedModel/types';
 
 /** TF Serving refuses a warm-up file with more records (WarmupConsts::kMaxNumRecords). */
 export const MAX_WARMUP_RECORDS = 1000;
@@ -32,7 +33,7 @@ export function requestFromPayload(p: PayloadLike, modelName: string, signatures
   }
   if (!isPlainObject(body)) throw new Error(`${where}: body must be a JSON object with "instances" or "inputs"`);
   const fromBody = typeof body.signature_name === 'string' ? body.signature_name : undefined;
-  const signatureName = p.signature || fromBody || 'serving_default';
+  const signatureName = p.signature || fromBody || DEFAULT_SIGNATURE;
   const spec = signatures?.[signatureName];
   if (signatures && !spec) throw new Error(`${where}: signature "${signatureName}" is not in the model (has: ${Object.keys(signatures).join(', ') || 'none'})`);
   const dtypeOf = (input: string, field: string): string | undefined => {

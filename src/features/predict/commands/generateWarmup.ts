@@ -12,6 +12,7 @@ import { unattendedAllowed } from '../../../common/unattended';
 import { inspectGcsModel } from '../../../gcp/modelInspector';
 import { parseGcsUri } from '../../../gcp/storageSource';
 import { gcsObjectExists, writeGcsObject } from '../../../gcp/storageWrite';
+import { DEFAULT_SIGNATURE } from '../../../serving/savedModel/types';
 import { buildWarmupFile, MAX_WARMUP_RECORDS, WARMUP_FILE, type PayloadLike, type SignatureInputs } from '../../../serving/warmup/fromPayloads';
 import { fileStore, REQUESTS_FILE, stateStore, type JsonStore } from '../payloadStore';
 
@@ -68,7 +69,7 @@ export function generateWarmup(session: Session, context: vscode.ExtensionContex
     for (const list of Object.values(store.read().services)) {
       for (const p of list) {
         const key = `${p.name}\0${p.signature}\0${p.body}`;
-        if (!seen.has(key) && (p.signature || 'serving_default') in signatures) {
+        if (!seen.has(key) && (p.signature || DEFAULT_SIGNATURE) in signatures) {
           seen.add(key);
           all.push(p);
         }
@@ -85,7 +86,7 @@ export function generateWarmup(session: Session, context: vscode.ExtensionContex
       if (missing.length) throw new ValidationError('payloads', `no saved payload named ${missing.map(n => JSON.stringify(n)).join(', ')} fits this model`);
       chosen = all.filter(p => names.includes(p.name));
     } else {
-      const picked = await vscode.window.showQuickPick(all.map(p => ({ label: p.name, description: p.signature || 'serving_default', picked: true, p })), {
+      const picked = await vscode.window.showQuickPick(all.map(p => ({ label: p.name, description: p.signature || DEFAULT_SIGNATURE, picked: true, p })), {
         title: `Warm-up requests for ${inspection.modelDir} (at most ${MAX_WARMUP_RECORDS})`, canPickMany: true, ignoreFocusOut: true,
       });
       if (!picked?.length) throw new CancelledError();
