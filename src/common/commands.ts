@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isCancellation, UserError } from './errors';
 import type { Logger } from './logger';
 import { notificationText } from './notificationText';
+import { CommandIds } from '../serving/commandIds';
 
 export const SHOW_LOGS = 'Show Logs';
 
@@ -37,11 +38,11 @@ export async function reportError(source: string, e: unknown, logger: Logger): P
     const action = e.actions.find(a => a.title === picked);
     if (action?.run) await action.run();
     else if (action?.command) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
-    else if (picked === SHOW_LOGS) await vscode.commands.executeCommand('mlServing.showLogs');
+    else if (picked === SHOW_LOGS) await vscode.commands.executeCommand(CommandIds.showLogs);
     return;
   }
   logger.error(e instanceof Error ? e : new Error(String(e)));
   const msg = e instanceof Error ? e.message : String(e);
   const picked = await vscode.window.showErrorMessage(notificationText(`ML Serving: ${msg}`), SHOW_LOGS);
-  if (picked === SHOW_LOGS) await vscode.commands.executeCommand('mlServing.showLogs');
+  if (picked === SHOW_LOGS) await vscode.commands.executeCommand(CommandIds.showLogs);
 }

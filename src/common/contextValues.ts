@@ -7,6 +7,8 @@ export const ContextKeys = {
   authState: 'mlServing.authState',
   emulator: 'mlServing.emulator',
   showAllServices: 'mlServing.showAllServices',
+  /** The Training Runs tree has a filter (its Clear Filter button shows). */
+  runsFiltered: 'mlServing.runsFiltered',
 } as const;
 
 export type AuthState = 'unknown' | 'signedIn' | 'signedOut';

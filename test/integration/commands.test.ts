@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CommandIds } from '../../src/serving/commandIds';
 
 const EXTENSION_ID = 'ml-serving.ml-serving-gcp';
 
@@ -49,6 +50,14 @@ describe('extension activation and commands', () => {
       .filter(id => id.startsWith('mlServing.') && !declared.has(id))
       .filter(id => !viewIds.some(v => id.startsWith(`${v}.`) && generatedViewCommand.test(id)));
     assert.deepEqual(undeclared, [], 'registered but not declared in package.json');
+  });
+
+  it('registers exactly the ids of the command-id table (src/serving/commandIds.ts)', async () => {
+    const viewIds: string[] = Object.values<ViewContribution[]>(ext.packageJSON.contributes?.views ?? {}).flat().map(v => v.id);
+    const registered = (await vscode.commands.getCommands(true))
+      .filter(id => id.startsWith('mlServing.'))
+      .filter(id => !viewIds.some(v => id.startsWith(`${v}.`) && generatedViewCommand.test(id)));
+    assert.deepEqual([...new Set(registered)].sort(), Object.values(CommandIds).sort());
   });
 
   it('titles every command "ML Serving: ..." in the palette', () => {

@@ -4,6 +4,7 @@ import { idOf, type CloudRunService } from '../../serving/domain';
 import { trafficLine } from '../../serving/inventory/listing';
 import { isKnownRegion } from '../../serving/regions';
 import { bool, inputObject, int, oneOf, SERVICE_HINT, SERVICE_NAME, Shown, str, text, ToolInputError } from './tool';
+import { CommandIds } from '../../serving/commandIds';
 
 export const DEPLOY_TOOL = 'mlServing_deploy';
 
@@ -43,7 +44,7 @@ interface DeployResult {
 }
 
 function run(c: DeployCall, chat: unknown): Thenable<DeployResult | undefined> {
-  return vscode.commands.executeCommand<DeployResult | undefined>('mlServing.deploy', c.target, { ...c.answers, chat });
+  return vscode.commands.executeCommand<DeployResult | undefined>(CommandIds.deploy, c.target, { ...c.answers, chat });
 }
 
 /**

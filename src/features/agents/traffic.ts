@@ -4,6 +4,7 @@ import type { Session } from '../../common/session';
 import type { CloudRunService } from '../../serving/domain';
 import { trafficLine } from '../../serving/inventory/listing';
 import { inputObject, int, oneOf, SERVICE_HINT, SERVICE_NAME, Shown, str, text, ToolInputError } from './tool';
+import { CommandIds } from '../../serving/commandIds';
 
 export const TRAFFIC_TOOL = 'mlServing_moveTraffic';
 
@@ -11,10 +12,10 @@ const ACTIONS = ['canary', 'promote', 'endCanary', 'rollback'] as const;
 type Action = (typeof ACTIONS)[number];
 /** The commands the Serving view runs: the tool goes through them, their locks and checks. */
 const COMMAND: Record<Action, string> = {
-  canary: 'mlServing.canary',
-  promote: 'mlServing.deploy.promote',
-  endCanary: 'mlServing.deploy.endCanary',
-  rollback: 'mlServing.rollback',
+  canary: CommandIds.canary,
+  promote: CommandIds.promote,
+  endCanary: CommandIds.endCanary,
+  rollback: CommandIds.rollback,
 };
 
 interface Move {

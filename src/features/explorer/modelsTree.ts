@@ -7,6 +7,7 @@ import { modelVersionView, modelView } from './present/modelView';
 import type { ItemView } from './present/item';
 import { MessageNode, Node } from './node';
 import { ExplorerTree } from './tree';
+import { CommandIds } from '../../serving/commandIds';
 
 export class ModelNode extends Node {
   readonly id: string;
@@ -40,7 +41,7 @@ class LoadMoreModels extends Node {
   constructor(readonly region: string, count: number) {
     super();
     this.id = `models:loadMore:${region}:${count}`;
-    this.command = { command: 'mlServing.explorer.loadMore', title: 'Load more', arguments: [this] };
+    this.command = { command: CommandIds.loadMore, title: 'Load more', arguments: [this] };
   }
   view(): ItemView {
     return { label: 'Load more…', icon: { id: 'ellipsis' }, contextValue: NodeKind.loadMore, collapsible: 'none' };

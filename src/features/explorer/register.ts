@@ -12,6 +12,7 @@ import type { Node } from './node';
 import { filterDescription } from './runFilter';
 import { RunsTree } from './runsTree';
 import { ServicesTree } from './servicesTree';
+import { CommandIds } from '../../serving/commandIds';
 
 export interface ExplorerTrees {
   runs: RunsTree;
@@ -40,19 +41,19 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     keepAgesFresh(runsView, () => runs.refresh()),
     keepAgesFresh(modelsView, () => models.refresh()),
     vscode.window.createTreeView('mlServing.services', { treeDataProvider: svc, showCollapseAll: true }),
-    registerCommand('mlServing.explorer.refresh', () => session.reset(), logger),
-    registerCommand('mlServing.explorer.loadMore', async (node: Node) => {
+    registerCommand(CommandIds.refresh, () => session.reset(), logger),
+    registerCommand(CommandIds.loadMore, async (node: Node) => {
       await runs.loadMore(node);
       await models.loadMore(node);
     }, logger),
-    registerCommand('mlServing.runs.filter', filterRuns(runs), logger),
-    registerCommand('mlServing.runs.clearFilter', clearRunsFilter(runs), logger),
-    registerCommand('mlServing.services.toggleAll', () => svc.toggleAll(), logger),
-    registerCommand('mlServing.copyResourceName', copyResourceName(), logger),
-    registerCommand('mlServing.copyGcsUri', copyGcsUri(), logger),
-    registerCommand('mlServing.openInConsole', openInConsole(session), logger),
-    registerCommand('mlServing.openUrl', openUrl(), logger),
-    registerCommand('mlServing.registerModel', registerModel(session, runs, models), logger),
+    registerCommand(CommandIds.filterRuns, filterRuns(runs), logger),
+    registerCommand(CommandIds.clearRunsFilter, clearRunsFilter(runs), logger),
+    registerCommand(CommandIds.toggleAllServices, () => svc.toggleAll(), logger),
+    registerCommand(CommandIds.copyResourceName, copyResourceName(), logger),
+    registerCommand(CommandIds.copyGcsUri, copyGcsUri(), logger),
+    registerCommand(CommandIds.openInConsole, openInConsole(session), logger),
+    registerCommand(CommandIds.openUrl, openUrl(), logger),
+    registerCommand(CommandIds.registerModel, registerModel(session, runs, models), logger),
   );
   void openForDemo().catch(e => log.warn(`demo start: ${(e as Error).message}`));
   return trees;

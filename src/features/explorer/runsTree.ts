@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { NodeKind } from '../../common/contextValues';
+import { ContextKeys, NodeKind } from '../../common/contextValues';
 import type { Logger } from '../../common/logger';
 import type { Session } from '../../common/session';
 import type { RunArtifact, TrainingRun } from '../../serving/domain';
@@ -9,6 +9,7 @@ import { RunsPager, type RunFilter } from './runsPager';
 import { errorNode, ExplorerTree } from './tree';
 import { sanitizeLabelValue } from '../../serving/labels';
 import type { ItemView } from './present/item';
+import { CommandIds } from '../../serving/commandIds';
 
 export class RunNode extends Node {
   readonly id: string;
@@ -66,7 +67,7 @@ class LoadMoreNode extends Node {
   constructor(readonly pager: RunsPager, private readonly owner: Node | undefined) {
     super();
     this.id = `loadMore:${pager.region}:${pager.items.length}`;
-    this.command = { command: 'mlServing.explorer.loadMore', title: 'Load more', arguments: [this] };
+    this.command = { command: CommandIds.loadMore, title: 'Load more', arguments: [this] };
     this.parent = owner;
   }
   view(): ItemView {
@@ -121,7 +122,7 @@ export class RunsTree extends ExplorerTree {
 
   setFilter(f: RunFilter): void {
     this.filterValue = f;
-    void vscode.commands.executeCommand('setContext', 'mlServing.runsFiltered', Boolean(f.text || f.state || f.label));
+    void vscode.commands.executeCommand('setContext', ContextKeys.runsFiltered, Boolean(f.text || f.state || f.label));
     this.reset();
     this.filterEmitter.fire(f);
   }

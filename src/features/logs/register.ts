@@ -13,6 +13,7 @@ import { LOGS_VIEW_TYPE, LogsPanels } from './logsPanel';
 import { ServiceLogChannels } from './outputChannels';
 import { loggingSource } from './source';
 import { TailRegistry } from './tailRegistry';
+import { CommandIds } from '../../serving/commandIds';
 
 export interface LogsFeature {
   tails: TailRegistry;
@@ -49,9 +50,9 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   context.subscriptions.push(
     panels, channels, failures, sessionChanged,
     { dispose: () => tails.dispose() },
-    registerCommand('mlServing.logs.tail', tailLogs(session, channels), logger),
-    registerCommand('mlServing.logs.stop', stopTailing(session, channels), logger),
-    registerCommand('mlServing.logs.openPanel', openLogsPanel(session, panels), logger),
+    registerCommand(CommandIds.tailLogs, tailLogs(session, channels), logger),
+    registerCommand(CommandIds.stopLogs, stopTailing(session, channels), logger),
+    registerCommand(CommandIds.openLogsPanel, openLogsPanel(session, panels), logger),
     vscode.window.registerWebviewPanelSerializer(LOGS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
         const s = state as { service?: unknown; serviceId?: unknown; revision?: unknown } | undefined;

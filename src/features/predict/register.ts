@@ -13,8 +13,7 @@ import { generateWarmup } from './commands/generateWarmup';
 import { loadTest } from './commands/loadTest';
 import { PredictPanels } from './panels';
 import { fileStore, PayloadStore, REQUESTS_FILE, stateStore } from './payloadStore';
-
-export const TEST_PREDICTION_COMMAND = 'mlServing.testPrediction';
+import { CommandIds } from '../../serving/commandIds';
 
 export function payloadStoreFor(context: vscode.ExtensionContext): PayloadStore {
   const folder = vscode.workspace.workspaceFolders?.find(f => f.uri.scheme === 'file');
@@ -29,8 +28,8 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   context.subscriptions.push(
     panels,
     vscode.window.registerWebviewPanelSerializer(PREDICT_VIEW_TYPE, panels),
-    registerCommand(TEST_PREDICTION_COMMAND, testPrediction(session, panels), logger),
-    registerCommand('mlServing.predict.generateWarmup', generateWarmup(session, context), logger),
-    registerCommand('mlServing.predict.loadTest', loadTest(session, context), logger),
+    registerCommand(CommandIds.testPrediction, testPrediction(session, panels), logger),
+    registerCommand(CommandIds.generateWarmup, generateWarmup(session, context), logger),
+    registerCommand(CommandIds.loadTest, loadTest(session, context), logger),
   );
 }

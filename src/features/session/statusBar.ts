@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Session } from '../../common/session';
 import { fetchEmulatorServing } from '../../gcp/connection';
+import { CommandIds } from '../../serving/commandIds';
 
 /**
  * Shows the project and regions in use, and loudly when the local emulator is the target; also
@@ -9,7 +10,7 @@ import { fetchEmulatorServing } from '../../gcp/connection';
 export function createStatusBar(session: Session): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('mlServing.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'ML Serving';
-  item.command = 'mlServing.selectProject';
+  item.command = CommandIds.selectProject;
   const update = async () => {
     const project = await session.projectId();
     const regions = session.settings.regions.join(', ');

@@ -3,6 +3,7 @@
  * the texts TF Serving, the Python server and Cloud Run really print (see the unit tests).
  */
 import type { LogLine } from './entry';
+import { CommandIds } from '../commandIds';
 
 export type ModelMissingProblem = 'noBasePath' | 'noVersion' | 'noSavedModel';
 
@@ -68,7 +69,7 @@ export interface FailureAdvice {
   action?: { title: string; command: string; args: unknown[] };
 }
 
-export const DEPLOY_COMMAND = 'mlServing.deploy';
+export const DEPLOY_COMMAND = CommandIds.deploy;
 
 const MEMORY_STEPS_MIB = [512, 1024, 2048, 4096, 8192, 16384, 32768];
 
