@@ -1,5 +1,6 @@
 /** Arguments of the cloud commands (`runs`, `models`, `services`, `predict`, `logs`). Pure. */
 import { UsageError } from './usageError';
+import { PROJECT_ID as PROJECT, REGION, SERVICE_ID, SERVICE_NAME } from '../serving/resourceNames';
 
 export const CLOUD_COMMANDS = ['runs', 'models', 'services', 'predict', 'logs'] as const;
 export type CloudCommandName = (typeof CLOUD_COMMANDS)[number];
@@ -19,10 +20,6 @@ export interface CloudCommand {
   follow: boolean;
 }
 
-const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const REGION = /^[a-z]+(?:-[a-z]+)+\d+$/;
-const SERVICE_ID = /^[a-z][a-z0-9-]{0,48}$/;
-const SERVICE_NAME = /^projects\/([^/]+)\/locations\/([a-z0-9-]+)\/services\/([a-z][a-z0-9-]{0,48})$/;
 
 export function isCloudCommand(c: string): c is CloudCommandName {
   return (CLOUD_COMMANDS as readonly string[]).includes(c);

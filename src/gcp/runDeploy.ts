@@ -9,6 +9,7 @@ import { waitForOperation, withRetry, type OperationLike } from './retry';
 import type { CloudRunService, TrafficTarget } from '../serving/domain';
 
 import type { ApiJson as Json } from '../serving/json';
+import { idOrUndefined } from '../serving/resourceNames';
 
 export interface RunDeployApi {
   getRaw(name: string): Promise<Json | undefined>;
@@ -58,7 +59,7 @@ export function runDeployApi(clients: GcpClients): RunDeployApi {
       const s = await wait<Json>(services().updateService({
         service: { ...(current as Json), traffic: traffic.map(t => ({
           type: t.type === 'LATEST' ? 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' : 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION',
-          revision: t.type === 'REVISION' ? t.revision?.split('/').pop() : undefined, percent: t.percent, tag: t.tag || undefined,
+          revision: t.type === 'REVISION' ? idOrUndefined(t.revision) : undefined, percent: t.percent, tag: t.tag || undefined,
         })) },
       }) as never, signal);
       return fresh(s);

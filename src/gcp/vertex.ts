@@ -7,6 +7,7 @@ import type { ModelVersion } from '../serving/domain';
 import type { PageRequest, UploadModelRequest, VertexApi } from './types';
 
 import type { ApiJson as Json } from '../serving/json';
+import { regionOf } from '../serving/resourceNames';
 const parentOf = (project: string, region: string) => `projects/${project}/locations/${region}`;
 
 export function vertexApi(clients: GcpClients): VertexApi {
@@ -62,7 +63,7 @@ export function vertexApi(clients: GcpClients): VertexApi {
       return { items: runs, nextPageToken: next(raw as Json) };
     },
     async getPipelineRun(name) {
-      const region = /\/locations\/([^/]+)/.exec(name)?.[1] ?? 'us-central1';
+      const region = regionOf(name);
       const [job] = await clients.vertex(region).pipelines.getPipelineJob({ name });
       return toPipelineRun(job as Json);
     },
@@ -71,7 +72,7 @@ export function vertexApi(clients: GcpClients): VertexApi {
       return { items: (items as Json[]).map(toRegisteredModel), nextPageToken: next(raw as Json) };
     },
     async listModelVersions(modelName) {
-      const region = /\/locations\/([^/]+)/.exec(modelName)?.[1] ?? 'us-central1';
+      const region = regionOf(modelName);
       const [items] = await clients.vertex(region).models.listModelVersions({ name: modelName });
       return (items as Json[]).map(toModelVersion).sort((a, b) => Number(b.versionId) - Number(a.versionId));
     },

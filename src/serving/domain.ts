@@ -111,13 +111,5 @@ export interface Page<T> {
   nextPageToken?: string;
 }
 
-/** The last path segment of a resource name. */
-export function idOf(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
-}
-
-/** projects/P/locations/R/... → R */
-export function regionOf(name: string): string {
-  const m = /\/locations\/([^/]+)/.exec(name);
-  return m ? m[1] : '';
-}
+// Said in resourceNames.ts; re-exported for the many importers of domain (they move over time).
+export { idOf, regionOf } from './resourceNames';

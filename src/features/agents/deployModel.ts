@@ -3,8 +3,9 @@ import { confirmedToken, previewToken } from '../../common/chatConfirmation';
 import { idOf, type CloudRunService } from '../../serving/domain';
 import { trafficLine } from '../../serving/inventory/listing';
 import { isKnownRegion } from '../../serving/regions';
-import { bool, inputObject, int, oneOf, SERVICE_HINT, SERVICE_NAME, Shown, str, text, ToolInputError } from './tool';
+import { bool, inputObject, int, oneOf, SERVICE_HINT, Shown, str, text, ToolInputError } from './tool';
 import { CommandIds } from '../../serving/commandIds';
+import { SERVICE_NAME, SERVICE_ID, REGION } from '../../serving/resourceNames';
 
 export const DEPLOY_TOOL = 'mlServing_deploy';
 
@@ -20,10 +21,10 @@ function parse(input: unknown): DeployCall {
   if (!model === !service) throw new ToolInputError(model ? 'service' : 'model', 'give either model (with version) to deploy a registry version, or service to redeploy what it serves');
   const version = str(o, 'version', /^\d+$/, 'a version id such as "1"', Boolean(model));
   if (service && version !== undefined) throw new ToolInputError('version', 'only with model');
-  const region = str(o, 'region', /^[a-z]+(?:-[a-z]+)+\d+$/, 'a Cloud Run region such as us-central1');
+  const region = str(o, 'region', REGION, 'a Cloud Run region such as us-central1');
   if (region && !isKnownRegion(region)) throw new ToolInputError('region', `"${region}" is not a Cloud Run region`);
   const answers: Record<string, unknown> = {
-    serviceName: str(o, 'serviceName', /^[a-z][a-z0-9-]{0,48}$/, 'a Cloud Run service id (lowercase letters, digits, hyphens)'),
+    serviceName: str(o, 'serviceName', SERVICE_ID, 'a Cloud Run service id (lowercase letters, digits, hyphens)'),
     region,
     container: oneOf(o, 'container', ['native', 'python'] as const),
     cpu: str(o, 'cpu', /^(\d+|\d+m)$/, 'a CPU limit such as 1, 2 or 500m'),

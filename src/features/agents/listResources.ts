@@ -3,6 +3,7 @@ import type { Session } from '../../common/session';
 import { isKnownRegion } from '../../serving/regions';
 import { formatRows, KINDS, listRows } from '../../serving/inventory/listing';
 import { inputObject, int, oneOf, str, ToolInputError, text } from './tool';
+import { REGION } from '../../serving/resourceNames';
 
 export const LIST_TOOL = 'mlServing_list';
 
@@ -12,7 +13,7 @@ export function listResourcesTool(session: Session): vscode.LanguageModelTool<un
     async invoke(options) {
       const o = inputObject(options.input, ['kind', 'region', 'limit']);
       const kind = oneOf(o, 'kind', KINDS, true)!;
-      const region = str(o, 'region', /^[a-z]+(?:-[a-z]+)+\d+$/, 'a region such as us-central1');
+      const region = str(o, 'region', REGION, 'a region such as us-central1');
       if (region && !isKnownRegion(region)) throw new ToolInputError('region', `"${region}" is not a known region`);
       const limit = int(o, 'limit', 1, 100);
       const cloud = await session.cloud();

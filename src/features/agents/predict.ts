@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Session } from '../../common/session';
 import { predictOnce, predictUrl } from '../../gcp/predictCall';
 import { MAX_REQUEST_BYTES, NATIVE_MAX_INSTANCES, validatePredictRequest } from '../../serving/predict/validate';
-import { inputObject, SERVICE_HINT, SERVICE_NAME, Shown, str, text, ToolInputError } from './tool';
+import { inputObject, SERVICE_HINT, Shown, str, text, ToolInputError } from './tool';
+import { SERVICE_NAME, idOf } from '../../serving/resourceNames';
 
 export const PREDICT_TOOL = 'mlServing_predict';
 
@@ -43,8 +44,8 @@ export function predictTool(session: Session, shown = new Shown()): vscode.Langu
       const t = `POST ${url}\n${preview}`;
       shown.remember(options.input, t);
       return {
-        invocationMessage: `Predicting with ${p.service.split('/').pop()}`,
-        confirmationMessages: { title: `Send a prediction request to ${p.service.split('/').pop()}?`, message: new vscode.MarkdownString().appendCodeblock(t, 'text') },
+        invocationMessage: `Predicting with ${idOf(p.service)}`,
+        confirmationMessages: { title: `Send a prediction request to ${idOf(p.service)}?`, message: new vscode.MarkdownString().appendCodeblock(t, 'text') },
       };
     },
     async invoke(options) {

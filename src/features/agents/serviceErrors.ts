@@ -5,7 +5,8 @@ import { normalizeEntry } from '../../serving/logs/entry';
 import { recognizeFailure, type KnownFailure } from '../../serving/logs/failures';
 import { serviceLogFilter } from '../../serving/logs/filter';
 import { idOf, regionOf } from '../../serving/domain';
-import { inputObject, int, SERVICE_HINT, SERVICE_NAME, str, text } from './tool';
+import { inputObject, int, SERVICE_HINT, str, text } from './tool';
+import { SERVICE_NAME } from '../../serving/resourceNames';
 
 export const ERRORS_TOOL = 'mlServing_serviceErrors';
 

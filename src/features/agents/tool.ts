@@ -49,7 +49,6 @@ export function oneOf<T extends string>(o: Obj, field: string, values: readonly 
   return v as T;
 }
 
-export const SERVICE_NAME = /^projects\/[^/]+\/locations\/[a-z0-9-]+\/services\/[a-z][a-z0-9-]{0,48}$/;
 export const SERVICE_HINT = 'a Cloud Run service name projects/P/locations/R/services/S';
 
 export function text(...lines: string[]): vscode.LanguageModelToolResult {

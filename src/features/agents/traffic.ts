@@ -3,8 +3,9 @@ import { confirmedToken, previewToken } from '../../common/chatConfirmation';
 import type { Session } from '../../common/session';
 import type { CloudRunService } from '../../serving/domain';
 import { trafficLine } from '../../serving/inventory/listing';
-import { inputObject, int, oneOf, SERVICE_HINT, SERVICE_NAME, Shown, str, text, ToolInputError } from './tool';
+import { inputObject, int, oneOf, SERVICE_HINT, Shown, str, text, ToolInputError } from './tool';
 import { CommandIds } from '../../serving/commandIds';
+import { SERVICE_NAME, REVISION_ID, idOf } from '../../serving/resourceNames';
 
 export const TRAFFIC_TOOL = 'mlServing_moveTraffic';
 
@@ -30,7 +31,7 @@ function parse(input: unknown): Move {
   const action = oneOf(o, 'action', ACTIONS, true)!;
   const service = str(o, 'service', SERVICE_NAME, SERVICE_HINT, true);
   const needsRevision = action === 'canary' || action === 'rollback';
-  const revision = str(o, 'revision', /^[a-z][a-z0-9-]{0,62}$/, 'a revision id such as my-model-00002-abc', needsRevision);
+  const revision = str(o, 'revision', REVISION_ID, 'a revision id such as my-model-00002-abc', needsRevision);
   if (!needsRevision && revision !== undefined) throw new ToolInputError('revision', `not used by ${action} (it acts on the running canary)`);
   const percent = int(o, 'percent', 1, 99);
   if (action === 'canary' && percent === undefined) throw new ToolInputError('percent', 'required for a canary (1 to 99)');
@@ -67,7 +68,7 @@ export function trafficTool(session: Session, shown = new Shown()): vscode.Langu
       shown.remember(options.input, t);
       const [question, ...detail] = t.split('\n');
       return {
-        invocationMessage: `${m.action} on ${m.service.split('/').pop()}`,
+        invocationMessage: `${m.action} on ${idOf(m.service)}`,
         confirmationMessages: { title: question, message: detail.join('\n') },
       };
     },

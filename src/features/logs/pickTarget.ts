@@ -2,7 +2,7 @@ import { ValidationError } from '../../common/errors';
 import type { Session } from '../../common/session';
 import { pickService } from '../shared/pickService';
 import type { CloudRunService } from '../../serving/domain';
-import { idOf } from '../../serving/domain';
+import { idOf, REVISION_ID, SERVICE_NAME } from '../../serving/resourceNames';
 
 /** Which logs a command shows: a service (full resource name), optionally one revision. */
 export interface LogTarget {
@@ -13,8 +13,6 @@ export interface LogTarget {
   info?: CloudRunService;
 }
 
-const SERVICE_NAME = /^projects\/[^/]+\/locations\/[^/]+\/services\/[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const REVISION_ID = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 function isObj(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null;

@@ -14,6 +14,7 @@ import { ServiceLogChannels } from './outputChannels';
 import { loggingSource } from './source';
 import { TailRegistry } from './tailRegistry';
 import { CommandIds } from '../../serving/commandIds';
+import { idOf, REVISION_ID, SERVICE_NAME } from '../../serving/resourceNames';
 
 export interface LogsFeature {
   tails: TailRegistry;
@@ -56,14 +57,14 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     vscode.window.registerWebviewPanelSerializer(LOGS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
         const s = state as { service?: unknown; serviceId?: unknown; revision?: unknown } | undefined;
-        const ok = typeof s?.service === 'string' && /^projects\/[^/]+\/locations\/[^/]+\/services\/[a-z][a-z0-9-]*$/.test(s.service);
+        const ok = typeof s?.service === 'string' && SERVICE_NAME.test(s.service);
         if (!ok) {
           panel.dispose();
           return;
         }
         const service = s!.service as string;
-        const revision = typeof s!.revision === 'string' && /^[a-z][a-z0-9-]*$/.test(s!.revision) ? s!.revision : undefined;
-        panels.adopt(panel, { service, serviceId: service.slice(service.lastIndexOf('/') + 1), revision });
+        const revision = typeof s!.revision === 'string' && REVISION_ID.test(s!.revision) ? s!.revision : undefined;
+        panels.adopt(panel, { service, serviceId: idOf(service), revision });
       },
     }),
   );

@@ -3,10 +3,7 @@
  * `{service: name}` (what the deploy notification and the logs commands pass), or
  * `{name, region, project}` with a bare service id. No vscode import: unit-tested.
  */
-const SERVICE_NAME = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/services\/[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const SERVICE_ID = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const REGION = /^[a-z]+(?:-[a-z0-9]+)+$/;
-const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+import { PROJECT_ID, REGION, SERVICE_ID, SERVICE_NAME, serviceName } from '../../serving/resourceNames';
 
 /** The full resource name, or undefined when `v` is no valid reference. */
 export function parseServiceRef(v: unknown): string | undefined {
@@ -17,8 +14,8 @@ export function parseServiceRef(v: unknown): string | undefined {
   if (typeof o.name === 'string') {
     if (SERVICE_NAME.test(o.name)) return o.name;
     const { region, project } = o;
-    if (SERVICE_ID.test(o.name) && typeof region === 'string' && REGION.test(region) && typeof project === 'string' && PROJECT.test(project)) {
-      return `projects/${project}/locations/${region}/services/${o.name}`;
+    if (SERVICE_ID.test(o.name) && typeof region === 'string' && REGION.test(region) && typeof project === 'string' && PROJECT_ID.test(project)) {
+      return serviceName(project, region, o.name);
     }
   }
   return undefined;

@@ -4,8 +4,9 @@
  * and only adds tags (existing tags are reused). Pure.
  */
 import type { CloudRunService, TrafficTarget } from '../domain';
+import { idOrUndefined } from '../resourceNames';
 
-const short = (r?: string) => r?.split('/').pop();
+const short = idOrUndefined;
 
 /** A valid tag for the revision (lowercase letters, digits, dashes; starts with a letter). */
 export function compareTag(revision: string): string {

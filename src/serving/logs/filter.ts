@@ -1,4 +1,5 @@
 /** Cloud Logging filters for a Cloud Run service's logs. */
+import { parseServiceName, REGION, REVISION_ID, SERVICE_ID } from '../resourceNames';
 
 /** A filter string literal: double-quoted, with backslash and double quote escaped. */
 export function quoteFilterValue(value: string): string {
@@ -21,10 +22,6 @@ export interface ServiceLogQuery {
   minSeverity?: string;
 }
 
-// Cloud Run ids: lowercase letters, digits and hyphens, starting with a letter.
-const RUN_ID = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-// Cloud Run regions: us-central1, europe-west4, northamerica-northeast1, me-central2 ...
-const REGION = /^[a-z]+(?:-[a-z]+)+\d+$/;
 
 /**
  * `resource.type="cloud_run_revision" AND resource.labels.service_name="SVC"`, plus the revision,
@@ -32,14 +29,14 @@ const REGION = /^[a-z]+(?:-[a-z]+)+\d+$/;
  * would otherwise tail nothing, silently.
  */
 export function serviceLogFilter(q: ServiceLogQuery): string {
-  if (typeof q.service !== 'string' || !RUN_ID.test(q.service)) throw new Error(`service: expected a Cloud Run service id (lowercase letters, digits, hyphens), got ${JSON.stringify(q.service)}`);
+  if (typeof q.service !== 'string' || !SERVICE_ID.test(q.service)) throw new Error(`service: expected a Cloud Run service id (lowercase letters, digits, hyphens), got ${JSON.stringify(q.service)}`);
   const parts = ['resource.type="cloud_run_revision"', `resource.labels.service_name=${quoteFilterValue(q.service)}`];
   if (q.location !== undefined) {
     if (typeof q.location !== 'string' || !REGION.test(q.location)) throw new Error(`location: expected a Cloud Run region such as us-central1, got ${JSON.stringify(q.location)}`);
     parts.push(`resource.labels.location=${quoteFilterValue(q.location)}`);
   }
   if (q.revision !== undefined) {
-    if (typeof q.revision !== 'string' || !RUN_ID.test(q.revision)) throw new Error(`revision: expected a Cloud Run revision id, got ${JSON.stringify(q.revision)}`);
+    if (typeof q.revision !== 'string' || !REVISION_ID.test(q.revision)) throw new Error(`revision: expected a Cloud Run revision id, got ${JSON.stringify(q.revision)}`);
     parts.push(`resource.labels.revision_name=${quoteFilterValue(q.revision)}`);
   }
   if (q.since !== undefined) {
@@ -55,16 +52,15 @@ export function serviceLogFilter(q: ServiceLogQuery): string {
 
 /** `projects/P/locations/R/services/S` → `R`; undefined for a bare id. */
 export function serviceLocationOf(nameOrId: string): string | undefined {
-  return /^projects\/[^/]+\/locations\/([^/]+)\/services\/[^/]+$/.exec(nameOrId)?.[1];
+  return parseServiceName(nameOrId)?.region;
 }
 
 /** `projects/P/locations/R/services/S` → `P`; undefined for a bare id. */
 export function serviceProjectOf(nameOrId: string): string | undefined {
-  return /^projects\/([^/]+)\/locations\/[^/]+\/services\/[^/]+$/.exec(nameOrId)?.[1];
+  return parseServiceName(nameOrId)?.project;
 }
 
 /** `projects/P/locations/R/services/S` → `S` (an id passes through). */
 export function serviceIdOf(nameOrId: string): string {
-  const m = /^projects\/[^/]+\/locations\/[^/]+\/services\/([^/]+)$/.exec(nameOrId);
-  return m ? m[1] : nameOrId;
+  return parseServiceName(nameOrId)?.service ?? nameOrId;
 }

@@ -7,6 +7,7 @@ export { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
 import { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
 import { revisionsWithTraffic } from '../../../serving/deploy/servingRevisions';
 import { CANARY_TAG } from '../../../serving/deploy/traffic';
+import { idOf, idOrUndefined } from '../../../serving/resourceNames';
 
 const ICONS: Record<ServiceState, { id: string; color?: string }> = {
   ready: { id: 'pass-filled', color: 'testing.iconPassed' },
@@ -22,7 +23,7 @@ export function serviceView(s: CloudRunService, opts: { busy?: string } = {}): I
   const state: ServiceState = opts.busy ? 'deploying' : s.state;
   // A failed latest revision with an older one still taking traffic: the service still answers,
   // and its labels describe the failed attempt, not what serves.
-  const stillServing = state === 'failed' ? revisionsWithTraffic(s).map(r => r.split('/').pop()!) : [];
+  const stillServing = state === 'failed' ? revisionsWithTraffic(s).map(idOf) : [];
   const modelText = model ? `${model}${version ? ` v${version}` : ''}` : '';
   const description = stillServing.length
     ? ['latest revision failed', `serving ${stillServing.join(', ')}`, s.uri ?? '']
@@ -51,7 +52,7 @@ export function serviceView(s: CloudRunService, opts: { busy?: string } = {}): I
 export function trafficSummary(s: CloudRunService): string {
   const t = s.trafficStatuses.length ? s.trafficStatuses : s.traffic;
   if (!t.length) return '-';
-  return t.map(x => `${x.type === 'LATEST' ? `latest${s.latestReadyRevision ? ` (${s.latestReadyRevision.split('/').pop()})` : ''}` : x.revision?.split('/').pop()} ${x.percent}%${x.tag ? ` (tag ${x.tag})` : ''}`).join(' · ');
+  return t.map(x => `${x.type === 'LATEST' ? `latest${s.latestReadyRevision ? ` (${idOf(s.latestReadyRevision)})` : ''}` : idOrUndefined(x.revision)} ${x.percent}%${x.tag ? ` (tag ${x.tag})` : ''}`).join(' · ');
 }
 
 /** Percent of traffic a revision receives, and its tags. */
@@ -61,7 +62,7 @@ export function revisionTraffic(s: CloudRunService, rev: Revision): { percent: n
   const tags: string[] = [];
   for (const x of t) {
     const target = x.type === 'LATEST' ? s.latestReadyRevision : x.revision;
-    if (!target || target.split('/').pop() !== rev.id) continue;
+    if (!target || idOf(target) !== rev.id) continue;
     percent += x.percent;
     if (x.tag) tags.push(x.tag);
   }
