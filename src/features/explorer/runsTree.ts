@@ -9,9 +9,13 @@ import { RunsPager, type RunFilter } from './runsPager';
 import { errorNode, ExplorerTree } from './tree';
 import { sanitizeLabelValue } from '../../serving/labels';
 import type { ItemView } from './present/item';
+import type { Target, Targeted } from '../shared/targets';
 
-export class RunNode extends Node {
+export class RunNode extends Node implements Targeted {
   readonly id: string;
+  get target(): Target {
+    return { kind: 'run', run: this.run };
+  }
   constructor(readonly run: TrainingRun, private readonly tree: RunsTree) {
     super();
     this.id = `run:${run.name}`;
@@ -49,8 +53,11 @@ export class RunNode extends Node {
   }
 }
 
-export class ArtifactNode extends Node {
+export class ArtifactNode extends Node implements Targeted {
   readonly id: string;
+  get target(): Target {
+    return { kind: 'artifact', run: this.runNode.run, artifact: this.artifact };
+  }
   constructor(readonly runNode: RunNode, readonly artifact: RunArtifact) {
     super();
     this.parent = runNode;

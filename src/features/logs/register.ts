@@ -19,6 +19,8 @@ export interface LogsFeature {
   channels: ServiceLogChannels;
   panels: LogsPanels;
   failures: FailureWatcher;
+  /** Restores a logs panel after a reload (the shell hands it the first one). */
+  serializer: vscode.WebviewPanelSerializer;
 }
 
 export function register(context: vscode.ExtensionContext, services: Services): LogsFeature {
@@ -52,19 +54,20 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand('mlServing.logs.tail', tailLogs(session, channels), logger),
     registerCommand('mlServing.logs.stop', stopTailing(session, channels), logger),
     registerCommand('mlServing.logs.openPanel', openLogsPanel(session, panels), logger),
-    vscode.window.registerWebviewPanelSerializer(LOGS_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state: unknown) {
-        const s = state as { service?: unknown; serviceId?: unknown; revision?: unknown } | undefined;
-        const ok = typeof s?.service === 'string' && /^projects\/[^/]+\/locations\/[^/]+\/services\/[a-z][a-z0-9-]*$/.test(s.service);
-        if (!ok) {
-          panel.dispose();
-          return;
-        }
-        const service = s!.service as string;
-        const revision = typeof s!.revision === 'string' && /^[a-z][a-z0-9-]*$/.test(s!.revision) ? s!.revision : undefined;
-        panels.adopt(panel, { service, serviceId: service.slice(service.lastIndexOf('/') + 1), revision });
-      },
-    }),
   );
-  return { tails, channels, panels, failures };
+  const serializer: vscode.WebviewPanelSerializer = {
+    async deserializeWebviewPanel(panel, state: unknown) {
+      const s = state as { service?: unknown; serviceId?: unknown; revision?: unknown } | undefined;
+      const ok = typeof s?.service === 'string' && /^projects\/[^/]+\/locations\/[^/]+\/services\/[a-z][a-z0-9-]*$/.test(s.service);
+      if (!ok) {
+        panel.dispose();
+        return;
+      }
+      const service = s!.service as string;
+      const revision = typeof s!.revision === 'string' && /^[a-z][a-z0-9-]*$/.test(s!.revision) ? s!.revision : undefined;
+      panels.adopt(panel, { service, serviceId: service.slice(service.lastIndexOf('/') + 1), revision });
+    },
+  };
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(LOGS_VIEW_TYPE, serializer));
+  return { tails, channels, panels, failures, serializer };
 }
