@@ -51,17 +51,24 @@ const jobs = [];
 // `require('./core.js').module(path)` instead of its own copy, so classes (UserError, Session)
 // and module state exist once however many features are loaded.
 const CORE_DIRS = ['src/common/', 'src/gcp/', 'src/serving/', 'src/protocol/', 'src/features/shared/'];
-const inCore = rel => CORE_DIRS.some(d => rel.startsWith(d)) && !rel.startsWith('src/gcp/bundles/');
+// Heavy (protobufjs) and holding nothing shared: the warm-up file encoder and the proto schema go
+// into the features that use them.
+const NOT_CORE = ['src/gcp/bundles/', 'src/serving/warmup/', 'src/serving/savedModel/schema.ts'];
+const inCore = rel => CORE_DIRS.some(d => rel.startsWith(d)) && !NOT_CORE.some(d => rel.startsWith(d));
 const coreModules = () => [...walk(join(root, 'src'))].map(f => relative(root, f)).filter(inCore).sort();
 const FEATURES = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents'];
+
+// The shared modules the feature bundles import (filled by shareCore; the core is built after them).
+const usedCore = new Set();
 
 const coreEntry = {
   name: 'core-entry',
   setup(build) {
     build.onResolve({ filter: /^ml-serving-core$/ }, () => ({ path: 'core', namespace: 'core-entry' }));
     build.onLoad({ filter: /.*/, namespace: 'core-entry' }, () => {
-      // Each module is initialised on first request (esbuild wraps required ESM lazily).
-      const table = coreModules().map(m => `  ${JSON.stringify(m)}: () => require(${JSON.stringify(`./${m}`)}),`).join('\n');
+      // Only what features import (the SavedModel reader, say, stays in gcp-inspect.js alone);
+      // each module is initialised on first request (esbuild wraps required ESM lazily).
+      const table = coreModules().filter(m => usedCore.has(m)).map(m => `  ${JSON.stringify(m)}: () => require(${JSON.stringify(`./${m}`)}),`).join('\n');
       return {
         resolveDir: root, loader: 'js',
         contents: `const table = {\n${table}\n};\nconst done = {};\nmodule.exports = { ...require('./src/activation/core.ts'), module: k => done[k] ??= (table[k] ?? (() => { throw new Error('core.js has no ' + k); }))() };\n`,
@@ -78,7 +85,9 @@ const shareCore = {
       const r = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { inner: true } });
       if (r.errors.length || r.external) return undefined;
       const rel = relative(root, r.path);
-      return inCore(rel) ? { path: rel, namespace: 'core' } : undefined;
+      if (!inCore(rel)) return undefined;
+      usedCore.add(rel);
+      return { path: rel, namespace: 'core' };
     });
     build.onLoad({ filter: /.*/, namespace: 'core' }, args => ({ loader: 'js', contents: `module.exports = require('./core.js').module(${JSON.stringify(args.path)});` }));
   },
@@ -94,15 +103,14 @@ if (want('ext')) {
   }));
   jobs.push(esbuild.build({
     ...common, platform: 'node', format: 'cjs', target: 'node20',
+    entryPoints: Object.fromEntries(FEATURES.map(f => [`feature-${f}`, `src/features/${f}/register.ts`])), outdir: 'dist',
+    plugins: [shareCore], external: ['vscode', './core.js', ...gcpExternal],
+  }).then(() => esbuild.build({
+    ...common, platform: 'node', format: 'cjs', target: 'node20',
     entryPoints: { core: 'ml-serving-core' }, outdir: 'dist', plugins: [coreEntry],
     // the service bundles stay separate files, loaded by literal path on first use
     external: ['vscode', ...gcpExternal],
-  }));
-  jobs.push(esbuild.build({
-    ...common, platform: 'node', format: 'cjs', target: 'node20',
-    entryPoints: Object.fromEntries(FEATURES.map(f => [`feature-${f}`, `src/features/${f}/register.ts`])), outdir: 'dist',
-    plugins: [shareCore], external: ['vscode', './core.js', ...gcpExternal],
-  }));
+  })));
   jobs.push(esbuild.build({
     ...common, platform: 'node', format: 'cjs', target: 'node20',
     entryPoints: Object.fromEntries(gcpBundles.map(b => [`gcp-${b}`, `src/gcp/bundles/${b}.ts`])), outdir: 'dist',

@@ -6,7 +6,7 @@ import { classifyGcpError, roleFor } from '../../gcp/errors';
 import { inspectGcsModel } from '../../gcp/modelInspector';
 import { runDeployApi } from '../../gcp/runDeploy';
 import { gcsObjectExists } from '../../gcp/storageWrite';
-import { WARMUP_FILE } from '../../serving/warmup/fromPayloads';
+import { WARMUP_FILE } from '../../serving/warmup/file';
 import { deriveModelName, deriveServiceName, serviceNameProblem } from '../../serving/deploy/names';
 import { defaultPlan, planProblems, type DeployPlan } from '../../serving/deploy/plan';
 import { buildService } from '../../serving/deploy/serviceSpec';
