@@ -55,7 +55,6 @@ const CORE_DIRS = ['src/common/', 'src/gcp/', 'src/serving/', 'src/protocol/', '
 // into the features that use them.
 const NOT_CORE = ['src/gcp/bundles/', 'src/serving/warmup/', 'src/serving/savedModel/schema.ts'];
 const inCore = rel => CORE_DIRS.some(d => rel.startsWith(d)) && !NOT_CORE.some(d => rel.startsWith(d));
-const coreModules = () => [...walk(join(root, 'src'))].map(f => relative(root, f)).filter(inCore).sort();
 const FEATURES = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents'];
 
 // The shared modules the feature bundles import (filled by shareCore; the core is built after them).
@@ -68,7 +67,7 @@ const coreEntry = {
     build.onLoad({ filter: /.*/, namespace: 'core-entry' }, () => {
       // Only what features import (the SavedModel reader, say, stays in gcp-inspect.js alone);
       // each module is initialised on first request (esbuild wraps required ESM lazily).
-      const table = coreModules().filter(m => usedCore.has(m)).map(m => `  ${JSON.stringify(m)}: () => require(${JSON.stringify(`./${m}`)}),`).join('\n');
+      const table = [...usedCore].sort().map(m => `  ${JSON.stringify(m)}: () => require(${JSON.stringify(`./${m}`)}),`).join('\n');
       return {
         resolveDir: root, loader: 'js',
         contents: `const table = {\n${table}\n};\nconst done = {};\nmodule.exports = { ...require('./src/activation/core.ts'), module: k => done[k] ??= (table[k] ?? (() => { throw new Error('core.js has no ' + k); }))() };\n`,
