@@ -1,5 +1,7 @@
 // Builds every bundle with esbuild. Usage: node scripts/build.mjs [--production] [--only=ext|tests|emulator]
-//   dist/extension.js        the extension entry (vscode external; Google clients NOT inside)
+//   dist/extension.js        the registration shell: commands, views, serializers, tools (src/activation/table.ts)
+//   dist/core.js             what features share, once: common/, gcp/, serving/, protocol/, features/shared/
+//   dist/feature-<name>.js   one bundle per feature (src/features/<name>), required on its first use
 //   dist/gcp-<service>.js    one bundle per Google service, require()d on first use
 //   dist/cli.js              the headless CLI
 //   dist/webview/<panel>.js  browser bundles of the webviews
@@ -45,13 +47,69 @@ const common = { bundle: true, sourcemap: production ? false : 'linked', minify:
 const gcpBundles = ['vertex', 'run', 'logging', 'storage', 'auth', 'inspect'];
 const jobs = [];
 
+// Shared modules: one copy, in dist/core.js. A feature bundle that imports one gets
+// `require('./core.js').module(path)` instead of its own copy, so classes (UserError, Session)
+// and module state exist once however many features are loaded.
+const CORE_DIRS = ['src/common/', 'src/gcp/', 'src/serving/', 'src/protocol/', 'src/features/shared/'];
+// Heavy (protobufjs) and holding nothing shared: the warm-up file encoder and the proto schema go
+// into the features that use them.
+const NOT_CORE = ['src/gcp/bundles/', 'src/serving/warmup/', 'src/serving/savedModel/schema.ts'];
+const inCore = rel => CORE_DIRS.some(d => rel.startsWith(d)) && !NOT_CORE.some(d => rel.startsWith(d));
+const FEATURES = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents'];
+
+// The shared modules the feature bundles import (filled by shareCore; the core is built after them).
+const usedCore = new Set();
+
+const coreEntry = {
+  name: 'core-entry',
+  setup(build) {
+    build.onResolve({ filter: /^ml-serving-core$/ }, () => ({ path: 'core', namespace: 'core-entry' }));
+    build.onLoad({ filter: /.*/, namespace: 'core-entry' }, () => {
+      // Only what features import (the SavedModel reader, say, stays in gcp-inspect.js alone);
+      // each module is initialised on first request (esbuild wraps required ESM lazily).
+      const table = [...usedCore].sort().map(m => `  ${JSON.stringify(m)}: () => require(${JSON.stringify(`./${m}`)}),`).join('\n');
+      return {
+        resolveDir: root, loader: 'js',
+        contents: `const table = {\n${table}\n};\nconst done = {};\nmodule.exports = { ...require('./src/activation/core.ts'), module: k => done[k] ??= (table[k] ?? (() => { throw new Error('core.js has no ' + k); }))() };\n`,
+      };
+    });
+  },
+};
+
+const shareCore = {
+  name: 'share-core',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, async args => {
+      if (args.namespace !== 'file' || args.pluginData?.inner) return undefined;
+      const r = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { inner: true } });
+      if (r.errors.length || r.external) return undefined;
+      const rel = relative(root, r.path);
+      if (!inCore(rel)) return undefined;
+      usedCore.add(rel);
+      return { path: rel, namespace: 'core' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'core' }, args => ({ loader: 'js', contents: `module.exports = require('./core.js').module(${JSON.stringify(args.path)});` }));
+  },
+};
+
 if (want('ext')) {
+  const gcpExternal = [...gcpBundles.map(b => `./gcp-${b}.js`), ...gcpBundles.map(b => `./bundles/${b}`)];
   jobs.push(esbuild.build({
     ...common, platform: 'node', format: 'cjs', target: 'node20',
     entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist',
-    // the service bundles stay separate files, loaded by literal path on first use
-    external: ['vscode', ...gcpBundles.map(b => `./gcp-${b}.js`), ...gcpBundles.map(b => `./bundles/${b}`)],
+    // the core and feature bundles stay separate files, loaded by literal path on first use
+    external: ['vscode', './core.js', './core', './feature-*.js', '../features/*'],
   }));
+  jobs.push(esbuild.build({
+    ...common, platform: 'node', format: 'cjs', target: 'node20',
+    entryPoints: Object.fromEntries(FEATURES.map(f => [`feature-${f}`, `src/features/${f}/register.ts`])), outdir: 'dist',
+    plugins: [shareCore], external: ['vscode', './core.js', ...gcpExternal],
+  }).then(() => esbuild.build({
+    ...common, platform: 'node', format: 'cjs', target: 'node20',
+    entryPoints: { core: 'ml-serving-core' }, outdir: 'dist', plugins: [coreEntry],
+    // the service bundles stay separate files, loaded by literal path on first use
+    external: ['vscode', ...gcpExternal],
+  })));
   jobs.push(esbuild.build({
     ...common, platform: 'node', format: 'cjs', target: 'node20',
     entryPoints: Object.fromEntries(gcpBundles.map(b => [`gcp-${b}`, `src/gcp/bundles/${b}.ts`])), outdir: 'dist',

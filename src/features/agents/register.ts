@@ -10,8 +10,10 @@ import { trafficTool, TRAFFIC_TOOL } from './traffic';
 /**
  * Language model tools (Copilot agent mode and other chat participants). Read-only tools answer
  * directly; changing tools confirm in prepareInvocation and run the Serving view's commands.
+ * The registration shell registers them with vscode.lm (activation/table.ts lists them) and
+ * passes each call on to these objects.
  */
-export function register(context: vscode.ExtensionContext, { session }: Services) {
+export function register(_context: vscode.ExtensionContext, { session }: Services) {
   const tools: Record<string, vscode.LanguageModelTool<unknown>> = {
     [INSPECT_TOOL]: inspectModelTool(session),
     [LIST_TOOL]: listResourcesTool(session),
@@ -20,10 +22,6 @@ export function register(context: vscode.ExtensionContext, { session }: Services
     [TRAFFIC_TOOL]: trafficTool(session),
     [PREDICT_TOOL]: predictTool(session),
   };
-  // vscode.lm is absent before 1.95 (and in hosts without chat): the commands work regardless.
-  if (typeof vscode.lm?.registerTool === 'function') {
-    for (const [name, tool] of Object.entries(tools)) context.subscriptions.push(vscode.lm.registerTool(name, tool));
-  }
   // For the in-host tests: the same tool objects VS Code calls.
   return { tools };
 }

@@ -6,7 +6,7 @@ import { classifyGcpError, roleFor } from '../../gcp/errors';
 import { inspectGcsModel } from '../../gcp/modelInspector';
 import { runDeployApi } from '../../gcp/runDeploy';
 import { gcsObjectExists } from '../../gcp/storageWrite';
-import { WARMUP_FILE } from '../../serving/warmup/fromPayloads';
+import { WARMUP_FILE } from '../../serving/warmup/file';
 import { deriveModelName, deriveServiceName, serviceNameProblem } from '../../serving/deploy/names';
 import { defaultPlan, planProblems, type DeployPlan } from '../../serving/deploy/plan';
 import { buildService } from '../../serving/deploy/serviceSpec';
@@ -17,8 +17,8 @@ import type { CloudRunService } from '../../serving/domain';
 import { imageFor } from '../../serving/images';
 import { isKnownRegion } from '../../serving/regions';
 import type { ModelInspection } from '../../serving/savedModel/inspection';
-import type { ExplorerTrees } from '../explorer/register';
-import { trafficSummary } from '../explorer/present/serviceView';
+import type { Operations } from '../shared/operations';
+import { trafficSummary } from '../../serving/deploy/trafficSummary';
 import { deployFailure, forceNewRevision, reportUnchanged } from './deployOutcome';
 import { confirmPlan, planDetail, type Review } from './confirmPlan';
 import { chatDecision } from '../../common/chatConfirmation';
@@ -39,7 +39,7 @@ export interface DeployResult {
  * and never moves traffic off a serving revision except as Cloud Run does once the new one is
  * ready (LATEST); a failed revision leaves the previous one serving.
  */
-export function deploy(session: Session, trees: ExplorerTrees, lock: DeployLock, logger: Logger, deployDir: string) {
+export function deploy(session: Session, ops: Operations, lock: DeployLock, logger: Logger, deployDir: string) {
   return async (target?: unknown, rawAnswers?: unknown): Promise<DeployResult> => {
     const answers = parseAnswers(rawAnswers);
     // Skipping the confirmation is for the test runner only; anyone else is asked.
@@ -58,8 +58,8 @@ export function deploy(session: Session, trees: ExplorerTrees, lock: DeployLock,
     const name = `projects/${cloud.project}/locations/${plan.region}/services/${plan.serviceName}`;
     // Quota errors offer the same deploy again (through the confirmation unless it was skipped).
     const retry: ErrorAction = { title: 'Retry', command: 'mlServing.deploy', args: [target, rawAnswers] };
-    const result = await lock.run(name, () => execute(cloud, trees, plan, proposal(plan), name, logger, retry, deployDir));
-    if (result.unchanged) reportUnchanged(result.service, result.plan, () => forceNewRevision({ cloud, trees, lock, plan: result.plan, name, logger, deployDir }));
+    const result = await lock.run(name, () => execute(cloud, ops, plan, proposal(plan), name, logger, retry, deployDir));
+    if (result.unchanged) reportUnchanged(result.service, result.plan, () => forceNewRevision({ cloud, ops, lock, plan: result.plan, name, logger, deployDir }));
     return result;
   };
 }
@@ -182,12 +182,12 @@ async function preflight(cloud: CloudContext, plan: DeployPlan, name: string): P
   }
 }
 
-async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPlan, proposal: Proposal, name: string, logger: Logger, retry: ErrorAction, deployDir: string): Promise<DeployResult> {
+async function execute(cloud: CloudContext, ops: Operations, plan: DeployPlan, proposal: Proposal, name: string, logger: Logger, retry: ErrorAction, deployDir: string): Promise<DeployResult> {
   const failure = (message: string, revision?: string) => deployFailure(cloud, plan, message, revision, logger, deployDir);
   const api = runDeployApi(cloud.clients);
   await preflight(cloud, plan, name);
   logger.info(`deploy ${name}: ${plan.container} ${plan.image}, model ${plan.modelUri} → /models/${plan.modelName}/${plan.version ?? '1'}`);
-  trees.services.setBusy(name, plan.update ? 'Deploying new revision…' : 'Deploying…');
+  ops.start(name, plan.update ? 'Deploying new revision…' : 'Deploying…');
   // A failure names a revision only if this deploy created it (an LRO can fail before one exists).
   let previousRevision: string | undefined;
   let accessChanged = false;
@@ -239,7 +239,6 @@ async function execute(cloud: CloudContext, trees: ExplorerTrees, plan: DeployPl
     const failed = await api.getRaw(name).catch(() => undefined);
     throw await failure(c.message, newRevision(failed));
   } finally {
-    trees.services.setBusy(name, undefined);
-    trees.models.invalidate();
+    ops.done(name);
   }
 }

@@ -19,7 +19,7 @@ import { defaultImage } from '../../serving/images';
 import { normalizeEntry } from '../../serving/logs/entry';
 import { adviceFor, type KnownFailure } from '../../serving/logs/failures';
 import { serviceLogFilter } from '../../serving/logs/filter';
-import type { ExplorerTrees } from '../explorer/register';
+import type { Operations } from '../shared/operations';
 import type { DeployLock } from './deployLock';
 
 /** How long a failure report may wait for the revision's log before saying what Cloud Run said. */
@@ -110,11 +110,11 @@ export function reportUnchanged(service: CloudRunService, plan: DeployPlan, forc
  * A new revision of the service's current template (only an annotation with the time changes),
  * for a restart with a fresh start-up or to re-read a model folder whose files changed in place.
  */
-export async function forceNewRevision(d: { cloud: CloudContext; trees: ExplorerTrees; lock: DeployLock; plan: DeployPlan; name: string; logger: Logger; deployDir: string }): Promise<CloudRunService | undefined> {
+export async function forceNewRevision(d: { cloud: CloudContext; ops: Operations; lock: DeployLock; plan: DeployPlan; name: string; logger: Logger; deployDir: string }): Promise<CloudRunService | undefined> {
   const api = runDeployApi(d.cloud.clients);
   try {
     return await d.lock.run(d.name, async () => {
-      d.trees.services.setBusy(d.name, 'Deploying new revision…');
+      d.ops.start(d.name, 'Deploying new revision…');
       let previous: string | undefined;
       try {
         const created = (x?: { latestCreatedRevision?: string }) => (x?.latestCreatedRevision !== previous ? x?.latestCreatedRevision : undefined);
@@ -137,8 +137,7 @@ export async function forceNewRevision(d: { cloud: CloudContext; trees: Explorer
         void vscode.window.showInformationMessage(`${d.plan.serviceName} is serving at ${s.uri} from a new revision${rev ? `, ${rev}` : ''}.`);
         return s;
       } finally {
-        d.trees.services.setBusy(d.name, undefined);
-        d.trees.models.invalidate();
+        d.ops.done(d.name);
       }
     });
   } catch (e) {

@@ -5,9 +5,7 @@ import { idOf } from '../../serving/domain';
 import { servingContainerIndex } from '../../serving/deploy/mergeService';
 import type { ContainerKind } from '../../serving/routing/chooseContainer';
 import { pushedDestination, pushedModelOf } from '../../serving/vertex/artifacts';
-import { ModelVersionNode } from '../explorer/modelsTree';
-import { ArtifactNode, RunNode } from '../explorer/runsTree';
-import { ServiceNode } from '../explorer/servicesTree';
+import { targetOf } from '../shared/targets';
 
 /** What is being deployed, whatever it was invoked on. */
 export interface DeploySource {
@@ -33,21 +31,23 @@ export function isRedeployArgs(a: unknown): a is RedeployArgs {
 }
 
 export async function resolveSource(arg: unknown, cloud: CloudContext): Promise<DeploySource> {
-  if (arg instanceof ModelVersionNode) {
-    const v = arg.version;
+  const node = targetOf(arg);
+  if (node?.kind === 'modelVersion') {
+    const v = node.version;
     if (!v.artifactUri) throw new UserError(`${v.displayName} v${v.versionId} has no artifact URI to deploy.`);
-    return { displayName: v.displayName, modelUri: v.artifactUri, region: arg.modelNode.model.region, labels: v.labels,
+    return { displayName: v.displayName, modelUri: v.artifactUri, region: node.model.region, labels: v.labels,
       links: { model: idOf(v.modelName), modelVersion: v.versionId, run: v.labels.training_run_id, modelDisplayName: v.displayName } };
   }
-  if (arg instanceof ArtifactNode || arg instanceof RunNode) {
-    let run = arg instanceof ArtifactNode ? arg.runNode.run : arg.run;
+  if (node?.kind === 'artifact' || node?.kind === 'run') {
+    let run = node.run;
     if (run.state !== 'succeeded') throw new ValidationError('run', `"${run.displayName}" has not succeeded (${run.rawState})`);
     if (run.kind === 'pipeline' && !run.artifacts.length) run = await cloud.vertex.getPipelineRun(run.name);
-    const a = arg instanceof ArtifactNode ? arg.artifact : pushedModelOf(run.artifacts);
+    const a = node.kind === 'artifact' ? node.artifact : pushedModelOf(run.artifacts);
     if (!a) throw new UserError(`"${run.displayName}" has no pushed model to deploy.`);
     return { displayName: run.pipelineName || run.displayName, modelUri: pushedDestination(a), region: run.region, labels: run.labels, links: { run: run.id } };
   }
-  if (arg instanceof ServiceNode) return fromService(arg.service.name, cloud, {});
+  if (node?.kind === 'service') return fromService(node.service.name, cloud, {});
+  if (node) throw new ValidationError('target', `Deploy to Cloud Run runs on a model version, a finished run, its pushed model or a service, not a ${node.kind}`);
   if (isRedeployArgs(arg)) {
     if (arg.container !== undefined && arg.container !== 'native' && arg.container !== 'python') throw new ValidationError('container', 'expected "native" or "python"');
     return fromService(arg.service, cloud, arg);

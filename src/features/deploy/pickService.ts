@@ -2,11 +2,12 @@ import { UserError, ValidationError } from '../../common/errors';
 import type { Session } from '../../common/session';
 import { pickService } from '../shared/pickService';
 import type { CloudRunService } from '../../serving/domain';
-import { ServiceNode } from '../explorer/servicesTree';
+import { targetIn } from '../shared/targets';
 
 /** The service a command acts on: the tree node, `{service: name}`, or a quick pick. */
 export async function resolveService(arg: unknown, session: Session, title: string): Promise<CloudRunService> {
-  if (arg instanceof ServiceNode) return arg.service;
+  const row = targetIn(arg, 'service');
+  if (row) return row.service;
   if (arg && typeof arg === 'object' && 'service' in arg) {
     const name = (arg as { service: unknown }).service;
     if (typeof name !== 'string' || !/^projects\/[^/]+\/locations\/[^/]+\/services\/[a-z][a-z0-9-]{0,48}$/.test(name)) throw new ValidationError('service', 'expected projects/P/locations/R/services/NAME');

@@ -1,10 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommand } from '../../common/commands';
-import { reportIgnoredWorkspaceValues } from '../../common/settings';
-import { actAsOutsideTests, initUnattended } from '../../common/unattended';
+import { actAsOutsideTests } from '../../common/unattended';
 import type { Services } from '../../services';
-import type { ExplorerTrees } from '../explorer/register';
 import { deploy } from './deploy';
 import { DeployLock } from './deployLock';
 import { canary } from './commands/canary';
@@ -14,15 +12,13 @@ import { rollback } from './commands/rollback';
 import { undeploy } from './commands/undeploy';
 import { COMPARE_SCHEME, CompareReports, compareRevisions } from './commands/compare';
 
-export function register(context: vscode.ExtensionContext, services: Services, trees: ExplorerTrees) {
-  const { session, logger } = services;
-  initUnattended(context.extensionMode);
-  void reportIgnoredWorkspaceValues();
+export function register(context: vscode.ExtensionContext, services: Services) {
+  const { session, logger, operations: ops } = services;
   const lock = new DeployLock();
   const log = logger.child('deploy');
-  const traffic = { session, trees, lock };
+  const traffic = { session, ops, lock };
   context.subscriptions.push(
-    registerCommand('mlServing.deploy', deploy(session, trees, lock, log, path.join(context.extensionPath, 'deploy')), logger),
+    registerCommand('mlServing.deploy', deploy(session, ops, lock, log, path.join(context.extensionPath, 'deploy')), logger),
     registerCommand('mlServing.canary', canary(traffic), logger),
     registerCommand('mlServing.deploy.promote', promote(traffic), logger),
     registerCommand('mlServing.deploy.endCanary', endCanary(traffic), logger),

@@ -10,21 +10,21 @@ import type { Session } from '../../common/session';
 import { runDeployApi } from '../../gcp/runDeploy';
 import type { CloudRunService, Revision, TrafficTarget } from '../../serving/domain';
 import { describeMoves, trafficMoves } from '../../serving/deploy/traffic';
-import type { ExplorerTrees } from '../explorer/register';
-import { RevisionNode } from '../explorer/servicesTree';
+import type { Operations } from '../shared/operations';
+import { revisionTarget } from '../shared/targets';
 import type { DeployLock } from './deployLock';
 import { resolveService } from './pickService';
 import { unattendedAllowed } from '../../common/unattended';
 
 export interface TrafficDeps {
   session: Session;
-  trees: ExplorerTrees;
+  ops: Operations;
   lock: DeployLock;
 }
 
 /** The service of a revision row, `{service}` or a picker, read again: the row may be stale. */
 export async function serviceOf(d: TrafficDeps, arg: unknown, title: string): Promise<CloudRunService> {
-  const known = arg instanceof RevisionNode ? arg.serviceNode.service : await resolveService(arg, d.session, title);
+  const known = revisionTarget(arg)?.service ?? await resolveService(arg, d.session, title);
   const fresh = await (await d.session.cloud()).run.getService(known.name);
   if (!fresh) throw new UserError(`Service ${known.id} no longer exists.`);
   return fresh;
@@ -59,19 +59,15 @@ export async function confirmTraffic(service: CloudRunService, traffic: TrafficT
 export async function applyTraffic(d: TrafficDeps, service: CloudRunService, traffic: TrafficTarget[], what: string): Promise<CloudRunService> {
   const cloud = await d.session.cloud();
   return d.lock.run(service.name, async () => {
-    d.trees.services.setBusy(service.name, `${what}…`);
-    try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}: ${service.id}` }, () => runDeployApi(cloud.clients).setTraffic(service.name, traffic));
-    } finally {
-      d.trees.services.setBusy(service.name, undefined);
-      d.trees.models.invalidate();
-    }
+    return d.ops.run(service.name, `${what}…`, () =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}: ${service.id}` }, () => runDeployApi(cloud.clients).setTraffic(service.name, traffic)));
   });
 }
 
 /** The revision the command acts on: the row's, a name passed in, or a pick. */
 export async function revisionOf(d: TrafficDeps, arg: unknown, given: unknown, service: CloudRunService, title: string, filter: (r: Revision) => boolean): Promise<string> {
-  if (arg instanceof RevisionNode) return arg.revision.id;
+  const row = revisionTarget(arg);
+  if (row) return row.revision.id;
   if (given !== undefined) {
     if (typeof given !== 'string' || !/^[a-z][a-z0-9-]{0,62}$/.test(given)) throw new ValidationError('revision', `${JSON.stringify(given)} is not a revision name`);
     return given;

@@ -8,9 +8,13 @@ import type { ItemView } from './present/item';
 import { MessageNode, Node } from './node';
 import { ExplorerTree } from './tree';
 import { CommandIds } from '../../serving/commandIds';
+import type { Target, Targeted } from '../shared/targets';
 
-export class ModelNode extends Node {
+export class ModelNode extends Node implements Targeted {
   readonly id: string;
+  get target(): Target {
+    return { kind: 'model', model: this.model };
+  }
   constructor(readonly model: RegisteredModel, private readonly tree: ModelsTree) {
     super();
     this.id = `model:${model.name}`;
@@ -24,8 +28,11 @@ export class ModelNode extends Node {
   }
 }
 
-export class ModelVersionNode extends Node {
+export class ModelVersionNode extends Node implements Targeted {
   readonly id: string;
+  get target(): Target {
+    return { kind: 'modelVersion', model: this.modelNode.model, version: this.version };
+  }
   constructor(readonly modelNode: ModelNode, readonly version: ModelVersion, readonly servedBy: CloudRunService[]) {
     super();
     this.parent = modelNode;

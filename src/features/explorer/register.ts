@@ -22,25 +22,38 @@ export interface ExplorerTrees {
   runsView?: vscode.TreeView<Node>;
 }
 
-export function register(context: vscode.ExtensionContext, services: Services): ExplorerTrees {
-  const { session, logger } = services;
+/** The three tree views, created by the registration shell at activation (src/extension.ts). */
+export interface ExplorerViews {
+  runs: vscode.TreeView<Node>;
+  models: vscode.TreeView<Node>;
+  services: vscode.TreeView<Node>;
+}
+
+export function register(context: vscode.ExtensionContext, services: Services, views: ExplorerViews): ExplorerTrees {
+  const { session, logger, operations } = services;
   const log = logger.child('explorer');
   const runs = new RunsTree(session, log, context.workspaceState);
   const models = new ModelsTree(session, log);
   const svc = new ServicesTree(session, log);
-  const runsView = vscode.window.createTreeView('mlServing.runs', { treeDataProvider: runs, showCollapseAll: true });
+  const runsView = views.runs;
   const trees: ExplorerTrees = { runs, models, services: svc, runsView };
-  const modelsView = vscode.window.createTreeView('mlServing.models', { treeDataProvider: models, showCollapseAll: true });
+  const modelsView = views.models;
   // The title says when a filter hides runs.
   const showFilter = () => { runsView.description = filterDescription(runs.filter); };
   showFilter();
+  // Deploy, traffic moves and undeploy report here (no import of deploy): the row says "Deploying…",
+  // and when done the Serving row re-reads and the Models tree's "served by" too.
+  for (const [name, text] of operations.inProgress()) svc.setBusy(name, text);
   context.subscriptions.push(
-    runs, models, svc, runsView, modelsView,
+    runs, models, svc,
+    operations.onDidChange(e => {
+      svc.setBusy(e.service, e.state === 'busy' ? e.text : undefined);
+      if (e.state === 'done') models.invalidate();
+    }),
     runs.onDidChangeFilter(showFilter),
     // "2m ago" would go stale until a refresh: relabel from the cached items each minute, only while shown.
     keepAgesFresh(runsView, () => runs.refresh()),
     keepAgesFresh(modelsView, () => models.refresh()),
-    vscode.window.createTreeView('mlServing.services', { treeDataProvider: svc, showCollapseAll: true }),
     registerCommand(CommandIds.refresh, () => session.reset(), logger),
     registerCommand(CommandIds.loadMore, async (node: Node) => {
       await runs.loadMore(node);

@@ -10,9 +10,13 @@ import { errorNode, ExplorerTree } from './tree';
 import { sanitizeLabelValue } from '../../serving/labels';
 import type { ItemView } from './present/item';
 import { CommandIds } from '../../serving/commandIds';
+import type { Target, Targeted } from '../shared/targets';
 
-export class RunNode extends Node {
+export class RunNode extends Node implements Targeted {
   readonly id: string;
+  get target(): Target {
+    return { kind: 'run', run: this.run };
+  }
   constructor(readonly run: TrainingRun, private readonly tree: RunsTree) {
     super();
     this.id = `run:${run.name}`;
@@ -50,8 +54,11 @@ export class RunNode extends Node {
   }
 }
 
-export class ArtifactNode extends Node {
+export class ArtifactNode extends Node implements Targeted {
   readonly id: string;
+  get target(): Target {
+    return { kind: 'artifact', run: this.runNode.run, artifact: this.artifact };
+  }
   constructor(readonly runNode: RunNode, readonly artifact: RunArtifact) {
     super();
     this.parent = runNode;

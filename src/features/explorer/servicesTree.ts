@@ -8,9 +8,13 @@ import type { ItemView } from './present/item';
 import { MessageNode, Node } from './node';
 import { ExplorerTree } from './tree';
 import { NodeKind } from '../../common/contextValues';
+import type { Target, Targeted } from '../shared/targets';
 
-export class ServiceNode extends Node {
+export class ServiceNode extends Node implements Targeted {
   readonly id: string;
+  get target(): Target {
+    return { kind: 'service', service: this.service };
+  }
   constructor(public service: CloudRunService, private readonly tree: ServicesTree) {
     super();
     this.id = `service:${service.name}`;
@@ -26,8 +30,11 @@ export class ServiceNode extends Node {
   }
 }
 
-export class RevisionNode extends Node {
+export class RevisionNode extends Node implements Targeted {
   readonly id: string;
+  get target(): Target {
+    return { kind: 'revision', service: this.serviceNode.service, revision: this.revision };
+  }
   constructor(readonly serviceNode: ServiceNode, readonly revision: Revision) {
     super();
     this.parent = serviceNode;

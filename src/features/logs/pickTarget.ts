@@ -1,6 +1,7 @@
 import { ValidationError } from '../../common/errors';
 import type { Session } from '../../common/session';
 import { pickService } from '../shared/pickService';
+import { targetIn } from '../shared/targets';
 import type { CloudRunService } from '../../serving/domain';
 import { idOf, REVISION_ID, SERVICE_NAME } from '../../serving/resourceNames';
 
@@ -19,19 +20,16 @@ function isObj(v: unknown): v is Record<string, any> {
 }
 
 /**
- * The target from what invoked the command: a ServiceNode or RevisionNode of the Serving view
- * (duck-typed on their `service` / `revision` fields), `{service, revision?}` or a resource name
- * from another command, or a quick pick from the palette.
+ * The target from what invoked the command: a service or revision row of the Serving view (its
+ * `target`), `{service, revision?}` or a resource name from another command, or a quick pick.
  */
 export async function resolveTarget(arg: unknown, session: Session, title: string): Promise<LogTarget> {
   if (typeof arg === 'string') return fromName(arg, undefined);
   if (isObj(arg)) {
-    // RevisionNode: {serviceNode: ServiceNode, revision: Revision}
-    if (isObj(arg.revision) && isObj(arg.serviceNode) && isObj(arg.serviceNode.service)) {
-      const svc = arg.serviceNode.service as CloudRunService;
-      return { ...fromName(svc.name, arg.revision.id), info: svc };
-    }
-    // ServiceNode: {service: CloudRunService}
+    const row = targetIn(arg, 'service', 'revision');
+    if (row) return { ...fromName(row.service.name, row.kind === 'revision' ? row.revision.id : undefined), info: row.service };
+    if ('target' in arg) throw new ValidationError('service', 'run this on a service or revision in the Serving view');
+    // A service as another command read it: {service: CloudRunService}
     if (isObj(arg.service) && typeof arg.service.name === 'string') return { ...fromName(arg.service.name, undefined), info: arg.service as CloudRunService };
     if (typeof arg.service === 'string') return fromName(arg.service, arg.revision);
     throw new ValidationError('service', 'expected a service from the Serving view or {service: "projects/P/locations/R/services/NAME"}');

@@ -21,6 +21,8 @@ export interface LogsFeature {
   channels: ServiceLogChannels;
   panels: LogsPanels;
   failures: FailureWatcher;
+  /** Restores a logs panel after a reload (the shell hands it the first one). */
+  serializer: vscode.WebviewPanelSerializer;
 }
 
 export function register(context: vscode.ExtensionContext, services: Services): LogsFeature {
@@ -54,19 +56,20 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand(CommandIds.tailLogs, tailLogs(session, channels), logger),
     registerCommand(CommandIds.stopLogs, stopTailing(session, channels), logger),
     registerCommand(CommandIds.openLogsPanel, openLogsPanel(session, panels), logger),
-    vscode.window.registerWebviewPanelSerializer(LOGS_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state: unknown) {
-        const s = state as { service?: unknown; serviceId?: unknown; revision?: unknown } | undefined;
-        const ok = typeof s?.service === 'string' && SERVICE_NAME.test(s.service);
-        if (!ok) {
-          panel.dispose();
-          return;
-        }
-        const service = s!.service as string;
-        const revision = typeof s!.revision === 'string' && REVISION_ID.test(s!.revision) ? s!.revision : undefined;
-        panels.adopt(panel, { service, serviceId: idOf(service), revision });
-      },
-    }),
   );
-  return { tails, channels, panels, failures };
+  const serializer: vscode.WebviewPanelSerializer = {
+    async deserializeWebviewPanel(panel, state: unknown) {
+      const s = state as { service?: unknown; serviceId?: unknown; revision?: unknown } | undefined;
+      const ok = typeof s?.service === 'string' && SERVICE_NAME.test(s.service);
+      if (!ok) {
+        panel.dispose();
+        return;
+      }
+      const service = s!.service as string;
+      const revision = typeof s!.revision === 'string' && REVISION_ID.test(s!.revision) ? s!.revision : undefined;
+      panels.adopt(panel, { service, serviceId: idOf(service), revision });
+    },
+  };
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(LOGS_VIEW_TYPE, serializer));
+  return { tails, channels, panels, failures, serializer };
 }

@@ -21,7 +21,7 @@ export function payloadStoreFor(context: vscode.ExtensionContext): PayloadStore 
   return new PayloadStore(store, context.workspaceState);
 }
 
-export function register(context: vscode.ExtensionContext, services: Services): void {
+export function register(context: vscode.ExtensionContext, services: Services): { serializer: vscode.WebviewPanelSerializer } {
   const { session, logger } = services;
   const log = logger.child('predict');
   const panels = new PredictPanels(session, log, payloadStoreFor(context), context.extensionUri);
@@ -32,4 +32,5 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand(CommandIds.generateWarmup, generateWarmup(session, context), logger),
     registerCommand(CommandIds.loadTest, loadTest(session, context), logger),
   );
+  return { serializer: panels };
 }

@@ -8,7 +8,7 @@ import { DEFAULT_SIGNATURE } from '../savedModel/types';
 
 /** TF Serving refuses a warm-up file with more records (WarmupConsts::kMaxNumRecords). */
 export const MAX_WARMUP_RECORDS = 1000;
-export const WARMUP_FILE = 'assets.extra/tf_serving_warmup_requests';
+export { WARMUP_FILE } from './file';
 
 export interface PayloadLike {
   name: string;

@@ -13,7 +13,7 @@ import { idTokensFor } from '../../../gcp/idToken';
 import { compareRequest, rankingsFromResponse, summarize, type CompareSummary, type RequestRow, type SideResult } from '../../../serving/compare/metrics';
 import { tagsFor, tagUrl } from '../../../serving/compare/tags';
 import { describeMoves, trafficMoves } from '../../../serving/deploy/traffic';
-import { RevisionNode } from '../../explorer/servicesTree';
+import { revisionTarget } from '../../shared/targets';
 import { fileStore, REQUESTS_FILE, stateStore } from '../../predict/payloadStore';
 import { applyTraffic, pickRevision, serviceOf, type TrafficDeps } from '../trafficChange';
 import { renderCompareReport } from '../../../serving/compare/report';
@@ -88,7 +88,8 @@ export function compareRevisions(d: TrafficDeps, context: vscode.ExtensionContex
       if (typeof v !== 'string' || !ready.includes(v)) throw new ValidationError(field, `${JSON.stringify(v)} is not a ready revision of ${service.id} (ready: ${ready.join(', ')})`);
       return v;
     };
-    const a = arg instanceof RevisionNode ? arg.revision.id : opts.a !== undefined ? named(opts.a, 'a')
+    const row = revisionTarget(arg);
+    const a = row ? row.revision.id : opts.a !== undefined ? named(opts.a, 'a')
       : (await pickRevision(d, service, 'Compare: revision A (the reference)', r => r.state === 'ready')).id;
     const b = opts.b !== undefined ? named(opts.b, 'b') : (await pickRevision(d, service, `Compare ${a} with…`, r => r.state === 'ready' && r.id !== a)).id;
     if (a === b) throw new ValidationError('b', 'pick a different revision than A');

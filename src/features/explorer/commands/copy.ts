@@ -2,26 +2,30 @@ import * as vscode from 'vscode';
 import { ValidationError } from '../../../common/errors';
 import { pushedDestination } from '../../../serving/vertex/artifacts';
 import type { Node } from '../node';
-import { ArtifactNode, RunNode } from '../runsTree';
-import { ModelNode, ModelVersionNode } from '../modelsTree';
-import { RevisionNode, ServiceNode } from '../servicesTree';
+import { targetOf } from '../../shared/targets';
 
 /** The resource name a node stands for. */
 export function resourceNameOf(node: Node | undefined): string | undefined {
-  if (node instanceof RunNode) return node.run.name;
-  if (node instanceof ModelNode) return node.model.name;
-  if (node instanceof ModelVersionNode) return `${node.version.modelName}@${node.version.versionId}`;
-  if (node instanceof ServiceNode) return node.service.name;
-  if (node instanceof RevisionNode) return node.revision.name;
-  return undefined;
+  const t = targetOf(node);
+  switch (t?.kind) {
+    case 'run': return t.run.name;
+    case 'model': return t.model.name;
+    case 'modelVersion': return `${t.version.modelName}@${t.version.versionId}`;
+    case 'service': return t.service.name;
+    case 'revision': return t.revision.name;
+    default: return undefined;
+  }
 }
 
 /** The gs:// folder a node points at. */
 export function gcsUriOf(node: Node | undefined): string | undefined {
-  if (node instanceof ArtifactNode) return pushedDestination(node.artifact);
-  if (node instanceof ModelVersionNode) return node.version.artifactUri || undefined;
-  if (node instanceof ModelNode) return node.model.defaultVersion.artifactUri || undefined;
-  return undefined;
+  const t = targetOf(node);
+  switch (t?.kind) {
+    case 'artifact': return pushedDestination(t.artifact);
+    case 'modelVersion': return t.version.artifactUri || undefined;
+    case 'model': return t.model.defaultVersion?.artifactUri || undefined;
+    default: return undefined;
+  }
 }
 
 export function copyResourceName() {

@@ -3,17 +3,18 @@ import { ValidationError } from '../../../common/errors';
 import type { Session } from '../../../common/session';
 import { consoleUrl } from '../../../serving/consoleUrl';
 import type { Node } from '../node';
-import { ModelNode, ModelVersionNode } from '../modelsTree';
-import { RunNode } from '../runsTree';
-import { RevisionNode, ServiceNode } from '../servicesTree';
+import { targetOf } from '../../shared/targets';
 
 export function consoleUrlOf(node: Node | undefined, project: string): string | undefined {
-  if (node instanceof RunNode) return consoleUrl(node.run.kind === 'pipeline' ? 'pipelineJob' : 'customJob', node.run.name, project);
-  if (node instanceof ModelNode) return consoleUrl('model', node.model.name, project);
-  if (node instanceof ModelVersionNode) return consoleUrl('modelVersion', node.version.modelName, project, { versionId: node.version.versionId });
-  if (node instanceof ServiceNode) return consoleUrl('service', node.service.name, project);
-  if (node instanceof RevisionNode) return consoleUrl('revision', node.revision.name, project);
-  return undefined;
+  const t = targetOf(node);
+  switch (t?.kind) {
+    case 'run': return consoleUrl(t.run.kind === 'pipeline' ? 'pipelineJob' : 'customJob', t.run.name, project);
+    case 'model': return consoleUrl('model', t.model.name, project);
+    case 'modelVersion': return consoleUrl('modelVersion', t.version.modelName, project, { versionId: t.version.versionId });
+    case 'service': return consoleUrl('service', t.service.name, project);
+    case 'revision': return consoleUrl('revision', t.revision.name, project);
+    default: return undefined;
+  }
 }
 
 export function openInConsole(session: Session) {

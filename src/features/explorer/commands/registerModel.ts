@@ -9,7 +9,8 @@ import { defaultModelName, registrationLabels } from '../../../serving/registrat
 import { pushedDestination, pushedModelOf } from '../../../serving/vertex/artifacts';
 import type { ModelsTree } from '../modelsTree';
 import type { Node } from '../node';
-import { ArtifactNode, RunNode, type RunsTree } from '../runsTree';
+import type { RunsTree } from '../runsTree';
+import { targetIn } from '../../shared/targets';
 
 /**
  * Register a run's pushed model in the Model Registry: as a new model or a new version of one,
@@ -19,10 +20,11 @@ export function registerModel(session: Session, runs: RunsTree, models: ModelsTr
   return async (node?: Node, rawAnswers?: unknown): Promise<ModelVersion> => {
     const answers = parseRegisterAnswers(rawAnswers);
     const cloud = await session.cloud();
-    let run = node instanceof RunNode ? node.run : node instanceof ArtifactNode ? node.runNode.run : await pickRun(session);
+    const clicked = targetIn(node, 'run', 'artifact');
+    let run = clicked ? clicked.run : await pickRun(session);
     if (run.state !== 'succeeded') throw new ValidationError('run', `"${run.displayName}" has not succeeded (${run.rawState}); only a finished run's model can be registered`);
     if (run.kind === 'pipeline' && !run.artifacts.length) run = await cloud.vertex.getPipelineRun(run.name);
-    const artifact = node instanceof ArtifactNode ? node.artifact : pushedModelOf(run.artifacts);
+    const artifact = clicked?.kind === 'artifact' ? clicked.artifact : pushedModelOf(run.artifacts);
     if (!artifact) throw new UserError(`"${run.displayName}" has no pushed model.`, 'A TFX run needs a Pusher task; a custom job writes its model to <baseOutputDirectory>/model.');
     const uri = pushedDestination(artifact);
 

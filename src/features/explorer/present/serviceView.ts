@@ -7,7 +7,10 @@ export { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
 import { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
 import { revisionsWithTraffic } from '../../../serving/deploy/servingRevisions';
 import { CANARY_TAG } from '../../../serving/deploy/traffic';
-import { idOf, idOrUndefined } from '../../../serving/resourceNames';
+import { idOf } from '../../../serving/resourceNames';
+import { trafficSummary } from '../../../serving/deploy/trafficSummary';
+
+export { trafficSummary };
 
 const ICONS: Record<ServiceState, { id: string; color?: string }> = {
   ready: { id: 'pass-filled', color: 'testing.iconPassed' },
@@ -46,13 +49,6 @@ export function serviceView(s: CloudRunService, opts: { busy?: string } = {}): I
     ].filter(Boolean).join('\n\n'),
     collapsible: 'collapsed',
   };
-}
-
-/** "00002-abc 90% · 00001-xyz 10% (tag canary)" from trafficStatuses, else the requested traffic. */
-export function trafficSummary(s: CloudRunService): string {
-  const t = s.trafficStatuses.length ? s.trafficStatuses : s.traffic;
-  if (!t.length) return '-';
-  return t.map(x => `${x.type === 'LATEST' ? `latest${s.latestReadyRevision ? ` (${idOf(s.latestReadyRevision)})` : ''}` : idOrUndefined(x.revision)} ${x.percent}%${x.tag ? ` (tag ${x.tag})` : ''}`).join(' · ');
 }
 
 /** Percent of traffic a revision receives, and its tags. */

@@ -9,9 +9,10 @@ import type { CloudRunService } from '../../../serving/domain';
 import type { PredictPanel } from '../panelHost';
 import type { PredictPanels } from '../panels';
 import { pickService } from '../../shared/pickService';
+import { targetIn } from '../../shared/targets';
 import { parseServiceRef } from '../serviceRef';
 
-/** A Serving-tree ServiceNode, or anything carrying a service (duck-typed: no explorer import). */
+/** Anything carrying a service as another command read it (a tree row is read by its target). */
 interface HasService {
   service: CloudRunService;
 }
@@ -22,7 +23,9 @@ const hasService = (v: unknown): v is HasService =>
 export function testPrediction(session: Session, panels: PredictPanels) {
   return async (arg?: unknown): Promise<PredictPanel> => {
     let service: CloudRunService;
+    const row = targetIn(arg, 'service')?.service;
     if (arg === undefined) service = await pickService(session, 'Test Prediction');
+    else if (row) service = row;
     else if (hasService(arg)) service = arg.service;
     else {
       // A reference from another command: read the service by its resource name.

@@ -1,0 +1,63 @@
+/**
+ * The one list of what the extension contributes, by the feature whose bundle implements it.
+ * The registration shell registers all of it at activation (commands, tree views, panel
+ * serializers, language model tools) and loads a feature's bundle on first use. Plain data: the
+ * shell imports nothing else, so activation compiles only the shell. test/unit/activation.test.ts
+ * checks it against package.json and against what each feature registers.
+ */
+export type FeatureName = 'session' | 'explorer' | 'deploy' | 'logs' | 'predict' | 'agents';
+
+export const FEATURES: readonly FeatureName[] = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents'];
+
+/** Command id → the feature that registers its handler. */
+export const COMMANDS: Readonly<Record<string, FeatureName>> = {
+  'mlServing.selectProject': 'session',
+  'mlServing.selectRegions': 'session',
+  'mlServing.signIn': 'session',
+  'mlServing.showLogs': 'session',
+  'mlServing.explorer.refresh': 'explorer',
+  'mlServing.explorer.loadMore': 'explorer',
+  'mlServing.runs.filter': 'explorer',
+  'mlServing.runs.clearFilter': 'explorer',
+  'mlServing.services.toggleAll': 'explorer',
+  'mlServing.copyResourceName': 'explorer',
+  'mlServing.copyGcsUri': 'explorer',
+  'mlServing.openInConsole': 'explorer',
+  'mlServing.openUrl': 'explorer',
+  'mlServing.registerModel': 'explorer',
+  'mlServing.deploy': 'deploy',
+  'mlServing.canary': 'deploy',
+  'mlServing.deploy.promote': 'deploy',
+  'mlServing.deploy.endCanary': 'deploy',
+  'mlServing.rollback': 'deploy',
+  'mlServing.deploy.compare': 'deploy',
+  'mlServing.undeploy': 'deploy',
+  'mlServing.logs.tail': 'logs',
+  'mlServing.logs.stop': 'logs',
+  'mlServing.logs.openPanel': 'logs',
+  'mlServing.testPrediction': 'predict',
+  'mlServing.predict.generateWarmup': 'predict',
+  'mlServing.predict.loadTest': 'predict',
+};
+
+/** The explorer's tree views (package.json `views`): created by the shell, filled by the explorer. */
+export const TREE_VIEWS = { runs: 'mlServing.runs', models: 'mlServing.models', services: 'mlServing.services' } as const;
+
+/** Webview panel types restored after a reload (`onWebviewPanel:` activation events). */
+export const PANELS: Readonly<Record<string, 'logs' | 'predict'>> = {
+  'mlServing.logs': 'logs',
+  'mlServing.predict': 'predict',
+};
+
+/** Language model tools (package.json `languageModelTools`), all implemented by the agents feature. */
+export const TOOLS: readonly string[] = [
+  'mlServing_inspectModel',
+  'mlServing_list',
+  'mlServing_serviceErrors',
+  'mlServing_deploy',
+  'mlServing_moveTraffic',
+  'mlServing_predict',
+];
+
+/** `npm run demo` marks its workspace with this file; the explorer opens the view for it. */
+export const DEMO_MARKER = '.vscode/ml-serving-demo.json';
