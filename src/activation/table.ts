@@ -5,39 +5,41 @@
  * shell imports nothing else, so activation compiles only the shell. test/unit/activation.test.ts
  * checks it against package.json and against what each feature registers.
  */
+import { CommandIds } from '../serving/commandIds';
+
 export type FeatureName = 'session' | 'explorer' | 'deploy' | 'logs' | 'predict' | 'agents';
 
 export const FEATURES: readonly FeatureName[] = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents'];
 
 /** Command id → the feature that registers its handler. */
 export const COMMANDS: Readonly<Record<string, FeatureName>> = {
-  'mlServing.selectProject': 'session',
-  'mlServing.selectRegions': 'session',
-  'mlServing.signIn': 'session',
-  'mlServing.showLogs': 'session',
-  'mlServing.explorer.refresh': 'explorer',
-  'mlServing.explorer.loadMore': 'explorer',
-  'mlServing.runs.filter': 'explorer',
-  'mlServing.runs.clearFilter': 'explorer',
-  'mlServing.services.toggleAll': 'explorer',
-  'mlServing.copyResourceName': 'explorer',
-  'mlServing.copyGcsUri': 'explorer',
-  'mlServing.openInConsole': 'explorer',
-  'mlServing.openUrl': 'explorer',
-  'mlServing.registerModel': 'explorer',
-  'mlServing.deploy': 'deploy',
-  'mlServing.canary': 'deploy',
-  'mlServing.deploy.promote': 'deploy',
-  'mlServing.deploy.endCanary': 'deploy',
-  'mlServing.rollback': 'deploy',
-  'mlServing.deploy.compare': 'deploy',
-  'mlServing.undeploy': 'deploy',
-  'mlServing.logs.tail': 'logs',
-  'mlServing.logs.stop': 'logs',
-  'mlServing.logs.openPanel': 'logs',
-  'mlServing.testPrediction': 'predict',
-  'mlServing.predict.generateWarmup': 'predict',
-  'mlServing.predict.loadTest': 'predict',
+  [CommandIds.selectProject]: 'session',
+  [CommandIds.selectRegions]: 'session',
+  [CommandIds.signIn]: 'session',
+  [CommandIds.showLogs]: 'session',
+  [CommandIds.refresh]: 'explorer',
+  [CommandIds.loadMore]: 'explorer',
+  [CommandIds.filterRuns]: 'explorer',
+  [CommandIds.clearRunsFilter]: 'explorer',
+  [CommandIds.toggleAllServices]: 'explorer',
+  [CommandIds.copyResourceName]: 'explorer',
+  [CommandIds.copyGcsUri]: 'explorer',
+  [CommandIds.openInConsole]: 'explorer',
+  [CommandIds.openUrl]: 'explorer',
+  [CommandIds.registerModel]: 'explorer',
+  [CommandIds.deploy]: 'deploy',
+  [CommandIds.canary]: 'deploy',
+  [CommandIds.promote]: 'deploy',
+  [CommandIds.endCanary]: 'deploy',
+  [CommandIds.rollback]: 'deploy',
+  [CommandIds.compare]: 'deploy',
+  [CommandIds.undeploy]: 'deploy',
+  [CommandIds.tailLogs]: 'logs',
+  [CommandIds.stopLogs]: 'logs',
+  [CommandIds.openLogsPanel]: 'logs',
+  [CommandIds.testPrediction]: 'predict',
+  [CommandIds.generateWarmup]: 'predict',
+  [CommandIds.loadTest]: 'predict',
 };
 
 /** The explorer's tree views (package.json `views`): created by the shell, filled by the explorer. */
