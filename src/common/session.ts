@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
+import { cloudApisOver, type CloudApis } from '../gcp/apis';
 import { GcpClients } from '../gcp/clients';
 import { fetchEmulatorEndpoints, gcloudProject } from '../gcp/connection';
 import type { Connection } from '../gcp/endpoints';
-import { runApi } from '../gcp/run';
 import type { RunApi, VertexApi } from '../gcp/types';
-import { vertexApi } from '../gcp/vertex';
 import { ContextKeys, type AuthState } from './contextValues';
 import { UserError } from './errors';
 import type { Logger } from './logger';
@@ -16,8 +15,13 @@ export interface CloudContext {
   project: string;
   regions: string[];
   connection: Connection;
+  /** Every Google API a feature may call (src/gcp/apis.ts). */
+  apis: CloudApis;
+  /** @deprecated Use `apis`: features never see the raw clients. Kept while call sites move. */
   clients: GcpClients;
+  /** Same as `apis.vertex`. */
   vertex: VertexApi;
+  /** Same as `apis.run`. */
   run: RunApi;
 }
 
@@ -121,9 +125,10 @@ export class Session implements vscode.Disposable {
       connection = { kind: 'google' };
     }
     const clients = new GcpClients(connection, project);
+    const apis = cloudApisOver(clients, { log: line => this.logger.info(line) });
     if (connection.kind === 'google') {
       try {
-        await clients.auth().getAccessToken();
+        await apis.checkCredentials();
         await this.setAuthState('signedIn');
       } catch (e) {
         await this.setAuthState('signedOut');
@@ -131,7 +136,7 @@ export class Session implements vscode.Disposable {
       }
     }
     this.logger.info(`session: project ${project}, regions ${s.regions.join(',')}, ${connection.kind === 'emulator' ? `emulator ${s.emulator}` : 'Google Cloud'}`);
-    const ctx: CloudContext = { project, regions: s.regions, connection, clients, vertex: vertexApi(clients), run: runApi(clients) };
+    const ctx: CloudContext = { project, regions: s.regions, connection, apis, clients, vertex: apis.vertex, run: apis.run };
     this.built = ctx;
     return ctx;
   }
@@ -144,11 +149,11 @@ export class Session implements vscode.Disposable {
     this.gcloudProjectValue = undefined;
     await this.refreshContextKeys();
     this.changed.fire();
-    await old?.clients.dispose();
+    await old?.apis.dispose();
   }
 
   dispose(): void {
-    void this.built?.clients.dispose();
+    void this.built?.apis.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -11,7 +11,6 @@ import { tailLogs } from './commands/tail';
 import { FailureWatcher } from './failureWatcher';
 import { LOGS_VIEW_TYPE, LogsPanels } from './logsPanel';
 import { ServiceLogChannels } from './outputChannels';
-import { loggingSource } from './source';
 import { TailRegistry } from './tailRegistry';
 
 export interface LogsFeature {
@@ -31,7 +30,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     source: async () => {
       const cloud = await session.cloud();
       tails.noteConnection(keyOf(cloud.project));
-      return loggingSource(cloud.clients.logging());
+      return cloud.apis.logs;
     },
     log: m => log.info(m),
   });

@@ -1,54 +1,5 @@
 /**
- * The two Cloud Logging calls a tail session makes, as a small interface: unit tests pass an
- * in-memory fake, the extension the official client (clients.logging(), built in src/gcp).
- * No vscode import, so the session logic runs under plain mocha.
+ * The tail session's view of Cloud Logging. The adapter over the official client lives in
+ * src/gcp/logs.ts (reached through CloudApis.logs); only the types are re-exported here.
  */
-
-export interface TailResponse {
-  entries?: unknown[];
-  /** TailLogEntriesResponse.suppression_info: [{reason: RATE_LIMIT | NOT_CONSUMED (or 1 | 2), suppressedCount}] */
-  suppressionInfo?: unknown;
-}
-
-export interface TailStream {
-  on(event: 'data', listener: (r: TailResponse) => void): unknown;
-  on(event: 'error', listener: (e: Error) => void): unknown;
-  on(event: 'end' | 'close', listener: () => void): unknown;
-  /** Ends the call (cancels the gRPC stream). */
-  close(): void;
-}
-
-export interface LogSource {
-  /** ListLogEntries: the newest `pageSize` entries matching the filter, newest first. */
-  list(filter: string, pageSize: number): Promise<unknown[]>;
-  /** TailLogEntries: a live stream of entries matching the filter. */
-  tail(filter: string): TailStream;
-}
-
-/** The part of @google-cloud/logging's Logging class used here (structural, so no import of it). */
-export interface LoggingClientLike {
-  getEntries(opts: { filter: string; orderBy: string; pageSize: number; autoPaginate: false }): Promise<[unknown[], ...unknown[]]>;
-  tailEntries(opts: { filter: string }): NodeJS.ReadWriteStream & { abort?: () => void; destroy?: (e?: Error) => unknown };
-}
-
-export function loggingSource(client: LoggingClientLike): LogSource {
-  return {
-    async list(filter, pageSize) {
-      // A filter naming `timestamp` keeps the client from adding its own 24-hour bound.
-      const [entries] = await client.getEntries({ filter, orderBy: 'timestamp desc', pageSize, autoPaginate: false });
-      return entries ?? [];
-    },
-    tail(filter) {
-      const stream = client.tailEntries({ filter });
-      return {
-        on: (event: string, listener: (...a: any[]) => void) => stream.on(event, listener),
-        close: () => {
-          // abort() cancels the gRPC call; destroy() also covers a call not opened yet (the client
-          // opens it after resolving the project id).
-          stream.abort?.();
-          stream.destroy?.();
-        },
-      } as TailStream;
-    },
-  };
-}
+export type { LogSource, TailResponse, TailStream } from '../../gcp/logs';
