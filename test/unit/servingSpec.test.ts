@@ -100,7 +100,7 @@ describe('ServingSpec ↔ Cloud Run v2 JSON', () => {
   });
 
   it('a new mount, cpu and identity change only those fields; secrets and the sidecar stay', () => {
-    const svc = {
+    const svc: Json = {
       name: 'projects/p/locations/r/services/s',
       template: {
         serviceAccount: 'runner@p.iam.gserviceaccount.com',
