@@ -3,16 +3,13 @@ import { CancelledError } from '../../common/errors';
 import { SERVICE_ACCOUNT } from '../../common/settingsSchema';
 import type { FieldChange } from '../../serving/deploy/mergeService';
 import { isProjectImage, planProblems, planSummary, type DeployPlan } from '../../serving/deploy/plan';
+import type { Review } from '../../serving/deploy/planFor';
 import { dedicatedAccountCommands, suggestedServiceAccount } from '../../serving/deploy/serviceAccount';
 
 type Action = 'deploy' | 'resources' | 'public' | 'switch' | 'identity' | 'review';
 type Item = vscode.QuickPickItem & { action: Action };
 
-/** What a redeploy changes and keeps, derived from the exact body that will be sent. */
-export interface Review {
-  changes: FieldChange[];
-  kept: string[];
-}
+export type { Review };
 
 export interface ConfirmDeps {
   /** The same model in the other container (re-inspected). */

@@ -5,7 +5,7 @@ import { reportIgnoredWorkspaceValues } from '../../common/settings';
 import { actAsOutsideTests, initUnattended } from '../../common/unattended';
 import type { Services } from '../../services';
 import type { ExplorerTrees } from '../explorer/register';
-import { deploy } from './deploy';
+import { deploy } from './commands/deploy';
 import { DeployLock } from './deployLock';
 import { canary } from './commands/canary';
 import { endCanary } from './commands/endCanary';
@@ -22,7 +22,7 @@ export function register(context: vscode.ExtensionContext, services: Services, t
   const log = logger.child('deploy');
   const traffic = { session, trees, lock };
   context.subscriptions.push(
-    registerCommand('mlServing.deploy', deploy(session, trees, lock, log, path.join(context.extensionPath, 'deploy')), logger),
+    registerCommand('mlServing.deploy', deploy({ session, trees, lock, logger: log, deployDir: path.join(context.extensionPath, 'deploy') }), logger),
     registerCommand('mlServing.canary', canary(traffic), logger),
     registerCommand('mlServing.deploy.promote', promote(traffic), logger),
     registerCommand('mlServing.deploy.endCanary', endCanary(traffic), logger),

@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { chatDecision } from '../../common/chatConfirmation';
 import { CancelledError, UserError, ValidationError } from '../../common/errors';
 import type { Session } from '../../common/session';
-import { runDeployApi } from '../../gcp/runDeploy';
 import type { CloudRunService, Revision, TrafficTarget } from '../../serving/domain';
 import { describeMoves, trafficMoves } from '../../serving/deploy/traffic';
 import type { ExplorerTrees } from '../explorer/register';
@@ -61,7 +60,7 @@ export async function applyTraffic(d: TrafficDeps, service: CloudRunService, tra
   return d.lock.run(service.name, async () => {
     d.trees.services.setBusy(service.name, `${what}…`);
     try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}: ${service.id}` }, () => runDeployApi(cloud.clients).setTraffic(service.name, traffic));
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}: ${service.id}` }, () => cloud.apis.runWrite.setTraffic(service.name, traffic));
     } finally {
       d.trees.services.setBusy(service.name, undefined);
       d.trees.models.invalidate();

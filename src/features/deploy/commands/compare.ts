@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { CancelledError, UserError, ValidationError } from '../../../common/errors';
 import { unattendedAllowed } from '../../../common/unattended';
-import { idTokensFor } from '../../../gcp/idToken';
 import { compareRequest, rankingsFromResponse, summarize, type CompareSummary, type RequestRow, type SideResult } from '../../../serving/compare/metrics';
 import { tagsFor, tagUrl } from '../../../serving/compare/tags';
 import { describeMoves, trafficMoves } from '../../../serving/deploy/traffic';
@@ -125,7 +124,7 @@ export function compareRevisions(d: TrafficDeps, context: vscode.ExtensionContex
     const urls = { a: tagUrl(current, plan.tags[a]), b: tagUrl(current, plan.tags[b]) };
     if (!urls.a || !urls.b) throw new UserError(`Cloud Run gave no URL for tag ${!urls.a ? plan.tags[a] : plan.tags[b]} of ${service.id}.`, 'Refresh and try again once the service is ready.');
     const modelName = current.env.MODEL_NAME || 'model';
-    const tokens = current.invokerIamDisabled ? undefined : idTokensFor(cloud.clients);
+    const tokens = current.invokerIamDisabled ? undefined : cloud.apis.idTokens;
 
     const send = async (url: string, body: string): Promise<SideResult> => {
       const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../../../common/errors';
-import { runDeployApi } from '../../../gcp/runDeploy';
 import { unattendedAllowed } from '../../../common/unattended';
 import { resolveService } from '../pickService';
 import type { TrafficDeps } from '../trafficChange';
@@ -17,7 +16,7 @@ export function undeploy({ session, trees, lock }: TrafficDeps) {
     await lock.run(service.name, async () => {
       trees.services.setBusy(service.name, 'Deleting…');
       try {
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${service.id}` }, () => runDeployApi(cloud.clients).remove(service.name));
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${service.id}` }, () => cloud.apis.runWrite.remove(service.name));
       } finally {
         trees.services.setBusy(service.name, undefined);
       }
