@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
 import type { Session } from '../../common/session';
-import { IdTokenError, loopbackUrlProblem, type IdTokens } from '../../gcp/idToken';
+import type { IdTokenApi } from '../../gcp/apis';
+import { IdTokenError, loopbackUrlProblem } from '../../gcp/idToken';
 import {
   parseWebviewMessage, type HostMessage, type PanelState, type ServiceInfo, type WebviewMessage,
 } from '../../protocol/predict';
@@ -33,7 +34,7 @@ export interface PanelDeps {
   store: PayloadStore;
   extensionUri: vscode.Uri;
   /** ID tokens for the session's current credentials. */
-  tokens(): Promise<IdTokens>;
+  tokens(): Promise<IdTokenApi>;
   /** Writes text to the clipboard (a parameter so tests can read what was copied). */
   clipboard?(text: string): Thenable<void>;
 }
