@@ -13,6 +13,7 @@ import { GcpClients } from './clients';
 import type { Connection } from './endpoints';
 import { idTokensFor, type IdToken } from './idToken';
 import { loggingSource, type LogsApi } from './logs';
+import { withCloudFailures } from './errors';
 import { inspectGcsModel } from './modelInspector';
 import { runApi, serviceOf } from './run';
 import { runDeployApi, type RunDeployApi } from './runDeploy';
@@ -103,19 +104,23 @@ export function cloudApisOver(clients: GcpClients, opts: CloudApisOptions = {}):
       return { raw, spec: servingSpecOf(raw), service: serviceOf(clients, raw) };
     },
   };
+  // Every failure leaves classified (permission + role, disabled API, signed out), so the one
+  // error path can say what to do; `role` is the fallback when a message names no permission.
+  const project = clients.projectId;
+  const advised = <T extends object>(api: T, role: string) => withCloudFailures(api, { project, role });
   return {
-    project: clients.projectId,
+    project,
     connection: clients.connection,
-    vertex: vertexApi(clients),
-    run: runApi(clients),
-    runWrite,
-    get logs() { return (logs ??= loggingSource(clients.logging())); },
-    models: { inspect: (uri, o) => inspectGcsModel(clients, uri, o) },
+    vertex: advised(vertexApi(clients), 'roles/aiplatform.user'),
+    run: advised(runApi(clients), 'roles/run.viewer'),
+    runWrite: advised(runWrite, 'roles/run.developer'),
+    get logs() { return (logs ??= advised(loggingSource(clients.logging()), 'roles/logging.viewer')); },
+    models: advised({ inspect: (uri: string, o?: InspectOptions) => inspectGcsModel(clients, uri, o) }, 'roles/storage.objectViewer'),
     get idTokens() { return (tokens ??= idTokensFor(clients, { log: opts.log })); },
-    storage: {
-      exists: uri => gcsObjectExists(clients, uri),
-      write: (uri, data, contentType) => writeGcsObject(clients, uri, data, contentType),
-    },
+    storage: advised({
+      exists: (uri: string) => gcsObjectExists(clients, uri),
+      write: (uri: string, data: Uint8Array, contentType?: string) => writeGcsObject(clients, uri, data, contentType),
+    }, 'roles/storage.objectUser'),
     async checkCredentials() {
       await clients.auth().getAccessToken();
     },
