@@ -6,6 +6,8 @@ import { strict as assert } from 'node:assert';
 import { CancelledError, cloudFailureOf, toUserError, UserError } from '../../src/common/errors';
 import { markCloudFailure } from '../../src/gcp/errors';
 import { predictOnce } from '../../src/gcp/predictCall';
+import { TailSession } from '../../src/features/logs/tailSession';
+import type { MarkerItem } from '../../src/protocol/logs';
 import { listRows } from '../../src/serving/inventory/listing';
 import { apiDisabled, FakeCloud, grpcError, permissionDenied } from './support/fakeCloud';
 
@@ -82,6 +84,26 @@ describe('errors become advice (toUserError)', () => {
     cloud.breakTails(permissionDenied('logging.logEntries.list'));
     const u = toUserError(await got) as UserError;
     assert.match(u.next ?? '', /roles\/logging\.viewer \(it grants logging\.logEntries\.list\)/);
+  });
+
+  it('logs: a tail refused for lack of permission stops with the role to ask for, in its state and its marker', async () => {
+    const cloud = new FakeCloud();
+    const session = new TailSession({ service: SVC, source: async () => cloud.logs, timing: { initialBackoffMs: 5, maxBackoffMs: 20, backfillSize: 5 } });
+    const markers: MarkerItem[] = [];
+    session.subscribe(e => { if (e.type === 'items') markers.push(...e.items.filter((i): i is MarkerItem => i.kind === 'marker')); });
+    session.start();
+    try {
+      const end = Date.now() + 2000;
+      while (session.state !== 'live' && Date.now() < end) await new Promise(r => setTimeout(r, 2));
+      assert.equal(session.state, 'live');
+      cloud.breakTails(permissionDenied('logging.logEntries.list', 'projects/demo-project'));
+      assert.equal(session.state, 'failed');
+      assert.match(session.detail ?? '', /^Permission denied: you lack logging\.logEntries\.list in project demo-project\. Ask a project owner for roles\/logging\.viewer/);
+      const stopped = markers.find(m => m.text.startsWith('The log stream stopped'));
+      assert.match(stopped?.detail ?? '', /roles\/logging\.viewer/);
+    } finally {
+      session.close();
+    }
   });
 
   it('leaves alone what it cannot advise on: not found, unavailable, bugs, user errors, cancellation', async () => {

@@ -4,6 +4,7 @@
  * re-reads the entries written meanwhile, de-duplicated by insertId, with a marker where a gap may
  * remain. No vscode import: unit tests drive it with a fake LogSource.
  */
+import { toUserError, UserError } from '../../common/errors';
 import { DedupeWindow } from '../../serving/logs/dedupe';
 import { lineSize, normalizeEntry, type LogLine } from '../../serving/logs/entry';
 import { serviceIdOf, serviceLocationOf, serviceLogFilter } from '../../serving/logs/filter';
@@ -65,6 +66,12 @@ function errorCode(e: unknown): number | undefined {
 function errorText(e: unknown): string {
   if (e instanceof Error) return (e as { details?: string }).details || e.message;
   return String(e);
+}
+
+/** What to do about a failure CloudApis classified (the role to ask for, the API to enable, sign in). */
+function adviceOf(e: unknown): string | undefined {
+  const u = toUserError(e);
+  return u !== e && u instanceof UserError ? [u.message, u.next].filter(Boolean).join(' ') : undefined;
 }
 
 const REASONS: Record<string, string> = {
@@ -403,7 +410,7 @@ export class TailSession {
       } else if (kind === 'reconnect' && gapStart !== undefined) {
         this.addMarker('gap', `Reconnected, but the entries after ${formatTime(gapStart)} could not be re-read (${text}): some may be missing.`);
       } else {
-        this.addMarker('error', `Could not read recent entries: ${text}`);
+        this.addMarker('error', `Could not read recent entries: ${text}`, { detail: adviceOf(e) });
       }
       if (FATAL_CODES.has(code ?? -1)) {
         this.fail(e);
@@ -425,7 +432,7 @@ export class TailSession {
   private fail(e: unknown): void {
     this.dropStream();
     clearTimeout(this.timer);
-    this.setState('failed', errorText(e));
+    this.setState('failed', adviceOf(e) ?? errorText(e));
   }
 
   private streamEnded(gen: number, err: unknown): void {
@@ -445,7 +452,7 @@ export class TailSession {
       return;
     }
     if (FATAL_CODES.has(errorCode(err) ?? -1)) {
-      this.addMarker('error', `The log stream stopped: ${text}`);
+      this.addMarker('error', `The log stream stopped: ${text}`, { detail: adviceOf(err) });
       this.fail(err);
       return;
     }
