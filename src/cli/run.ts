@@ -5,6 +5,7 @@ import { parseArgs, USAGE, UsageError } from './args';
 import { sourceFor } from './modelSource';
 import { formatReport } from './report';
 import { runCloud, type CloudIo } from './cloud';
+import { runOperation, type OperationIo } from './operations';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -16,7 +17,7 @@ export const EXIT_SERVABLE = 0;
 export const EXIT_NOT_SERVABLE = 1;
 export const EXIT_USAGE = 2;
 
-export async function runCli(argv: readonly string[], io: CliIo & Omit<CloudIo, keyof CliIo>): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo & Omit<CloudIo, keyof CliIo> & Pick<OperationIo, 'ask'>): Promise<number> {
   let cmd;
   try {
     cmd = parseArgs(argv);
@@ -27,6 +28,7 @@ export async function runCli(argv: readonly string[], io: CliIo & Omit<CloudIo, 
     io.stdout(USAGE + '\n');
     return EXIT_SERVABLE;
   }
+  if (cmd.command === 'deploy' || cmd.command === 'traffic' || cmd.command === 'compare') return runOperation(cmd, io);
   if (cmd.command !== 'inspect') return runCloud(cmd, io);
 
   let ins: ModelInspection;

@@ -18,7 +18,7 @@ describe('ml-serving argument parsing', function () {
   it('bad usage names the argument', function () {
     const cases: Array<[string[], RegExp]> = [
       [[], /missing command/],
-      [['deploy', '/m'], /unknown command "deploy"/],
+      [['frobnicate', '/m'], /unknown command "frobnicate"/],
       [['inspect'], /inspect: missing <folder\|gs:\/\/bucket\/path>/],
       [['inspect', '/m', '--jsn'], /unknown option "--jsn"/],
       [['inspect', '/m', '/n'], /unexpected argument "\/n"/],
