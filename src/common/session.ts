@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { cloudApisOver, type CloudApis } from '../gcp/apis';
-import { GcpClients } from '../gcp/clients';
+import { buildCloudApis, type CloudApis } from '../gcp/apis';
 import { fetchEmulatorEndpoints, gcloudProject } from '../gcp/connection';
 import type { Connection } from '../gcp/endpoints';
 import type { RunApi, VertexApi } from '../gcp/types';
@@ -17,8 +16,6 @@ export interface CloudContext {
   connection: Connection;
   /** Every Google API a feature may call (src/gcp/apis.ts). */
   apis: CloudApis;
-  /** @deprecated Use `apis`: features never see the raw clients. Kept while call sites move. */
-  clients: GcpClients;
   /** Same as `apis.vertex`. */
   vertex: VertexApi;
   /** Same as `apis.run`. */
@@ -124,8 +121,7 @@ export class Session implements vscode.Disposable {
     } else {
       connection = { kind: 'google' };
     }
-    const clients = new GcpClients(connection, project);
-    const apis = cloudApisOver(clients, { log: line => this.logger.info(line) });
+    const apis = buildCloudApis(connection, project, { log: line => this.logger.info(line) });
     if (connection.kind === 'google') {
       try {
         await apis.checkCredentials();
@@ -136,7 +132,7 @@ export class Session implements vscode.Disposable {
       }
     }
     this.logger.info(`session: project ${project}, regions ${s.regions.join(',')}, ${connection.kind === 'emulator' ? `emulator ${s.emulator}` : 'Google Cloud'}`);
-    const ctx: CloudContext = { project, regions: s.regions, connection, apis, clients, vertex: apis.vertex, run: apis.run };
+    const ctx: CloudContext = { project, regions: s.regions, connection, apis, vertex: apis.vertex, run: apis.run };
     this.built = ctx;
     return ctx;
   }
