@@ -1,5 +1,5 @@
-// In-host, against the emulator's permission fault: a rollback and an undeploy Cloud Run refuses
-// end in advice — the missing permission and the role to ask for — not in "7 PERMISSION_DENIED…".
+// In-host, against the emulator's permission fault: a rollback and an undeploy Cloud Run refuses,
+// and a registration Vertex AI refuses, end in advice — the missing permission and the role to ask for — not in "7 PERMISSION_DENIED…".
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, useDemoProject, type ExtensionApi } from './support/extension';
@@ -69,5 +69,26 @@ describe('errors become advice (in-host, emulator faults)', function () {
     }
     const cloud = await a.services.session.cloud();
     assert.ok(await cloud.run.getService(NAME), 'the service is still there');
+  });
+
+  it('register refused: the message names aiplatform.models.upload and roles/aiplatform.user', async () => {
+    await vscode.commands.executeCommand('mlServing.runs.filter', 'state:succeeded');
+    const messages = captureMessages();
+    try {
+      const roots = await a.trees.runs.getChildren();
+      const items = await Promise.all(roots.map(n => a.trees.runs.getTreeItem(n)));
+      const run = roots[items.findIndex(i => i.contextValue === 'mlServing.run.pipeline.succeeded')];
+      assert.ok(run, 'a succeeded pipeline run');
+      const model = ((await a.trees.models.getChildren())[0] as unknown as { model: { name: string } }).model.name;
+      await emulatorPost('/faults', { kind: 'permissionDenied', method: 'UploadModel' });
+      const v = await vscode.commands.executeCommand('mlServing.registerModel', run, { parentModel: model });
+      assert.equal(v, undefined, 'nothing was registered');
+      const error = await messages.waitFor(m => m.level === 'error', 'the register error');
+      assert.match(error.text, /^Permission denied: you lack aiplatform\.models\.upload in project demo-project\./);
+      assert.match(error.text, /Ask a project owner for roles\/aiplatform\.user/);
+    } finally {
+      messages.restore();
+      await vscode.commands.executeCommand('mlServing.runs.clearFilter');
+    }
   });
 });
