@@ -16,6 +16,7 @@ import { isKnownRegion } from '../serving/regions';
 import type { ContainerKind } from '../serving/routing/chooseContainer';
 import type { ModelInspection } from '../serving/savedModel/inspection';
 import { WARMUP_FILE } from '../serving/warmup/fromPayloads';
+import type { ServingSpec } from '../serving/servingSpec';
 import type { Json, OperationApis } from './ports';
 
 /** What is being deployed, whatever it was invoked on (a tree node, a registry version, a CLI flag). */
@@ -30,7 +31,7 @@ export interface DeploySource {
   modelName?: string;
   container?: ContainerKind;
   /** The service as already read to find the model (a redeploy): the deploy does not read it again. */
-  existing?: { name: string; raw: Json; service: CloudRunService };
+  existing?: { name: string; raw: Json; spec: ServingSpec; service: CloudRunService };
 }
 
 export interface DeployContext {
@@ -112,16 +113,16 @@ export async function prepareDeploy(ctx: DeployContext, source: DeploySource, a:
     ? await apis.storage.exists(`${inspection.modelDir.replace(/\/+$/, '')}/${WARMUP_FILE}`).catch(() => undefined) : undefined;
   const inputs = (ins: ModelInspection): PlanInputs => ({
     inspection: ins, serviceName: serviceName!, region, project: apis.project, imageFor: c => ctx.imageFor(c, region),
-    source, existing: existing?.raw, wasPublic, settingsServiceAccount: ctx.serviceAccount, answers: a, warmupData,
+    source, existing, wasPublic, settingsServiceAccount: ctx.serviceAccount, answers: a, warmupData,
   });
   const plan = planFor(inputs(inspection));
-  const review = (p: DeployPlan) => proposalFor(p, existing?.raw).review;
+  const review = (p: DeployPlan) => proposalFor(p, existing).review;
   const confirmed = await hooks.confirm(plan, {
     review,
     switchContainer: async p => switchedPlan(inputs(await inspect(p.container === 'native' ? 'python' : 'native')), p),
   });
   if (!confirmed) throw new CancelledError();
-  return { name, plan: confirmed, proposal: proposalFor(confirmed, existing?.raw), wasPublic };
+  return { name, plan: confirmed, proposal: proposalFor(confirmed, existing), wasPublic };
 }
 
 /** The problems that stop an unattended deploy, as a ValidationError naming the field. */

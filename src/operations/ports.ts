@@ -6,12 +6,13 @@
 import type { CloudRunService, Revision, TrafficTarget } from '../serving/domain';
 import type { ModelInspection } from '../serving/savedModel/inspection';
 import type { InspectOptions } from '../serving/savedModel/inspect';
+import type { ServingSpec } from '../serving/servingSpec';
 
 export type Json = Record<string, any>;
 
 export interface RunWritePort {
   /** One read of a service for a (re)deploy; undefined when it does not exist. */
-  read(name: string): Promise<{ raw: Json; service: CloudRunService } | undefined>;
+  read(name: string): Promise<{ raw: Json; spec: ServingSpec; service: CloudRunService } | undefined>;
   create(parent: string, serviceId: string, service: Json, signal?: AbortSignal): Promise<CloudRunService>;
   update(service: Json, signal?: AbortSignal): Promise<CloudRunService>;
   setTraffic(name: string, traffic: TrafficTarget[], signal?: AbortSignal): Promise<CloudRunService>;

@@ -13,6 +13,7 @@ import { planFor, proposalFor } from '../../src/serving/deploy/planFor';
 import { cpuCores, maxMemory, memoryMiB } from '../../src/serving/deploy/quantities';
 import type { CloudRunService, Revision, TrafficTarget } from '../../src/serving/domain';
 import { emptyInspection, type ModelInspection } from '../../src/serving/savedModel/inspection';
+import { servingSpecOf } from '../../src/gcp/runSpec';
 
 const PROJECT = 'demo-project';
 const NAME = `projects/${PROJECT}/locations/us-central1/services/ranking`;
@@ -61,7 +62,7 @@ class FakeApis implements OperationApis {
     listRevisions: async () => { this.count('listRevisions'); return this.revisions; },
   };
   readonly runWrite = {
-    read: async (name: string) => { this.count('read'); return this.service && name === NAME ? { raw: structuredClone(this.service), service: summary(this.service) } : undefined; },
+    read: async (name: string) => { this.count('read'); return this.service && name === NAME ? { raw: structuredClone(this.service), spec: servingSpecOf(this.service), service: summary(this.service) } : undefined; },
     create: async (_parent: string, _id: string, body: Json) => { this.count('create'); this.sent.push(body); this.service = { ...body, name: NAME, latestCreatedRevision: this.nextRevision }; return summary(this.service); },
     update: async (body: Json) => { this.count('update'); this.sent.push(body); this.service = { ...body, latestCreatedRevision: this.nextRevision }; return summary(this.service); },
     setTraffic: async (_name: string, traffic: TrafficTarget[]) => { this.count('setTraffic'); this.sent.push({ traffic }); return { ...summary(this.service!), traffic }; },
@@ -171,11 +172,12 @@ describe('planFor', () => {
   it('a redeploy keeps the service\'s resources; moving it to the Python server brings at least 4Gi', () => {
     const raw = runningService();
     raw.template.containers[0].resources.limits.memory = '1Gi';
-    const p = planFor({ ...base, inspection: inspection('native'), existing: raw, wasPublic: true, answers: {} });
+    const existing = { raw, spec: servingSpecOf(raw) };
+    const p = planFor({ ...base, inspection: inspection('native'), existing, wasPublic: true, answers: {} });
     assert.deepEqual([p.cpu, p.memory, p.minInstances, p.maxInstances, p.concurrency, p.isPublic, p.update], ['4', '1Gi', 2, 30, 8, true, true]);
-    const py = planFor({ ...base, inspection: inspection('python'), existing: raw, source: { ...base.source, container: 'python' }, answers: {} });
+    const py = planFor({ ...base, inspection: inspection('python'), existing, source: { ...base.source, container: 'python' }, answers: {} });
     assert.equal(py.memory, '4Gi');
-    assert.equal(proposalFor(p, raw).review!.changes.some(c => /memory|cpu/.test(c.field)), false, 'nothing the user did not change');
+    assert.equal(proposalFor(p, existing).review!.changes.some(c => /memory|cpu/.test(c.field)), false, 'nothing the user did not change');
   });
 });
 

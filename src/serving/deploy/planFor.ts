@@ -8,7 +8,8 @@
 import type { ModelInspection } from '../savedModel/inspection';
 import type { ContainerKind } from '../routing/chooseContainer';
 import { applyAnswers, type DeployAnswers } from './answers';
-import { diffService, isDefaultComputeAccount, keptSummary, mergeService, servingContainerIndex, type FieldChange, type Json, type UserChanges } from './mergeService';
+import type { ServingSpec } from '../servingSpec';
+import { diffService, keptSummary, mergeService, type FieldChange, type Json, type UserChanges } from './mergeService';
 import { deriveModelName } from './names';
 import { defaultPlan, type DeployPlan } from './plan';
 import { maxMemory } from './quantities';
@@ -37,19 +38,22 @@ export interface ExistingFacts {
   rawServiceAccount?: string;
 }
 
-export function existingFacts(existing: Json): ExistingFacts {
-  const t = existing.template ?? {};
-  const c = (t.containers ?? [])[Math.max(0, servingContainerIndex(t))];
-  const env = Object.fromEntries(((c?.env ?? []) as Array<{ name: string; value?: string }>).filter(e => e.value).map(e => [e.name, e.value]));
+/** The service as read once: the raw resource (a merge starts from it) and its ServingSpec. */
+export interface ExistingService {
+  raw: Json;
+  spec: ServingSpec;
+}
+
+export function existingFacts(spec: ServingSpec): ExistingFacts {
   return {
     baseline: {
-      cpu: c?.resources?.limits?.cpu || RUN_DEFAULTS.cpu, memory: c?.resources?.limits?.memory || RUN_DEFAULTS.memory,
-      minInstances: t.scaling?.minInstanceCount ?? RUN_DEFAULTS.minInstances, maxInstances: t.scaling?.maxInstanceCount || RUN_DEFAULTS.maxInstances,
-      concurrency: t.maxInstanceRequestConcurrency || RUN_DEFAULTS.concurrency,
+      cpu: spec.resources.cpu || RUN_DEFAULTS.cpu, memory: spec.resources.memory || RUN_DEFAULTS.memory,
+      minInstances: spec.scaling.minInstances ?? RUN_DEFAULTS.minInstances, maxInstances: spec.scaling.maxInstances || RUN_DEFAULTS.maxInstances,
+      concurrency: spec.scaling.concurrency || RUN_DEFAULTS.concurrency,
     },
-    modelName: env.MODEL_NAME,
-    serviceAccount: isDefaultComputeAccount(t.serviceAccount) ? undefined : (t.serviceAccount as string | undefined),
-    rawServiceAccount: t.serviceAccount,
+    modelName: spec.env.MODEL_NAME,
+    serviceAccount: spec.identity.defaultCompute ? undefined : spec.identity.serviceAccount,
+    rawServiceAccount: spec.identity.serviceAccount,
   };
 }
 
@@ -62,7 +66,7 @@ export interface PlanInputs {
   imageFor: (container: 'native' | 'python') => string;
   source: { displayName: string; links: DeployOptions['links']; modelName?: string; container?: ContainerKind };
   /** The service as read (once) before the plan, when it exists. */
-  existing?: Json;
+  existing?: ExistingService;
   /** Whether allUsers may invoke it now (its IAM policy, read once). */
   wasPublic?: boolean;
   /** mlServing.deploy.serviceAccount (user settings only). */
@@ -73,7 +77,7 @@ export interface PlanInputs {
 
 /** The plan the confirmation starts from. */
 export function planFor(i: PlanInputs): DeployPlan {
-  const facts = i.existing ? existingFacts(i.existing) : undefined;
+  const facts = i.existing ? existingFacts(i.existing.spec) : undefined;
   const container = i.inspection.container as 'native' | 'python';
   const plan: DeployPlan = {
     ...defaultPlan({
@@ -120,10 +124,11 @@ export interface Proposal {
   review?: Review;
 }
 
-export function proposalFor(p: DeployPlan, existing: Json | undefined): Proposal {
+export function proposalFor(p: DeployPlan, found: ExistingService | undefined): Proposal {
   const desired = buildService(p);
-  if (!existing) return { body: desired };
-  const facts = existingFacts(existing);
+  if (!found) return { body: desired };
+  const existing = found.raw;
+  const facts = existingFacts(found.spec);
   const changes: UserChanges = {};
   for (const k of ['cpu', 'memory', 'minInstances', 'maxInstances', 'concurrency'] as const) if (p[k] !== facts.baseline[k]) (changes as Record<string, unknown>)[k] = p[k];
   if (p.serviceAccount && p.serviceAccount !== facts.rawServiceAccount) changes.serviceAccount = p.serviceAccount;
