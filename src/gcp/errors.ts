@@ -27,7 +27,10 @@ export function classifyGcpError(e: unknown): ClassifiedError {
   const message = String(err.details || err.message || e);
   const code = typeof err.code === 'number' ? err.code : undefined;
   let kind: GcpErrorKind = code === undefined ? 'other' : (GRPC[code] ?? HTTP[code] ?? 'other');
-  const api = /(?:API|api) ?\[?([a-z]+\.googleapis\.com)\]? (?:has not been used|is not enabled|is disabled)|SERVICE_DISABLED.*?([a-z]+\.googleapis\.com)/.exec(message);
+  const api = /(?:API|api) ?\[?([a-z]+\.googleapis\.com)\]? (?:has not been used|is not enabled|is disabled)|SERVICE_DISABLED.*?([a-z]+\.googleapis\.com)/.exec(message)
+    // Google's own wording names the API by its title ("Cloud Run Admin API has not been used in
+    // project N before or it is disabled. Enable it by visiting …/apis/api/run.googleapis.com/overview…").
+    ?? (/has not been used in project \S+ before or it is disabled/.test(message) ? /\/apis\/api\/([a-z0-9.-]+\.googleapis\.com)/.exec(message) ?? [message, undefined] : null);
   if (api) kind = 'apiDisabled';
   if (/Could not load the default credentials|invalid_grant|reauth/i.test(message)) kind = 'unauthenticated';
   const perm = /[Pp]ermission '?([a-z]+(?:\.[a-zA-Z]+){2,})'? denied/.exec(message) ?? /permission ([a-z]+(?:\.[a-zA-Z]+){2,})/.exec(message);

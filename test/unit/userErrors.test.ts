@@ -58,7 +58,7 @@ describe('errors become advice (toUserError)', () => {
 
   it('API disabled: an "Enable API" action opening the console page of that API in the project', async () => {
     const cloud = new FakeCloud();
-    cloud.failNext('run.listServices', apiDisabled('run.googleapis.com'));
+    cloud.failNext('run.listServices', apiDisabled('run.googleapis.com', 'Cloud Run Admin API'));
     const u = toUserError(await failureOf(cloud.run.listServices('us-central1'))) as UserError;
     assert.ok(u instanceof UserError);
     assert.equal(u.message, 'run.googleapis.com is not enabled in project demo-project.');

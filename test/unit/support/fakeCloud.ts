@@ -27,8 +27,9 @@ export function permissionDenied(permission: string, resource = 'projects/demo-p
   return grpcError(7, `Permission '${permission}' denied on resource '${resource}' (or it may not exist).`);
 }
 
-export function apiDisabled(api: string, project = 'demo-project'): Error {
-  return grpcError(7, `${api.replace('.googleapis.com', '')} API has not been used in project ${project} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/${api}/overview?project=${project} then retry. SERVICE_DISABLED ${api}`);
+export function apiDisabled(api: string, title: string, project = 'demo-project'): Error {
+  // Google's wording: the API's title, then its name only inside the console link.
+  return grpcError(7, `${title} has not been used in project ${project} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/${api}/overview?project=${project} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`);
 }
 
 export interface FakeCloudOptions {
