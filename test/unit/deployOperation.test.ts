@@ -14,6 +14,7 @@ import { cpuCores, maxMemory, memoryMiB } from '../../src/serving/deploy/quantit
 import type { CloudRunService, Revision, TrafficTarget } from '../../src/serving/domain';
 import { emptyInspection, type ModelInspection } from '../../src/serving/savedModel/inspection';
 import { servingSpecOf } from '../../src/gcp/runSpec';
+import { FakeCloud } from './support/fakeCloud';
 
 const PROJECT = 'demo-project';
 const NAME = `projects/${PROJECT}/locations/us-central1/services/ranking`;
@@ -187,5 +188,25 @@ describe('quantities: the one memory/cpu parser', () => {
     assert.deepEqual(['1', '2', '0.5', '500m', 'x'].map(cpuCores), [1, 2, 0.5, 0.5, undefined]);
     assert.equal(maxMemory('8Gi', '4Gi'), '8Gi');
     assert.equal(maxMemory('512Mi', '4Gi'), '4Gi');
+  });
+});
+
+describe('deploy operation on the shared FakeCloud (test/unit/support/fakeCloud.ts)', () => {
+  it('a redeploy: one runWrite.read, one isPublic, one update; a change made after the confirmation is refused', async () => {
+    const cloud = new FakeCloud();
+    const raw = runningService();
+    cloud.addService('ranking', { template: raw.template, labels: raw.labels });
+    cloud.inspections.set(MODEL, inspection('native'));
+    const prepared = await prepareDeploy(ctx(cloud), source(), { memory: '16Gi' }, accept);
+    const outcome = await executeDeploy(cloud, prepared);
+    assert.equal(outcome.kind, 'deployed');
+    const count = (m: string) => cloud.calls.filter(c => c.startsWith(`${m} `) || c === m).length;
+    assert.deepEqual([count('runWrite.read'), count('runWrite.getRaw'), count('run.getService'), count('runWrite.isPublic'), count('runWrite.update')], [1, 0, 0, 1, 1], cloud.calls.join('\n'));
+    assert.equal(cloud.services.get(NAME)!.template.containers[0].resources.limits.memory, '16Gi');
+
+    // Someone redeploys between this deploy's confirmation and its write: the etag no longer matches.
+    const stale = await prepareDeploy(ctx(cloud), source(), { memory: '8Gi' }, accept);
+    cloud.addService('ranking', { template: raw.template, labels: raw.labels });
+    await assert.rejects(executeDeploy(cloud, stale), /changed after you confirmed the deploy.*nothing was changed/);
   });
 });
