@@ -74,7 +74,7 @@ export async function runOperation(cmd: OperationCommand, io: OperationIo): Prom
     }
     // Bad answers the plan found (memory too small for the Python server, say) name the flag.
     if (e instanceof ValidationError) {
-      io.stderr(`ml-serving: --${e.field.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}: ${e.message.slice(e.field.length + 2)}\n`);
+      io.stderr(`ml-serving: ${flagOf(e.field)}: ${e.message.slice(e.field.length + 2)}\nRun "ml-serving --help" for usage.\n`);
       return EXIT_USAGE;
     }
     if (e instanceof UserError) {
@@ -165,4 +165,10 @@ async function traffic(cmd: Extract<OperationCommand, { command: 'traffic' }>, s
   if (cmd.json) io.stdout(JSON.stringify({ service: updated.name, action: cmd.action.kind, moves: change.moves, traffic: split }) + '\n');
   else io.stdout(`${change.done(updated)}\n`);
   return EXIT_OK;
+}
+
+/** The CLI's name for a plan field a ValidationError names (minInstances → --min-instances). */
+export function flagOf(field: string): string {
+  const named: Record<string, string> = { serviceName: '--service', modelUri: '<model>', serviceAccount: '--service-account', isPublic: '--public' };
+  return named[field] ?? `--${field.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`;
 }
