@@ -91,7 +91,7 @@ export function buildCloudApis(connection: Connection, project: string, opts: Cl
   return cloudApisOver(new GcpClients(connection, project), opts);
 }
 
-/** The same over clients built elsewhere (the CLI, benches and emulator tests). */
+/** The same over clients built elsewhere (benches and emulator tests that hold their own). */
 export function cloudApisOver(clients: GcpClients, opts: CloudApisOptions = {}): CloudApis {
   const deploy = runDeployApi(clients);
   let tokens: IdTokenApi | undefined;
