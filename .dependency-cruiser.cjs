@@ -7,32 +7,6 @@
  * depcruise runs in, so test/unit/layers.test.ts runs this same file on a planted copy.
  */
 
-// Temporary exceptions, removed when the seams land (issue 15, items 1 and 2). Each names files
-// that break a rule today; a NEW file breaking the rule still fails.
-
-// src/common/session.ts builds the Google clients (seams-apis moves that into src/gcp's CloudApis).
-const COMMON_IMPORTING_GCP = ['^src/common/session[.]ts$'];
-
-// Deploy reaches into explorer's trees and predict's payload store (item 2's target resolver and
-// operations event remove these). The allowed targets are listed too, so nothing new slips in.
-const DEPLOY_INTO_OTHER_FEATURES = {
-  from: [
-    '^src/features/deploy/commands/compare[.]ts$',
-    '^src/features/deploy/commands/runningCanary[.]ts$',
-    '^src/features/deploy/deploy[.]ts$',
-    '^src/features/deploy/deployOutcome[.]ts$',
-    '^src/features/deploy/deploySource[.]ts$',
-    '^src/features/deploy/pickService[.]ts$',
-    '^src/features/deploy/register[.]ts$',
-    '^src/features/deploy/trafficChange[.]ts$',
-  ],
-  to: [
-    '^src/features/explorer/(servicesTree|modelsTree|runsTree|register)[.]ts$',
-    '^src/features/explorer/present/serviceView[.]ts$',
-    '^src/features/predict/payloadStore[.]ts$',
-  ],
-};
-
 const VSCODE = ['^vscode$', 'node_modules/@types/vscode/'];
 // Packages pure code may use: they run anywhere (Node and the browser) and touch no I/O.
 const SERVING_PACKAGES = ['(^|/)node_modules/protobufjs/'];
@@ -56,20 +30,17 @@ module.exports = {
       { path: '^webview/' }, { pathNot: ['^webview/', '^src/(protocol|serving)/', ...WEBVIEW_PACKAGES] }),
     layer('webview-not-node', 'Browser code never reaches src/serving/node/ (Node built-ins).',
       { path: '^webview/' }, { path: '^src/serving/node/' }),
-    layer('gcp-imports-gcp-serving', 'src/gcp (the only door to Google) imports src/gcp, src/serving and packages, never common, features, cli or protocol.',
-      { path: '^src/gcp/' }, { path: '^src/', pathNot: '^src/(gcp|serving)/' }),
+    layer('gcp-imports-gcp-serving', 'src/gcp (the only door to Google) imports src/gcp, src/serving, the pure error types of src/common/errors.ts and packages; never the rest of common, features, operations, cli or protocol.',
+      { path: '^src/gcp/' }, { path: '^src/', pathNot: ['^src/(gcp|serving)/', '^src/common/errors[.]ts$'] }),
     layer('gcp-no-vscode', 'src/gcp runs in the CLI too: no vscode.',
       { path: '^src/gcp/' }, { path: VSCODE }),
-    layer('common-not-gcp-features', 'src/common (logger, errors, settings, command wrapper) does not import src/gcp or src/features.',
-      { path: '^src/common/', pathNot: COMMON_IMPORTING_GCP }, { path: '^src/(gcp|features)/' }),
-    layer('common-session-not-features', 'The temporary gcp exception of src/common/session.ts does not extend to features.',
-      { path: COMMON_IMPORTING_GCP }, { path: '^src/features/' }),
+    layer('common-not-gcp-features', 'src/common (logger, errors, settings, command wrapper) does not import src/gcp, src/operations or src/features.',
+      { path: '^src/common/' }, { path: '^src/(gcp|operations|features)/' }),
+    layer('operations-no-vscode', 'src/operations (deploy, traffic, compare: the one implementation the extension and the CLI share) runs without VS Code: no vscode, no features, no cli.',
+      { path: '^src/operations/' }, { path: [...VSCODE, '^src/(features|cli|activation)/'] }),
     layer('features-not-each-other', 'src/features/<a> never imports src/features/<b>; shared code goes to src/features/shared.',
-      { path: '^src/features/([^/]+)/', pathNot: DEPLOY_INTO_OTHER_FEATURES.from },
+      { path: '^src/features/([^/]+)/' },
       { path: '^src/features/', pathNot: ['^src/features/$1/', '^src/features/shared/'] }),
-    layer('features-not-each-other-deploy-exceptions', 'Deploy\'s known imports of explorer and predict, and no others.',
-      { path: DEPLOY_INTO_OTHER_FEATURES.from },
-      { path: '^src/features/', pathNot: ['^src/features/deploy/', '^src/features/shared/', ...DEPLOY_INTO_OTHER_FEATURES.to] }),
     layer('cli-no-vscode-features', 'The CLI runs without VS Code: no vscode, no src/features.',
       { path: '^src/cli/' }, { path: [...VSCODE, '^src/features/'] }),
     layer('cli-never-reaches-vscode', 'Nor through another module (a src/common file that imports vscode, say).',

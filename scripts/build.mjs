@@ -1,6 +1,6 @@
 // Builds every bundle with esbuild. Usage: node scripts/build.mjs [--production] [--only=ext|tests|emulator]
 //   dist/extension.js        the registration shell: commands, views, serializers, tools (src/activation/table.ts)
-//   dist/core.js             what features share, once: common/, gcp/, serving/, protocol/, features/shared/
+//   dist/core.js             what features share, once: common/, gcp/, operations/, serving/, protocol/, features/shared/
 //   dist/feature-<name>.js   one bundle per feature (src/features/<name>), required on its first use
 //   dist/gcp-<service>.js    one bundle per Google service, require()d on first use
 //   dist/cli.js              the headless CLI
@@ -50,7 +50,7 @@ const jobs = [];
 // Shared modules: one copy, in dist/core.js. A feature bundle that imports one gets
 // `require('./core.js').module(path)` instead of its own copy, so classes (UserError, Session)
 // and module state exist once however many features are loaded.
-const CORE_DIRS = ['src/common/', 'src/gcp/', 'src/serving/', 'src/protocol/', 'src/features/shared/'];
+const CORE_DIRS = ['src/common/', 'src/gcp/', 'src/operations/', 'src/serving/', 'src/protocol/', 'src/features/shared/'];
 // Heavy (protobufjs) and holding nothing shared: the warm-up file encoder and the proto schema go
 // into the features that use them.
 const NOT_CORE = ['src/gcp/bundles/', 'src/serving/warmup/', 'src/serving/savedModel/schema.ts'];

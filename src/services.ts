@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Logger } from './common/logger';
-import type { Session } from './common/session';
+import type { Session } from './features/shared/session';
 import type { Operations } from './features/shared/operations';
 
 /** What features receive from activate(): passed in, never global. */

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { createLogger } from '../common/logger';
-import { Session } from '../common/session';
+import { Session } from '../features/shared/session';
 import { reportIgnoredWorkspaceValues } from '../common/settings';
 import { initUnattended } from '../common/unattended';
 import { Operations } from '../features/shared/operations';

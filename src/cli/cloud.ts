@@ -3,12 +3,9 @@
  * code the extension's language model tools use, connected to Google with ADC or to the emulator.
  */
 import { readFileSync } from 'node:fs';
-import { GcpClients } from '../gcp/clients';
+import { buildCloudApis, type CloudApis } from '../gcp/apis';
 import { gcloudProject } from '../gcp/connection';
-import { listLogEntries } from '../gcp/logEntries';
 import { predictOnce } from '../gcp/predictCall';
-import { runApi } from '../gcp/run';
-import { vertexApi } from '../gcp/vertex';
 import { normalizeEntry, type LogLine } from '../serving/logs/entry';
 import { formatLine } from '../serving/logs/format';
 import { serviceLogFilter } from '../serving/logs/filter';
@@ -37,17 +34,16 @@ export interface CloudIo extends CliIo {
 }
 
 export async function runCloud(cmd: CloudCommand, io: CloudIo): Promise<number> {
-  let clients: GcpClients | undefined;
+  let apis: CloudApis | undefined;
   try {
     const connection = await connectionFromEnv(io.env).catch(e => { throw new ConnectError((e as Error).message); });
     const project = cmd.project ?? io.env.GOOGLE_CLOUD_PROJECT ?? io.env.CLOUDSDK_CORE_PROJECT ?? (connection.kind === 'google' ? await gcloudProject() : undefined);
     if (!project) throw new UsageError('--project: required (no GOOGLE_CLOUD_PROJECT and no gcloud default project)');
-    clients = new GcpClients(connection, project);
+    const api = (apis = buildCloudApis(connection, project));
     if (connection.kind === 'google') {
-      await clients.auth().getAccessToken().catch(e => { throw new ConnectError(`not signed in to Google Cloud (${(e as Error).message}); run "gcloud auth application-default login", or set GOOGLE_APPLICATION_CREDENTIALS`); });
+      await api.checkCredentials().catch(e => { throw new ConnectError(`not signed in to Google Cloud (${(e as Error).message}); run "gcloud auth application-default login", or set GOOGLE_APPLICATION_CREDENTIALS`); });
     }
     io.stderr(`ml-serving: ${cmd.command} in ${project} (${cmd.regions.join(', ')}) via ${connection.kind === 'emulator' ? 'the emulator' : 'Google Cloud'}\n`);
-    const api = { vertex: vertexApi(clients), run: runApi(clients) };
     const serviceName = cmd.service && !cmd.service.startsWith('projects/') ? `projects/${project}/locations/${cmd.regions[0]}/services/${cmd.service}` : cmd.service;
 
     if (cmd.command === 'runs' || cmd.command === 'models' || cmd.command === 'services') {
@@ -73,7 +69,7 @@ export async function runCloud(cmd: CloudCommand, io: CloudIo): Promise<number> 
       const problems = validatePredictRequest(body, undefined, { sizeBytes: Buffer.byteLength(bodyText) });
       if (problems.length) throw new UsageError(`--body: ${problems[0].field}: ${problems[0].message}`);
       io.stderr(`ml-serving: POST ${service.uri} (model ${service.env.MODEL_NAME ?? '?'})\n`);
-      const a = await predictOnce(clients, service, bodyText);
+      const a = await predictOnce(api, service, bodyText);
       const ok = a.status >= 200 && a.status < 300;
       if (cmd.json) io.stdout(JSON.stringify({ status: a.status, ms: a.ms, url: a.url, body: parseOr(a.text) }) + '\n');
       else io.stdout(a.text.endsWith('\n') ? a.text : `${a.text}\n`);
@@ -90,7 +86,7 @@ export async function runCloud(cmd: CloudCommand, io: CloudIo): Promise<number> 
     };
     const read = async (since: Date, pageSize: number) => {
       const filter = serviceLogFilter({ service: service.id, location: service.region, since });
-      return (await listLogEntries(clients!, filter, pageSize)).map(normalizeEntry).reverse();
+      return (await api.logs.list(filter, pageSize)).map(normalizeEntry).reverse();
     };
     let lines = await read(new Date(Date.now() - cmd.minutes * 60_000), cmd.limit ?? 100);
     lines.forEach(emit);
@@ -119,7 +115,7 @@ export async function runCloud(cmd: CloudCommand, io: CloudIo): Promise<number> 
     io.stderr(`ml-serving: ${cmd.command} failed: ${(e as Error)?.message ?? String(e)}\n`);
     return EXIT_FAILED;
   } finally {
-    await clients?.dispose();
+    await apis?.dispose();
   }
 }
 

@@ -4,3 +4,9 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
+
+export interface OperationIo extends CliIo {
+  /** Asks a yes/no question at a terminal; absent when stdin is not a TTY (then --yes is needed). */
+  ask?: (question: string) => Promise<boolean>;
+  signal?: AbortSignal;
+}

@@ -6,13 +6,14 @@ import { sourceFor } from './modelSource';
 import { formatReport } from './report';
 import { runCloud, type CloudIo } from './cloud';
 import type { CliIo } from './io';
+import { runOperation, type OperationIo } from './operations';
 
 
 export const EXIT_SERVABLE = 0;
 export const EXIT_NOT_SERVABLE = 1;
 export const EXIT_USAGE = 2;
 
-export async function runCli(argv: readonly string[], io: CliIo & Omit<CloudIo, keyof CliIo>): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo & Omit<CloudIo, keyof CliIo> & Pick<OperationIo, 'ask'>): Promise<number> {
   let cmd;
   try {
     cmd = parseArgs(argv);
@@ -23,6 +24,7 @@ export async function runCli(argv: readonly string[], io: CliIo & Omit<CloudIo, 
     io.stdout(USAGE + '\n');
     return EXIT_SERVABLE;
   }
+  if (cmd.command === 'deploy' || cmd.command === 'traffic' || cmd.command === 'compare') return runOperation(cmd, io);
   if (cmd.command !== 'inspect') return runCloud(cmd, io);
 
   let ins: ModelInspection;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isCancellation, UserError } from './errors';
+import { isCancellation, toUserError, UserError } from './errors';
 import type { Logger } from './logger';
 import { notificationText } from './notificationText';
 import { CommandIds } from '../serving/commandIds';
@@ -26,7 +26,9 @@ export function registerCommand(id: string, handler: Handler, logger: Logger): v
   });
 }
 
-export async function reportError(source: string, e: unknown, logger: Logger): Promise<void> {
+export async function reportError(source: string, error: unknown, logger: Logger): Promise<void> {
+  const e = toUserError(error);
+  if (e !== error) logger.warn(`${source}: ${(error as Error)?.message ?? String(error)}`);
   if (isCancellation(e)) {
     logger.info(`${source}: cancelled`);
     return;

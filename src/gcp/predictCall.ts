@@ -5,8 +5,8 @@
  */
 import type { CloudRunService } from '../serving/domain';
 import { predictPath } from '../serving/predict/request';
-import type { GcpClients } from './clients';
-import { idTokensFor, loopbackUrlProblem, normalizeServiceUrl } from './idToken';
+import type { CloudApis } from './apis';
+import { loopbackUrlProblem, normalizeServiceUrl } from './idToken';
 
 export interface PredictAnswer {
   url: string;
@@ -23,15 +23,15 @@ export function predictUrl(s: CloudRunService): { url: string } | { problem: str
   return { url: `${normalizeServiceUrl(s.uri)}${predictPath(model)}` };
 }
 
-export async function predictOnce(clients: GcpClients, s: CloudRunService, bodyText: string, timeoutMs = 60_000): Promise<PredictAnswer> {
+export async function predictOnce(apis: Pick<CloudApis, 'connection' | 'idTokens'>, s: CloudRunService, bodyText: string, timeoutMs = 60_000): Promise<PredictAnswer> {
   const target = predictUrl(s);
   if ('problem' in target) throw new Error(target.problem);
-  if (clients.connection.kind === 'emulator') {
+  if (apis.connection.kind === 'emulator') {
     const problem = loopbackUrlProblem(s.uri!);
     if (problem) throw new Error(problem);
   }
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (!s.invokerIamDisabled) headers.authorization = `Bearer ${(await idTokensFor(clients).get(normalizeServiceUrl(s.uri!))).token}`;
+  if (!s.invokerIamDisabled) headers.authorization = `Bearer ${(await apis.idTokens.get(normalizeServiceUrl(s.uri!))).token}`;
   const started = Date.now();
   const res = await fetch(target.url, { method: 'POST', headers, body: bodyText, signal: AbortSignal.timeout(timeoutMs) });
   const text = await res.text();

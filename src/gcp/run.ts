@@ -2,6 +2,7 @@
 import type { GcpClients } from './clients';
 import { toRevision, toService } from './normalize';
 import type { RunApi } from './types';
+import type { CloudRunService } from '../serving/domain';
 
 import type { ApiJson as Json } from '../serving/json';
 
@@ -24,6 +25,11 @@ function remember(clients: GcpClients, s: Json): Json {
   for (const u of s.urls ?? []) add(u);
   for (const t of s.trafficStatuses ?? []) add(t?.uri);
   return s;
+}
+
+/** A service read elsewhere (a raw get for a merge) as the product's summary; its URLs become known. */
+export function serviceOf(clients: GcpClients, raw: Json): CloudRunService {
+  return toService(remember(clients, raw));
 }
 
 export function runApi(clients: GcpClients): RunApi {

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const rate = Number(arg('rate', '2000'));
   const { GcpClients } = require('../../src/gcp/clients') as typeof import('../../src/gcp/clients');
   const { TailRegistry } = require('../../src/features/logs/tailRegistry') as typeof import('../../src/features/logs/tailRegistry');
-  const { loggingSource } = require('../../src/features/logs/source') as typeof import('../../src/features/logs/source');
+  const { loggingSource } = require('../../src/gcp/logs') as typeof import('../../src/gcp/logs');
   const { formatLine } = require('../../src/serving/logs/format') as typeof import('../../src/serving/logs/format');
   type HostToWebview = import('../../src/protocol/logs').HostToWebview;
 

@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, useDemoProject, type ExtensionApi } from './support/extension';
 import { captureMessages } from './support/messages';
 import { zooManifest } from './support/zoo';
+import { rawClients } from './support/rawClients';
 
 const SVC = 'itest-compare';
 const NAME = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/${SVC}`;
@@ -70,7 +71,7 @@ describe('Compare with…: two retrieval models trained with different seeds (is
     const seedUri = `${base}-seed7`;
     // Upload the seed-7 export next to it, through the Storage client (the emulator's GCS).
     const cloud = await a.services.session.cloud();
-    const storage = cloud.clients.storage() as unknown as { bucket(b: string): { file(n: string): { save(d: Buffer, o: object): Promise<void> } } };
+    const storage = rawClients(cloud).storage() as unknown as { bucket(b: string): { file(n: string): { save(d: Buffer, o: object): Promise<void> } } };
     const [, bucket, prefix] = /^gs:\/\/([^/]+)\/(.*)$/.exec(seedUri)!;
     const exported = path.join(seedDir, 'retrieval');
     for (const f of files(exported)) await storage.bucket(bucket).file(`${prefix}/${f.split(path.sep).join('/')}`).save(readFileSync(path.join(exported, f)), { resumable: false });

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { emulatorAdmin, emulatorDelete, emulatorPost, until, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
 import { captureMessages } from './support/messages';
+import { rawClients } from './support/rawClients';
 
 type Result = { service: { name: string; uri?: string; state: string; latestReadyRevision?: string; trafficStatuses: Array<{ revision?: string; percent: number; tag?: string; type: string }> }; plan: { container: string; modelName: string; version: string | null } };
 
@@ -40,7 +41,7 @@ describe('deploy to Cloud Run against the emulator', function () {
     assert.match(first.service.uri ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
 
     const cloud = await a.services.session.cloud();
-    const [raw] = await cloud.clients.run().services.getService({ name: NAME });
+    const [raw] = await rawClients(cloud).run().services.getService({ name: NAME });
     const c = (raw as any).template.containers[0];
     assert.deepEqual(c.volumeMounts.map((m: any) => m.mountPath), [`/models/${first.plan.modelName}/${first.plan.version}`]);
     assert.equal((raw as any).template.volumes[0].gcs.bucket, 'demo-project-models');
@@ -48,7 +49,7 @@ describe('deploy to Cloud Run against the emulator', function () {
 
     const status = `${first.service.uri}/v1/models/${first.plan.modelName}`;
     assert.equal((await fetch(status)).status, 403, 'authenticated by default: no token, no answer');
-    const client = await cloud.clients.auth().getIdTokenClient(first.service.uri!);
+    const client = await rawClients(cloud).auth().getIdTokenClient(first.service.uri!);
     const res = await client.request<{ model_version_status: Array<{ state: string }> }>({ url: status });
     assert.equal(res.data.model_version_status[0].state, 'AVAILABLE');
 
@@ -130,7 +131,7 @@ describe('deploy to Cloud Run against the emulator', function () {
     const servedText = async (model: string) => (await Promise.all((await versionsOf(a, model)).map(v => a.trees.models.getTreeItem(v)))).map(i => String(i.description));
     assert.ok((await servedText('recsys-retrieval-custom-op')).every(d => !d.includes(SVC)), 'the failed custom-op version is not shown as served');
     assert.ok((await servedText('recsys-ranking')).some(d => d.includes(`serving: ${SVC}`)), 'the ranking version that still serves is shown as served');
-    const [entries] = await cloud.clients.logging().getEntries({
+    const [entries] = await rawClients(cloud).logging().getEntries({
       filter: `resource.type="cloud_run_revision" AND resource.labels.revision_name="${failed!.id}" AND timestamp>="2000-01-01T00:00:00Z"`, autoPaginate: false, pageSize: 200,
     });
     const text = (entries as Array<{ data?: unknown }>).map(e => (typeof e.data === 'string' ? e.data : JSON.stringify(e.data))).join('\n');

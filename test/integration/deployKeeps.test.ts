@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { emulatorAdmin, useDemoProject, until, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
 import { captureMessages } from './support/messages';
+import { rawClients } from './support/rawClients';
 
 type Result = { service: { name: string; state: string; latestCreatedRevision?: string }; plan: { image: string; container: string } };
 
@@ -118,12 +119,12 @@ describe('deploy keeps what the user did not change; no workspace or argument st
     (a?.deploy as { actAsOutsideTests?: (on: boolean) => void } | undefined)?.actAsOutsideTests?.(false);
     if (!a) return;
     const cloud = await a.services.session.cloud();
-    for (const name of created) await cloud.clients.run().services.deleteService({ name }).then(([op]: any) => op.promise()).catch(() => undefined);
+    for (const name of created) await rawClients(cloud).run().services.deleteService({ name }).then(([op]: any) => op.promise()).catch(() => undefined);
   });
 
   it('a redeploy through the confirmation shows the diff and what is kept, and keeps SA, secrets, VPC access and the sidecar', async () => {
     const cloud = await a.services.session.cloud();
-    const run = cloud.clients.run();
+    const run = rawClients(cloud).run();
     const name = `${PARENT}/services/itest-keeps`;
     const [op] = await run.services.createService({ parent: PARENT, serviceId: 'itest-keeps', service: richService('recsys-ranking/pushed_model') as never });
     await op.promise();
@@ -189,7 +190,7 @@ describe('deploy keeps what the user did not change; no workspace or argument st
       assert.ok(r, `the deploy went through: ${JSON.stringify(messages.shown)}`);
       assert.equal(r.plan.image, NATIVE, 'the default image, not the workspace\'s');
       const cloud = await a.services.session.cloud();
-      const [s] = await cloud.clients.run().services.getService({ name: r.service.name }) as any[];
+      const [s] = await rawClients(cloud).run().services.getService({ name: r.service.name }) as any[];
       assert.equal(s.template.containers[0].image, NATIVE);
       const told = await messages.waitFor(m => m.level === 'warning' && m.text.includes('mlServing.images.native'), 'the warning that the workspace value is ignored', 10_000);
       assert.match(told.text, /workspace's value "evil\.example\.com\/miner:latest" is ignored; only your user settings can set it/);
@@ -254,7 +255,7 @@ describe('deploy keeps what the user did not change; no workspace or argument st
       const modal = messages.shown.find(m => m.modal && m.text === 'Deploy itest-sa to Cloud Run?');
       assert.match(modal?.detail ?? '', new RegExp(`Runs as: ${dedicated.replace(/\./g, '\\.')}`));
       const cloud = await a.services.session.cloud();
-      const [s] = await cloud.clients.run().services.getService({ name: r.service.name }) as any[];
+      const [s] = await rawClients(cloud).run().services.getService({ name: r.service.name }) as any[];
       assert.equal(s.template.serviceAccount, dedicated);
     } finally {
       picks.restore();

@@ -16,6 +16,7 @@ import type { HostMessage } from '../../src/protocol/predict';
 import { buildService } from '../../src/serving/deploy/serviceSpec';
 import { emulatorAdmin, until, useDemoProject, type ExtensionApi } from './support/extension';
 import { retrievalRequest } from './support/zoo';
+import { rawClients } from './support/rawClients';
 
 const MODELS_BUCKET = 'demo-project-models';
 const MODEL_FOLDER = 'recsys-retrieval/pushed_model/';
@@ -90,7 +91,7 @@ describe('emulator mode uses no real credential', function () {
 
     const cloud = await a.services.session.cloud();
     assert.equal(cloud.connection.kind, 'emulator');
-    const [files] = await cloud.clients.storage().bucket(MODELS_BUCKET).getFiles({ prefix: MODEL_FOLDER });
+    const [files] = await rawClients(cloud).storage().bucket(MODELS_BUCKET).getFiles({ prefix: MODEL_FOLDER });
     const pb = files.map(f => f.name).filter(n => n.endsWith('/saved_model.pb')).sort().pop();
     assert.ok(pb, 'a demo model');
     const versionDir = pb.slice(0, -'saved_model.pb'.length);
@@ -102,7 +103,7 @@ describe('emulator mode uses no real credential', function () {
     });
     spec.template.containers[0].volumeMounts[0].mountPath = '/models/recs';
     spec.template.volumes[0].gcs.mountOptions = [`only-dir=${versionDir.replace(/\/$/, '').split('/').slice(0, -1).join('/')}`];
-    const [op] = await cloud.clients.run().services.createService({ parent: `projects/${cloud.project}/locations/${cloud.regions[0]}`, serviceId, service: spec });
+    const [op] = await rawClients(cloud).run().services.createService({ parent: `projects/${cloud.project}/locations/${cloud.regions[0]}`, serviceId, service: spec });
     const service = toService((await op.promise())[0] as Record<string, unknown>);
     assert.ok(service.uri && !service.invokerIamDisabled, 'an authenticated service with a URL');
 
@@ -125,7 +126,7 @@ describe('emulator mode uses no real credential', function () {
     } finally {
       access.restore();
       panel?.dispose();
-      await cloud.clients.run().services.deleteService({ name: service.name }).then(([d]) => d.promise()).catch(() => undefined);
+      await rawClients(cloud).run().services.deleteService({ name: service.name }).then(([d]) => d.promise()).catch(() => undefined);
     }
     assert.equal(fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8') : '', '', 'gcloud was called');
     assert.deepEqual(access.touched, [], 'the GOOGLE_APPLICATION_CREDENTIALS file was opened');

@@ -3,7 +3,7 @@
 // driven through its message API exactly as the webview would drive it.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { Session } from '../../src/common/session';
+import type { Session } from '../../src/features/shared/session';
 import type { PredictPanel } from '../../src/features/predict/panelHost';
 import { decodeJwtClaims } from '../../src/gcp/idToken';
 import type { HostMessage } from '../../src/protocol/predict';
@@ -16,6 +16,7 @@ import * as mod_idToken from '../../src/gcp/idToken';
 import { assertClose, zooManifest, zooModel, type ZooManifest, type ZooSample } from './support/zoo';
 import { exampleForm } from '../../src/serving/predict/examples';
 import { bodyText, buildPredictBody } from '../../src/serving/predict/request';
+import { rawClients } from './support/rawClients';
 
 const EXTENSION_ID = 'ml-serving.ml-serving-gcp';
 const MODELS_BUCKET = 'demo-project-models';
@@ -79,7 +80,7 @@ describe('Test Prediction against the emulator', function () {
       this.skip();
     }
     const cloud = await session.cloud();
-    const [files] = await cloud.clients.storage().bucket(MODELS_BUCKET).getFiles({ prefix: MODEL_FOLDER });
+    const [files] = await rawClients(cloud).storage().bucket(MODELS_BUCKET).getFiles({ prefix: MODEL_FOLDER });
     const pb = files.map(f => f.name).filter(n => n.endsWith('/saved_model.pb')).sort().pop();
     assert.ok(pb, `a demo model under gs://${MODELS_BUCKET}/${MODEL_FOLDER}`);
     const versionDir = pb.slice(0, -'saved_model.pb'.length);
@@ -96,7 +97,7 @@ describe('Test Prediction against the emulator', function () {
     const parent = versionDir.replace(/\/$/, '').split('/').slice(0, -1).join('/');
     spec.template.containers[0].volumeMounts[0].mountPath = '/models/recs';
     spec.template.volumes[0].gcs.mountOptions = [`only-dir=${parent}`];
-    const [op] = await cloud.clients.run().services.createService({ parent: `projects/${cloud.project}/locations/${region}`, serviceId, service: spec });
+    const [op] = await rawClients(cloud).run().services.createService({ parent: `projects/${cloud.project}/locations/${region}`, serviceId, service: spec });
     const [created] = await op.promise();
     service = toService(created as Record<string, unknown>);
     assert.ok(service.uri, 'the service has a URL');
@@ -165,7 +166,7 @@ describe('Test Prediction against the emulator', function () {
     const tokens = await (async () => {
       const cloud = await session.cloud();
       const { idTokensFor } = mod_idToken;
-      return idTokensFor(cloud.clients).get(service.uri!);
+      return idTokensFor(rawClients(cloud)).get(service.uri!);
     })();
     assert.equal(decodeJwtClaims(tokens.token).aud, service.uri!.replace(/\/$/, ''), 'audience = service URL');
     assert.ok(rec.seen.every(m => !JSON.stringify(m).includes(tokens.token.split('.')[2])), 'no token signature in any posted message');
@@ -184,7 +185,7 @@ describe('Test Prediction against the emulator', function () {
 
   it('explains a 404 model name mismatch', async () => {
     // Send straight to another model name through the same keep-alive client.
-    const res = await fetch(`${service.uri}/v1/models/nope:predict`, { method: 'POST', body: '{"instances":[1]}', headers: { Authorization: `Bearer ${(await mod_idToken.idTokensFor((await session.cloud()).clients).get(service.uri!)).token}` } });
+    const res = await fetch(`${service.uri}/v1/models/nope:predict`, { method: 'POST', body: '{"instances":[1]}', headers: { Authorization: `Bearer ${(await mod_idToken.idTokensFor(rawClients(await session.cloud())).get(service.uri!)).token}` } });
     assert.equal(res.status, 404);
     const { errorHint } = mod_hints;
     const text = ((await res.json()) as { error: string }).error;
@@ -250,7 +251,7 @@ describe('Test Prediction against the emulator', function () {
       const text = require('node:fs').readFileSync(file, 'utf8') as string;
       assert.ok(text.includes('user_9'), 'the payload is in the workspace file');
       const cloud = await session.cloud();
-      const token = (await mod_idToken.idTokensFor(cloud.clients).get(service.uri!)).token;
+      const token = (await mod_idToken.idTokensFor(rawClients(cloud)).get(service.uri!)).token;
       assert.ok(!text.includes(token.split('.')[2]), 'no token in the saved payloads');
     }
     await panel.handle({ type: 'copyCurl', signature: 'serving_default', body });

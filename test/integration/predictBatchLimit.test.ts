@@ -10,6 +10,7 @@ import { buildService } from '../../src/serving/deploy/serviceSpec';
 import { NATIVE_MAX_INSTANCES } from '../../src/serving/predict/validate';
 import { emulatorAdmin, until, useDemoProject } from './support/extension';
 import { retrievalRequest } from './support/zoo';
+import { rawClients } from './support/rawClients';
 
 const MODELS_BUCKET = 'demo-project-models';
 const MODEL_FOLDER = 'recsys-retrieval/pushed_model/';
@@ -24,7 +25,7 @@ describe('Test Prediction: the native image\'s request size limit', function () 
   it(`refuses more than ${NATIVE_MAX_INSTANCES} instances before sending, naming the limit; sends ${NATIVE_MAX_INSTANCES}`, async () => {
     const a = await useDemoProject();
     const cloud = await a.services.session.cloud();
-    const [files] = await cloud.clients.storage().bucket(MODELS_BUCKET).getFiles({ prefix: MODEL_FOLDER });
+    const [files] = await rawClients(cloud).storage().bucket(MODELS_BUCKET).getFiles({ prefix: MODEL_FOLDER });
     const pb = files.map(f => f.name).filter(n => n.endsWith('/saved_model.pb')).sort().pop()!;
     const versionDir = pb.slice(0, -'saved_model.pb'.length);
     const serviceId = `batch-limit-${Date.now().toString(36)}`;
@@ -35,7 +36,7 @@ describe('Test Prediction: the native image\'s request size limit', function () 
     });
     spec.template.containers[0].volumeMounts[0].mountPath = '/models/recs';
     spec.template.volumes[0].gcs.mountOptions = [`only-dir=${versionDir.replace(/\/$/, '').split('/').slice(0, -1).join('/')}`];
-    const [op] = await cloud.clients.run().services.createService({ parent: `projects/${cloud.project}/locations/${cloud.regions[0]}`, serviceId, service: spec });
+    const [op] = await rawClients(cloud).run().services.createService({ parent: `projects/${cloud.project}/locations/${cloud.regions[0]}`, serviceId, service: spec });
     const service = toService((await op.promise())[0] as Record<string, unknown>);
     let panel: PredictPanel | undefined;
     try {
@@ -59,7 +60,7 @@ describe('Test Prediction: the native image\'s request size limit', function () 
       assert.equal(r.type, 'response', JSON.stringify(r).slice(0, 300));
     } finally {
       panel?.dispose();
-      await cloud.clients.run().services.deleteService({ name: service.name }).then(([d]) => d.promise()).catch(() => undefined);
+      await rawClients(cloud).run().services.deleteService({ name: service.name }).then(([d]) => d.promise()).catch(() => undefined);
     }
   });
 });

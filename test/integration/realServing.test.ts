@@ -8,6 +8,7 @@ import { gcsFileSource, type StorageLike } from '../../src/gcp/storageSource';
 import { inspectModelFolder } from '../../src/serving/savedModel/inspect';
 import { emulatorAdmin, until, useDemoProject, type ExtensionApi } from './support/extension';
 import { assertClose, DEMO_MODEL_OF, tfShape, zooManifest, zooModel, type ZooManifest } from './support/zoo';
+import { rawClients } from './support/rawClients';
 
 type Result = {
   service: { name: string; uri?: string; state: string };
@@ -58,7 +59,7 @@ describe('real TensorFlow serving of the model zoo', function () {
         // The product's inspector reads saved_model.pb from the deployed gs:// folder itself: its
         // signatures are TensorFlow's.
         const cloud = await a.services.session.cloud();
-        const inspection = await inspectModelFolder(gcsFileSource(cloud.clients.storage() as unknown as StorageLike), r.plan.modelUri);
+        const inspection = await inspectModelFolder(gcsFileSource(rawClients(cloud).storage() as unknown as StorageLike), r.plan.modelUri);
         assert.deepEqual(inspection.errors, []);
         assert.equal(inspection.container, EXPECTED_CONTAINER[zooName]);
         assert.deepEqual(inspection.customOps.map(c => c.op), zoo.custom_ops, 'custom ops, found where TensorFlow put them');
@@ -74,7 +75,7 @@ describe('real TensorFlow serving of the model zoo', function () {
           }
         }
 
-        const client = await cloud.clients.auth().getIdTokenClient(r.service.uri!);
+        const client = await rawClients(cloud).auth().getIdTokenClient(r.service.uri!);
         const base = `${r.service.uri}/v1/models/${r.plan.modelName}`;
         const meta = await client.request<any>({ url: `${base}/metadata` });
         const defs = meta.data.metadata.signature_def.signature_def;

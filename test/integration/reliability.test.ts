@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, useDemoProject, type ExtensionApi } from './support/extension';
 import { captureMessages, type ShownMessage } from './support/messages';
 import type { CloudRunService } from '../../src/serving/domain';
+import { rawClients } from './support/rawClients';
 
 type Result = { service: { name: string; latestReadyRevision?: string } };
 const parent = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services`;
@@ -162,7 +163,7 @@ describe('reliability under injected faults', function () {
     const v = await versions(a, 'recsys-ranking');
     const spec = { labels: { 'managed-by': 'ml-serving' }, template: { containers: [{ image: 'us-docker.pkg.dev/x/ml-serving/tf-serving-native:2.19.0', env: [{ name: 'MODEL_NAME', value: 'm' }] }] } };
     assert.ok(v.length);
-    const [op] = await cloud.clients.run().services.createService({ parent: `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}`, serviceId: 'rel-reload', service: spec });
+    const [op] = await rawClients(cloud).run().services.createService({ parent: `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}`, serviceId: 'rel-reload', service: spec });
     a.trees.services.reset();
     const items = await Promise.all((await a.trees.services.getChildren()).map(n => a.trees.services.getTreeItem(n)));
     const row = items.find(i => i.label === 'rel-reload');

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { emulatorAdmin, useDemoProject, type ExtensionApi } from './support/extension';
 import { captureMessages } from './support/messages';
 import { zooManifest } from './support/zoo';
+import { rawClients } from './support/rawClients';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 type Bucket = {
@@ -43,7 +44,7 @@ describe('Generate Warm-up Requests (issue 18)', function () {
     const retrieval = zoo.models.find(m => m.name === 'retrieval')!;
     const local = path.join(process.env.MLSERVING_ZOO!, retrieval.path);
     const cloud = await a.services.session.cloud();
-    const bucket = (cloud.clients.storage() as unknown as { bucket(b: string): Bucket }).bucket('demo-project-models');
+    const bucket = (rawClients(cloud).storage() as unknown as { bucket(b: string): Bucket }).bucket('demo-project-models');
     const prefix = `itest-warmup-${Date.now()}/retrieval`;
     for (const f of files(local).filter(f => !f.startsWith('assets.extra'))) {
       await bucket.file(`${prefix}/${retrieval.version}/${f.split(path.sep).join('/')}`).save(readFileSync(path.join(local, f)), { resumable: false });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { decodeJwtClaims, gcloudSource, IdTokens, type IdTokenSource } from '../../src/gcp/idToken';
 import { runBenchmark } from '../../src/features/predict/benchmark';
-import { fileStore, PayloadStore, stateStore, type KeyValue } from '../../src/features/predict/payloadStore';
+import { fileStore, PayloadStore, stateStore, type KeyValue } from '../../src/features/shared/payloadStore';
 import { CallError, COLD_START_RETRY, ServiceClient, retryAfterMs } from '../../src/serving/node/serviceClient';
 import { isPanelState, parseWebviewMessage } from '../../src/protocol/predict';
 

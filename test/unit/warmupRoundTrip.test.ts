@@ -18,7 +18,7 @@ import { gcsFileSource, type StorageLike } from '../../src/gcp/storageSource';
 import { gcsObjectExists, writeGcsObject } from '../../src/gcp/storageWrite';
 import { inspectModelFolder } from '../../src/serving/savedModel/inspect';
 import { buildWarmupFile, WARMUP_FILE, type SignatureInputs } from '../../src/serving/warmup/fromPayloads';
-import { fileStore, PayloadStore } from '../../src/features/predict/payloadStore';
+import { fileStore, PayloadStore } from '../../src/features/shared/payloadStore';
 import { startGcsServer, type GcsServer } from '../emulator/gcs/server';
 
 const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { formatReport } from '../../cli/report';
-import type { Session } from '../../common/session';
-import { inspectGcsModel } from '../../gcp/modelInspector';
+import type { Session } from '../shared/session';
 import { inputObject, oneOf, str, text } from './tool';
 
 export const INSPECT_TOOL = 'mlServing_inspectModel';
@@ -15,7 +14,7 @@ export function inspectModelTool(session: Session): vscode.LanguageModelTool<unk
       const container = oneOf(o, 'container', ['native', 'python'] as const);
       const cloud = await session.cloud();
       // The deploy flow's inspector and routing (labels none: a bare folder has no registry hints).
-      const ins = await inspectGcsModel(cloud.clients, uri, container ? { override: container } : {});
+      const ins = await cloud.apis.models.inspect(uri, container ? { override: container } : {});
       return text(formatReport(ins).trimEnd());
     },
   };

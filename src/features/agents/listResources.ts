@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import { isKnownRegion } from '../../serving/regions';
 import { formatRows, KINDS, listRows } from '../../serving/inventory/listing';
 import { inputObject, int, oneOf, str, ToolInputError, text } from './tool';

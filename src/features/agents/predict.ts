@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import { predictOnce, predictUrl } from '../../gcp/predictCall';
 import { MAX_REQUEST_BYTES, NATIVE_MAX_INSTANCES, validatePredictRequest } from '../../serving/predict/validate';
 import { inputObject, SERVICE_HINT, Shown, str, text, ToolInputError } from './tool';
@@ -53,7 +53,7 @@ export function predictTool(session: Session, shown = new Shown()): vscode.Langu
       // Only after the user saw this request (VS Code calls invoke after the confirmation of prepareInvocation).
       if (shown.take(options.input) === undefined) throw new Error('Not confirmed: this tool sends a request only after the user confirmed it in VS Code.');
       const { cloud, s } = await target(p.service);
-      const { status, text: answer, ms } = await predictOnce(cloud.clients, s, p.bodyText);
+      const { status, text: answer, ms } = await predictOnce(cloud.apis, s, p.bodyText);
       const cut = answer.length > MAX_ANSWER_CHARS ? `${answer.slice(0, MAX_ANSWER_CHARS)}… (${answer.length} characters in all)` : answer;
       return text(`HTTP ${status} from ${s.id} in ${ms} ms:`, cut);
     },

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { Session } from '../../common/session';
-import { listLogEntries } from '../../gcp/logEntries';
+import type { Session } from '../shared/session';
 import { normalizeEntry } from '../../serving/logs/entry';
 import { recognizeFailure, type KnownFailure } from '../../serving/logs/failures';
 import { serviceLogFilter } from '../../serving/logs/filter';
@@ -33,7 +32,7 @@ export function serviceErrorsTool(session: Session): vscode.LanguageModelTool<un
       const cloud = await session.cloud();
       const filter = serviceLogFilter({ service: idOf(service), location: regionOf(service), since: new Date(Date.now() - minutes * 60_000) });
       // Read more than shown: the errors are a part of the service's log.
-      const lines = (await listLogEntries(cloud.clients, filter, Math.min(1000, limit * 10))).map(normalizeEntry);
+      const lines = (await cloud.apis.logs.list(filter, Math.min(1000, limit * 10))).map(normalizeEntry);
       const failures = new Map<string, { f: KnownFailure; count: number; revision?: string }>();
       const shown: string[] = [];
       for (const l of lines) {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { confirmedToken, previewToken } from '../../common/chatConfirmation';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import type { CloudRunService } from '../../serving/domain';
 import { trafficLine } from '../../serving/inventory/listing';
 import { inputObject, int, oneOf, SERVICE_HINT, Shown, str, text, ToolInputError } from './tool';

@@ -1,18 +1,16 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../../common/errors';
 import { SERVICE_ACCOUNT } from '../../common/settingsSchema';
-import type { FieldChange } from '../../serving/deploy/mergeService';
-import { isProjectImage, planProblems, planSummary, type DeployPlan } from '../../serving/deploy/plan';
+import { isProjectImage, planProblems, type DeployPlan } from '../../serving/deploy/plan';
+import type { Review } from '../../serving/deploy/planFor';
+import { changeLines, planDetail } from '../../serving/deploy/planText';
 import { dedicatedAccountCommands, suggestedServiceAccount } from '../../serving/deploy/serviceAccount';
 
 type Action = 'deploy' | 'resources' | 'public' | 'switch' | 'identity' | 'review';
 type Item = vscode.QuickPickItem & { action: Action };
 
-/** What a redeploy changes and keeps, derived from the exact body that will be sent. */
-export interface Review {
-  changes: FieldChange[];
-  kept: string[];
-}
+export type { Review };
+export { changeLines, planDetail };
 
 export interface ConfirmDeps {
   /** The same model in the other container (re-inspected). */
@@ -60,40 +58,6 @@ export async function confirmPlan(initial: DeployPlan, deps: ConfirmDeps): Promi
     if (picked.action === 'public') plan = await togglePublic(plan);
     if (picked.action === 'identity') plan = await pickIdentity(plan);
   }
-}
-
-function value(v: string | undefined, missing: string): string {
-  return v === undefined ? missing : v;
-}
-
-/**
- * The modal's change list, short enough for a dialog (its buttons must stay on screen): the image
- * in full on its own lines, each short field old → new, and the other fields named on one line
- * (the pick before it lists every field old → new).
- */
-export function changeLines(changes: FieldChange[]): string[] {
-  const out: string[] = [];
-  const also: string[] = [];
-  const name = (field: string) => (/^(?:service )?label /.test(field) ? 'labels' : field.replace(/^(\w+)\.\S+ (\(.+\))$/, '$1 $2'));
-  for (const c of changes) {
-    const before = value(c.before, '(none)');
-    const after = value(c.after, '(removed)');
-    const line = `• ${c.field}: ${before} → ${after}`;
-    if (c.field.startsWith('image')) out.push(`• ${c.field}:`, `      ${before}`, `   → ${after}`);
-    else if (line.length <= 70 && !/^(?:service )?label /.test(c.field)) out.push(line);
-    else if (!also.includes(name(c.field))) also.push(name(c.field));
-  }
-  if (also.length) out.push(`• also ${also.join(', ')} (old → new in the list before)`);
-  return out;
-}
-
-/** The final modal's text: the plan, every changed field old → new, what is kept (also a chat tool's confirmation). */
-export function planDetail(plan: DeployPlan, review: Review | undefined): string {
-  return [
-    planSummary(plan),
-    ...(review ? ['', review.changes.length ? 'Changes (old → new):' : 'Changes: none to the service\'s settings (a new revision of the same template).', ...changeLines(review.changes)] : []),
-    ...(review?.kept.length ? ['', `Kept as they are: ${review.kept.join('; ')}.`] : []),
-  ].join('\n');
 }
 
 /** The modal with the plan in full. Returns what the user chose; undefined goes back to the pick. */

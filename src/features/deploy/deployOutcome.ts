@@ -6,79 +6,45 @@ import * as vscode from 'vscode';
 import { reportError } from '../../common/commands';
 import { UserError, type ErrorAction } from '../../common/errors';
 import type { Logger } from '../../common/logger';
-import type { CloudContext } from '../../common/session';
+import type { CloudContext } from '../shared/session';
 import { classifyGcpError } from '../../gcp/errors';
-import { listLogEntries } from '../../gcp/logEntries';
-import { runDeployApi } from '../../gcp/runDeploy';
-import { buildImageCommand } from '../../serving/deploy/buildCommand';
-import { isSpecific, waitForCause } from '../../serving/deploy/failureCause';
+import { CAUSE_WAIT_MS, explainFailure, readFailureCause as readCause } from '../../operations/deployFailure';
 import { failureSummary, missingImage } from '../../serving/deploy/failureMessage';
 import type { DeployPlan } from '../../serving/deploy/plan';
 import type { CloudRunService } from '../../serving/domain';
-import { defaultImage } from '../../serving/images';
-import { normalizeEntry } from '../../serving/logs/entry';
-import { adviceFor, type KnownFailure } from '../../serving/logs/failures';
-import { serviceLogFilter } from '../../serving/logs/filter';
+import type { KnownFailure } from '../../serving/logs/failures';
 import type { Operations } from '../shared/operations';
 import type { DeployLock } from './deployLock';
 
-/** How long a failure report may wait for the revision's log before saying what Cloud Run said. */
-export const CAUSE_WAIT_MS = 5000;
 /** Changed to make Cloud Run create a revision from an unchanged template. */
 export const REDEPLOY_ANNOTATION = 'ml-serving/redeployed-at';
+export { CAUSE_WAIT_MS };
 
-/**
- * The recognised cause in the failed revision's log, read for at most `waitMs`; a log that cannot
- * be read (no logging.viewer, say) gives up at once. Undefined: fall back to Cloud Run's message.
- */
-export async function readFailureCause(cloud: CloudContext, serviceId: string, revision: string, logger: Logger, waitMs = CAUSE_WAIT_MS): Promise<KnownFailure | undefined> {
-  // The revision is minutes old at most; the bound also keeps the client from adding its own.
-  const filter = serviceLogFilter({ service: serviceId, revision, since: new Date(Date.now() - 60 * 60_000) });
-  const read = async () => (await listLogEntries(cloud.clients, filter, 200)).map(e => { try { return normalizeEntry(e).message; } catch { return ''; } });
-  return waitForCause(read, waitMs).catch(e => {
-    logger.warn(`could not read the log of ${revision} for the failure's cause: ${(e as Error)?.message ?? e}`);
-    return undefined;
-  });
+/** The recognised cause in the failed revision's log (src/operations/deployFailure.ts). */
+export function readFailureCause(cloud: CloudContext, serviceId: string, revision: string, logger: Logger, waitMs = CAUSE_WAIT_MS): Promise<KnownFailure | undefined> {
+  return readCause(cloud.apis.logs, serviceId, revision, line => logger.warn(line), waitMs);
 }
 
 /** The message of a failed deploy: the recognised cause and its fix first, else Cloud Run's words. */
 export async function deployFailure(cloud: CloudContext | undefined, plan: DeployPlan, message: string, revision: string | undefined, logger: Logger, deployDir: string): Promise<UserError> {
   const rev = revision?.split('/').pop();
   const service = `projects/${plan.project}/locations/${plan.region}/services/${plan.serviceName}`;
-  const kept = plan.update ? ' The previous revision still serves and keeps its traffic.' : '';
-  const image = missingImage(message);
-  if (image) {
-    // The usual first-deploy failure: the serving images were never built into the project.
-    const ours = image === defaultImage(plan.container, plan.project, plan.region);
-    const command = buildImageCommand({ container: plan.container, project: plan.project, region: plan.region, deployDir });
-    return new UserError(
-      `Deploy of ${plan.serviceName} failed: the serving image ${image} does not exist.`,
-      (ours
-        ? `Build it once with Cloud Build (Copy Build Command; the native image takes about a minute, the Python one 5-10 minutes), then deploy again.`
-        : `Check the mlServing.images.${plan.container} setting, or clear it to use the image built from deploy/.`) + kept,
-      ours ? [{ title: 'Copy Build Command', run: () => copyBuildCommand(command) }] : [],
-    );
+  const summary = failureSummary(message);
+  if (!missingImage(message) && summary !== message) logger.warn(`Cloud Run's full message for ${plan.serviceName}: ${message}`);
+  const cause = !missingImage(message) && rev && cloud ? await readFailureCause(cloud, plan.serviceName, rev, logger) : undefined;
+  const x = explainFailure(plan, message, revision, cause, deployDir);
+  if (x.missingImage) {
+    const command = x.missingImage.buildCommand;
+    return new UserError(x.message, x.next, x.missingImage.ours ? [{ title: 'Copy Build Command', run: () => copyBuildCommand(command) }] : []);
   }
   const logs: ErrorAction[] = rev
     ? [{ title: 'Show Revision Logs', command: 'mlServing.logs.tail', args: [{ service, revision: rev }] }]
     : plan.update ? [{ title: 'Show Service Logs', command: 'mlServing.logs.tail', args: [{ service }] }] : [];
-  const summary = failureSummary(message);
-  if (summary !== message) logger.warn(`Cloud Run's full message for ${plan.serviceName}: ${message}`);
-  const cause = rev && cloud ? await readFailureCause(cloud, plan.serviceName, rev, logger) : undefined;
-  if (isSpecific(cause)) {
-    const advice = adviceFor(cause, { service, modelName: plan.modelName, modelUri: plan.modelUri, container: plan.container, memory: plan.memory });
-    logger.warn(`${plan.serviceName}: revision ${rev} failed: ${advice.title} (Cloud Run: ${summary})`);
-    return new UserError(
-      `Deploy of ${plan.serviceName} failed (revision ${rev}): ${advice.title}`,
-      `${advice.detail}${kept}`,
-      [...(advice.action ? [advice.action] : []), ...logs],
-    );
+  if (x.advice) {
+    logger.warn(`${plan.serviceName}: revision ${rev} failed: ${x.advice.title} (Cloud Run: ${summary})`);
+    return new UserError(x.message, x.next, [...(x.advice.action ? [x.advice.action] : []), ...logs]);
   }
-  return new UserError(
-    `Deploy of ${plan.serviceName} failed${rev ? ` (revision ${rev})` : ''}: ${summary}`,
-    kept.trim() || undefined,
-    logs,
-  );
+  return new UserError(x.message, x.next, logs);
 }
 
 async function copyBuildCommand(command: string): Promise<void> {
@@ -111,7 +77,7 @@ export function reportUnchanged(service: CloudRunService, plan: DeployPlan, forc
  * for a restart with a fresh start-up or to re-read a model folder whose files changed in place.
  */
 export async function forceNewRevision(d: { cloud: CloudContext; ops: Operations; lock: DeployLock; plan: DeployPlan; name: string; logger: Logger; deployDir: string }): Promise<CloudRunService | undefined> {
-  const api = runDeployApi(d.cloud.clients);
+  const api = d.cloud.apis.runWrite;
   try {
     return await d.lock.run(d.name, async () => {
       d.ops.start(d.name, 'Deploying new revision…');
@@ -121,7 +87,7 @@ export async function forceNewRevision(d: { cloud: CloudContext; ops: Operations
         let s: CloudRunService;
         try {
           s = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying a new revision of ${d.plan.serviceName}` }, async () => {
-            const raw = await api.getRaw(d.name);
+            const raw = (await api.read(d.name))?.raw;
             if (!raw) throw new UserError(`Service ${d.plan.serviceName} no longer exists.`);
             previous = raw.latestCreatedRevision;
             const template = { ...raw.template, revision: undefined, annotations: { ...(raw.template?.annotations ?? {}), [REDEPLOY_ANNOTATION]: new Date().toISOString() } };
@@ -130,7 +96,7 @@ export async function forceNewRevision(d: { cloud: CloudContext; ops: Operations
         } catch (e) {
           if (e instanceof UserError) throw e;
           // Cloud Run fails the operation when the new revision does not become ready.
-          throw await deployFailure(d.cloud, d.plan, classifyGcpError(e).message, created(await api.getRaw(d.name).catch(() => undefined)), d.logger, d.deployDir);
+          throw await deployFailure(d.cloud, d.plan, classifyGcpError(e).message, created((await api.read(d.name).catch(() => undefined))?.raw), d.logger, d.deployDir);
         }
         if (s.state === 'failed') throw await deployFailure(d.cloud, d.plan, s.message ?? 'the revision did not become ready', created(s), d.logger, d.deployDir);
         const rev = created(s)?.split('/').pop();

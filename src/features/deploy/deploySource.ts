@@ -1,24 +1,15 @@
 import * as vscode from 'vscode';
 import { CancelledError, UserError, ValidationError } from '../../common/errors';
-import type { CloudContext } from '../../common/session';
+import type { CloudContext } from '../shared/session';
 import { idOf } from '../../serving/domain';
 import { servingContainerIndex } from '../../serving/deploy/mergeService';
 import type { ContainerKind } from '../../serving/routing/chooseContainer';
 import { pushedDestination, pushedModelOf } from '../../serving/vertex/artifacts';
 import { targetOf } from '../shared/targets';
+import type { DeploySource } from '../../operations/deploy';
 
-/** What is being deployed, whatever it was invoked on. */
-export interface DeploySource {
-  displayName: string;
-  modelUri: string;
-  region: string;
-  labels: Record<string, string>;
-  links: { model?: string; modelVersion?: string; run?: string; modelDisplayName?: string };
-  /** Set when redeploying an existing service (e.g. "redeploy with the Python server"). */
-  serviceName?: string;
-  modelName?: string;
-  container?: ContainerKind;
-}
+/** What is being deployed, whatever it was invoked on (shared with the CLI). */
+export type { DeploySource };
 
 export interface RedeployArgs {
   service: string;
@@ -80,8 +71,10 @@ async function fromModelVersion(arg: ModelVersionArgs, cloud: CloudContext): Pro
 /** Redeploy: the model the service mounts, read back from its spec. */
 async function fromService(name: string, cloud: CloudContext, args: Partial<RedeployArgs>): Promise<DeploySource> {
   if (!/^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+$/.test(name)) throw new ValidationError('service', `"${name}" is not a Cloud Run service name (projects/P/locations/R/services/S)`);
-  const [raw] = await cloud.clients.run().services.getService({ name });
-  const s = raw as Record<string, any>;
+  // The deploy reuses this read of the service instead of reading it again.
+  const existing = await cloud.apis.runWrite.read(name);
+  if (!existing) throw new UserError(`Service ${idOf(name)} does not exist.`);
+  const s = existing.raw;
   // The serving container (sidecars aside) and the Cloud Storage volume it mounts under /models/.
   const t = s.template ?? {};
   const c = (t.containers ?? [])[Math.max(0, servingContainerIndex(t))] ?? {};
@@ -95,7 +88,7 @@ async function fromService(name: string, cloud: CloudContext, args: Partial<Rede
   return {
     displayName: labels['ml-serving-model'] ?? idOf(name), modelUri: `gs://${vol.gcs.bucket}/${dir}`, region: /\/locations\/([^/]+)/.exec(name)![1], labels,
     links: { model: labels['ml-serving-model'], modelVersion: labels['ml-serving-model-version'], run: labels['ml-serving-run'], modelDisplayName: labels['ml-serving-model-name'] },
-    serviceName: idOf(name), modelName: env.MODEL_NAME, container: args.container,
+    serviceName: idOf(name), modelName: env.MODEL_NAME, container: args.container, existing: { name, ...existing },
   };
 }
 

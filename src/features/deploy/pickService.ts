@@ -1,5 +1,5 @@
 import { UserError, ValidationError } from '../../common/errors';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import { pickService } from '../shared/pickService';
 import type { CloudRunService } from '../../serving/domain';
 import { targetIn } from '../shared/targets';

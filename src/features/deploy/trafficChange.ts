@@ -6,8 +6,7 @@
 import * as vscode from 'vscode';
 import { chatDecision } from '../../common/chatConfirmation';
 import { CancelledError, UserError, ValidationError } from '../../common/errors';
-import type { Session } from '../../common/session';
-import { runDeployApi } from '../../gcp/runDeploy';
+import type { Session } from '../shared/session';
 import type { CloudRunService, Revision, TrafficTarget } from '../../serving/domain';
 import { describeMoves, trafficMoves } from '../../serving/deploy/traffic';
 import type { Operations } from '../shared/operations';
@@ -60,7 +59,7 @@ export async function applyTraffic(d: TrafficDeps, service: CloudRunService, tra
   const cloud = await d.session.cloud();
   return d.lock.run(service.name, async () => {
     return d.ops.run(service.name, `${what}…`, () =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}: ${service.id}` }, () => runDeployApi(cloud.clients).setTraffic(service.name, traffic)));
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}: ${service.id}` }, () => cloud.apis.runWrite.setTraffic(service.name, traffic)));
   });
 }
 

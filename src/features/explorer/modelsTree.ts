@@ -1,6 +1,6 @@
 import { NodeKind } from '../../common/contextValues';
 import type { Logger } from '../../common/logger';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import { servedBy, withServingLabels, type ServingService } from '../../serving/deploy/servingRevisions';
 import type { CloudRunService, ModelVersion, RegisteredModel } from '../../serving/domain';
 import { modelVersionView, modelView } from './present/modelView';

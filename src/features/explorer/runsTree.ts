@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ContextKeys, NodeKind } from '../../common/contextValues';
 import type { Logger } from '../../common/logger';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import type { RunArtifact, TrainingRun } from '../../serving/domain';
 import { artifactView, runErrorView, runView, visibleArtifacts } from './present/runView';
 import { MessageNode, Node } from './node';

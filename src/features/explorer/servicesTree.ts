@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import { writeSetting } from '../../common/settings';
 import type { CloudRunService, Revision } from '../../serving/domain';
 import { revisionView, serviceView, SERVICE_LABELS } from './present/serviceView';

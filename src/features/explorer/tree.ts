@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorView } from './present/errorView';
 import { MessageNode, Node, toTreeItem } from './node';
-import { NoProjectError, SignedOutError, type Session } from '../../common/session';
+import { NoProjectError, SignedOutError, type Session } from '../shared/session';
 import type { Logger } from '../../common/logger';
 
 /**

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { reportError } from '../../common/commands';
 import type { Logger } from '../../common/logger';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
 import { adviceFor, FailureTracker, type FailureAdvice, type KnownFailure, type ServingFacts } from '../../serving/logs/failures';
 import type { TailRegistry } from './tailRegistry';

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../common/errors';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import { pickService } from '../shared/pickService';
 import { targetIn } from '../shared/targets';
 import type { CloudRunService } from '../../serving/domain';

@@ -11,7 +11,6 @@ import { tailLogs } from './commands/tail';
 import { FailureWatcher } from './failureWatcher';
 import { LOGS_VIEW_TYPE, LogsPanels } from './logsPanel';
 import { ServiceLogChannels } from './outputChannels';
-import { loggingSource } from './source';
 import { TailRegistry } from './tailRegistry';
 import { CommandIds } from '../../serving/commandIds';
 import { idOf, REVISION_ID, SERVICE_NAME } from '../../serving/resourceNames';
@@ -35,7 +34,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     source: async () => {
       const cloud = await session.cloud();
       tails.noteConnection(keyOf(cloud.project));
-      return loggingSource(cloud.clients.logging());
+      return cloud.apis.logs;
     },
     log: m => log.info(m),
   });

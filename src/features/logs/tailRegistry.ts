@@ -4,7 +4,7 @@
  * 10 tail sessions per project, so two views of one service must never open two.
  * No vscode import: unit tests use it with a fake LogSource.
  */
-import { UserError } from '../../common/errors';
+import { adviceText, UserError } from '../../common/errors';
 import type { LogItem } from '../../serving/logs/items';
 import { serviceProjectOf } from '../../serving/logs/filter';
 import type { LogSource } from '../../serving/logs/source';
@@ -64,7 +64,7 @@ export class TailRegistry {
     const opening = !slot;
     if (!slot) {
       this.ensureCapacity(service);
-      const session = new TailSession({ service, source: this.opts.source, timing: this.opts.timing, log: this.opts.log });
+      const session = new TailSession({ service, source: this.opts.source, timing: this.opts.timing, advice: adviceText, log: this.opts.log });
       slot = { session, consumers: 0 };
       this.sessions.set(service, slot);
       session.subscribe(e => {

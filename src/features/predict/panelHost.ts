@@ -6,8 +6,9 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
-import type { Session } from '../../common/session';
-import { IdTokenError, loopbackUrlProblem, type IdTokens } from '../../gcp/idToken';
+import type { Session } from '../shared/session';
+import type { IdTokenApi } from '../../gcp/apis';
+import { IdTokenError, loopbackUrlProblem } from '../../gcp/idToken';
 import {
   parseWebviewMessage, type HostMessage, type PanelState, type ServiceInfo, type WebviewMessage,
 } from '../../protocol/predict';
@@ -23,7 +24,7 @@ import { NATIVE_MAX_INSTANCES, utf8Length, validatePredictRequest, type FieldErr
 import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
 import { runBenchmark } from './benchmark';
 import { panelHtml } from './html';
-import type { PayloadStore } from './payloadStore';
+import type { PayloadStore } from '../shared/payloadStore';
 import { CallError, COLD_START_RETRY, NO_RETRY, ServiceClient, type CallResult } from '../../serving/node/serviceClient';
 import { serviceInfo } from './serviceInfo';
 
@@ -33,7 +34,7 @@ export interface PanelDeps {
   store: PayloadStore;
   extensionUri: vscode.Uri;
   /** ID tokens for the session's current credentials. */
-  tokens(): Promise<IdTokens>;
+  tokens(): Promise<IdTokenApi>;
   /** Writes text to the clipboard (a parameter so tests can read what was copied). */
   clipboard?(text: string): Thenable<void>;
 }

@@ -4,14 +4,12 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
-import type { Session } from '../../common/session';
-import { idTokensFor, type IdTokens } from '../../gcp/idToken';
-import type { GcpClients } from '../../gcp/clients';
+import type { Session } from '../shared/session';
 import { isPanelState, PREDICT_VIEW_TYPE } from '../../protocol/predict';
 import type { CloudRunService } from '../../serving/domain';
 import { localResourceRoots } from './html';
 import { PredictPanel, type PanelDeps } from './panelHost';
-import type { PayloadStore } from './payloadStore';
+import type { PayloadStore } from '../shared/payloadStore';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: localResourceRoots(extensionUri) };
@@ -19,21 +17,13 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
 
 export class PredictPanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
   private readonly open = new Map<string, PredictPanel>();
-  private readonly tokenCache = new WeakMap<GcpClients, IdTokens>();
   private readonly deps: PanelDeps;
 
   constructor(private readonly session: Session, logger: Logger, store: PayloadStore, private readonly extensionUri: vscode.Uri) {
     this.deps = {
       session, logger, store, extensionUri,
-      tokens: async () => {
-        const cloud = await session.cloud();
-        let t = this.tokenCache.get(cloud.clients);
-        if (!t) {
-          t = idTokensFor(cloud.clients, { log: line => logger.info(line) });
-          this.tokenCache.set(cloud.clients, t);
-        }
-        return t;
-      },
+      // One token cache per session (CloudApis): a new project or connection starts empty.
+      tokens: async () => (await session.cloud()).apis.idTokens,
     };
   }
 

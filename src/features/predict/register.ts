@@ -12,7 +12,7 @@ import { testPrediction } from './commands/testPrediction';
 import { generateWarmup } from './commands/generateWarmup';
 import { loadTest } from './commands/loadTest';
 import { PredictPanels } from './panels';
-import { fileStore, PayloadStore, REQUESTS_FILE, stateStore } from './payloadStore';
+import { fileStore, PayloadStore, REQUESTS_FILE, stateStore } from '../shared/payloadStore';
 import { CommandIds } from '../../serving/commandIds';
 
 export function payloadStoreFor(context: vscode.ExtensionContext): PayloadStore {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../../common/errors';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import { writeSetting } from '../../common/settings';
 import { CLOUD_RUN_REGIONS } from '../../serving/regions';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 
 /**
  * Opens a terminal with the ADC login command for the user to run (it needs their browser), then

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Session } from '../../common/session';
+import type { Session } from '../shared/session';
 import { fetchEmulatorServing } from '../../gcp/connection';
 import { CommandIds } from '../../serving/commandIds';
 

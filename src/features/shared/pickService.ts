@@ -1,7 +1,7 @@
 /** The one quick pick of Cloud Run services (palette entries of Test Prediction, deploy traffic commands, logs): ready ones first. */
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../../common/errors';
-import type { Session } from '../../common/session';
+import type { Session } from './session';
 import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
 import type { CloudRunService } from '../../serving/domain';
 

@@ -7,6 +7,7 @@ import type { ContainerKind } from '../routing/chooseContainer';
 import { DEFAULT_DEPLOY, type DeployOptions } from './serviceSpec';
 import { serviceNameProblem } from './names';
 import { isKnownRegion } from '../regions';
+import { cpuCores, isMemoryLimit, memoryMiB } from './quantities';
 
 export interface DeployPlan extends DeployOptions {
   isPublic: boolean;
@@ -31,23 +32,19 @@ export function planProblems(p: DeployPlan): string[] {
   const n = serviceNameProblem(p.serviceName);
   if (n) out.push(`serviceName: ${n}`);
   if (!isKnownRegion(p.region)) out.push(`region: "${p.region}" is not a Cloud Run region`);
-  if (!/^(\d+(\.\d+)?|\d+m)$/.test(p.cpu) || Number.parseFloat(p.cpu) <= 0) out.push(`cpu: "${p.cpu}" is not a CPU limit (e.g. 1, 2, 4 or 500m)`);
-  else if (!p.cpu.endsWith('m') && Number(p.cpu) > 8) out.push('cpu: Cloud Run allows at most 8 CPUs');
-  if (!/^\d+(Mi|Gi)$/.test(p.memory)) out.push(`memory: "${p.memory}" is not a memory limit (e.g. 512Mi, 4Gi)`);
-  else {
-    const mib = p.memory.endsWith('Gi') ? Number.parseInt(p.memory, 10) * 1024 : Number.parseInt(p.memory, 10);
-    if (mib < 512 || mib > 32768) out.push('memory: Cloud Run allows 512Mi to 32Gi');
-  }
+  const cores = cpuCores(p.cpu);
+  if (cores === undefined || cores <= 0) out.push(`cpu: "${p.cpu}" is not a CPU limit (e.g. 1, 2, 4 or 500m)`);
+  else if (cores > 8) out.push('cpu: Cloud Run allows at most 8 CPUs');
+  const mib = isMemoryLimit(p.memory) ? memoryMiB(p.memory)! : undefined;
+  if (mib === undefined) out.push(`memory: "${p.memory}" is not a memory limit (e.g. 512Mi, 4Gi)`);
+  else if (mib < 512 || mib > 32768) out.push('memory: Cloud Run allows 512Mi to 32Gi');
   if (!Number.isInteger(p.minInstances) || p.minInstances < 0 || p.minInstances > 1000) out.push('minInstances: a whole number from 0 to 1000');
   if (!Number.isInteger(p.maxInstances) || p.maxInstances < 1 || p.maxInstances > 1000) out.push('maxInstances: a whole number from 1 to 1000');
   else if (p.minInstances > p.maxInstances) out.push('minInstances: cannot exceed maxInstances');
   if (!Number.isInteger(p.concurrency) || p.concurrency < 1 || p.concurrency > 1000) out.push('concurrency: a whole number from 1 to 1000');
   if (!Number.isInteger(p.timeoutSeconds) || p.timeoutSeconds < 1 || p.timeoutSeconds > 3600) out.push('timeoutSeconds: 1 to 3600');
   if (!/^gs:\/\/[a-z0-9][a-z0-9._-]+[a-z0-9](\/.*)?$/.test(p.modelUri)) out.push(`modelUri: "${p.modelUri}" is not a gs:// folder`);
-  if (p.container === 'python') {
-    const mib = p.memory.endsWith('Gi') ? Number.parseInt(p.memory, 10) * 1024 : Number.parseInt(p.memory, 10);
-    if (mib < 2048) out.push('memory: the Python server needs at least 2Gi');
-  }
+  if (p.container === 'python' && mib !== undefined && mib < 2048) out.push('memory: the Python server needs at least 2Gi');
   return out;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { LogLine } from './entry';
 import { CommandIds } from '../commandIds';
+import { mebibytes, memoryMiB, memoryText } from '../deploy/quantities';
 
 export type ModelMissingProblem = 'noBasePath' | 'noVersion' | 'noSavedModel';
 
@@ -16,10 +17,6 @@ export type KnownFailure =
 
 export type FailureKind = KnownFailure['kind'];
 
-function mib(value: string, unit: string | undefined): number {
-  const n = Number(value);
-  return /^g/i.test(unit ?? '') ? n * 1024 : n;
-}
 
 /** The failure a log message shows, or undefined. */
 export function recognizeFailure(message: string): KnownFailure | undefined {
@@ -43,7 +40,7 @@ export function recognizeFailure(message: string): KnownFailure | undefined {
   if (/failed to start and listen on the port/.test(message)) return { kind: 'portNotListening' };
 
   m = /Memory limit of (\d+(?:\.\d+)?) ?(MiB|GiB|Mi|Gi|M|G)? exceeded with (\d+(?:\.\d+)?) ?(MiB|GiB|Mi|Gi|M|G)? used/i.exec(message);
-  if (m) return { kind: 'memoryLimit', limitMiB: mib(m[1], m[2]), usedMiB: mib(m[3], m[4] ?? m[2]) };
+  if (m) return { kind: 'memoryLimit', limitMiB: mebibytes(m[1], m[2]), usedMiB: mebibytes(m[3], m[4] ?? m[2]) };
   if (/Memory limit of .* exceeded/i.test(message)) return { kind: 'memoryLimit' };
   return undefined;
 }
@@ -73,14 +70,6 @@ export const DEPLOY_COMMAND = CommandIds.deploy;
 
 const MEMORY_STEPS_MIB = [512, 1024, 2048, 4096, 8192, 16384, 32768];
 
-function memoryText(v: number): string {
-  return v >= 1024 ? `${v / 1024}Gi` : `${v}Mi`;
-}
-
-function parseMemoryMiB(v: string | undefined): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(Mi|Gi|M|G)$/.exec(v ?? '');
-  return m ? mib(m[1], m[2]) : undefined;
-}
 
 /** The next Cloud Run memory size with headroom over what was used (×1.5), at least one step up. */
 export function nextMemory(limitMiB: number | undefined, usedMiB: number | undefined): string {
@@ -119,7 +108,7 @@ export function adviceFor(f: KnownFailure, facts: ServingFacts): FailureAdvice {
         detail: `Cloud Run sends requests to the port in PORT${f.port ? ` (${f.port})` : ''}; the server must listen there on 0.0.0.0 (TF Serving: --rest_api_port). Large models may also need a longer startup probe.`,
       };
     case 'memoryLimit': {
-      const next = nextMemory(f.limitMiB ?? parseMemoryMiB(facts.memory), f.usedMiB);
+      const next = nextMemory(f.limitMiB ?? memoryMiB(facts.memory), f.usedMiB);
       return {
         title: `The container ran out of memory${f.limitMiB ? ` (limit ${memoryText(f.limitMiB)}${f.usedMiB ? `, used ${f.usedMiB} MiB` : ''})` : ''}.`,
         detail: `Redeploy with more memory: ${next} is suggested.`,

@@ -80,6 +80,8 @@ export interface TailSessionOptions {
   /** Called on every (re)connect, so a session picks up new clients after a project change. */
   source: () => Promise<LogSource>;
   timing?: Partial<TailTiming>;
+  /** What to do about a failure (the role to ask for, the API to enable, sign in), when the caller knows. */
+  advice?: (e: unknown) => string | undefined;
   log?: (message: string) => void;
 }
 
@@ -403,7 +405,7 @@ export class TailSession {
       } else if (kind === 'reconnect' && gapStart !== undefined) {
         this.addMarker('gap', `Reconnected, but the entries after ${formatTime(gapStart)} could not be re-read (${text}): some may be missing.`);
       } else {
-        this.addMarker('error', `Could not read recent entries: ${text}`);
+        this.addMarker('error', `Could not read recent entries: ${text}`, { detail: this.opts.advice?.(e) });
       }
       if (FATAL_CODES.has(code ?? -1)) {
         this.fail(e);
@@ -425,7 +427,7 @@ export class TailSession {
   private fail(e: unknown): void {
     this.dropStream();
     clearTimeout(this.timer);
-    this.setState('failed', errorText(e));
+    this.setState('failed', this.opts.advice?.(e) ?? errorText(e));
   }
 
   private streamEnded(gen: number, err: unknown): void {
@@ -445,7 +447,7 @@ export class TailSession {
       return;
     }
     if (FATAL_CODES.has(errorCode(err) ?? -1)) {
-      this.addMarker('error', `The log stream stopped: ${text}`);
+      this.addMarker('error', `The log stream stopped: ${text}`, { detail: this.opts.advice?.(err) });
       this.fail(err);
       return;
     }

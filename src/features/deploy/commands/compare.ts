@@ -9,14 +9,11 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { CancelledError, UserError, ValidationError } from '../../../common/errors';
 import { unattendedAllowed } from '../../../common/unattended';
-import { idTokensFor } from '../../../gcp/idToken';
-import { compareRequest, rankingsFromResponse, summarize, type CompareSummary, type RequestRow, type SideResult } from '../../../serving/compare/metrics';
-import { tagsFor, tagUrl } from '../../../serving/compare/tags';
-import { describeMoves, trafficMoves } from '../../../serving/deploy/traffic';
+import { compareRevisions as compareOperation, requestsFromJsonl } from '../../../operations/compare';
+import type { CompareSummary, RequestRow } from '../../../serving/compare/metrics';
 import { revisionTarget } from '../../shared/targets';
-import { fileStore, REQUESTS_FILE, stateStore } from '../../predict/payloadStore';
+import { fileStore, REQUESTS_FILE, stateStore } from '../../shared/payloadStore';
 import { applyTraffic, pickRevision, serviceOf, type TrafficDeps } from '../trafficChange';
-import { renderCompareReport } from '../../../serving/compare/report';
 import * as path from 'node:path';
 import { saveReport } from '../../shared/saveReport';
 import { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
@@ -64,15 +61,7 @@ export class CompareReports implements vscode.TextDocumentContentProvider {
 function readRequests(context: vscode.ExtensionContext, service: string, file: unknown): Array<{ name: string; body: string }> {
   if (file !== undefined) {
     if (typeof file !== 'string') throw new ValidationError('requests', 'expected the path of a JSONL file');
-    const lines = readFileSync(file, 'utf8').split('\n').map(l => l.trim()).filter(Boolean);
-    return lines.map((line, i) => {
-      try {
-        JSON.parse(line);
-      } catch (e) {
-        throw new ValidationError(`requests line ${i + 1}`, `not JSON (${(e as Error).message})`);
-      }
-      return { name: `line ${i + 1}`, body: line };
-    });
+    return requestsFromJsonl(readFileSync(file, 'utf8'));
   }
   const folder = vscode.workspace.workspaceFolders?.find(f => f.uri.scheme === 'file');
   const store = folder ? fileStore(path.join(folder.uri.fsPath, REQUESTS_FILE)) : stateStore(context.workspaceState);
@@ -109,59 +98,37 @@ export function compareRevisions(d: TrafficDeps, context: vscode.ExtensionContex
     if (!requests.length) throw new UserError('No requests to compare with.', 'Save payloads in Test Prediction or pass a JSONL file.');
     if (requests.length > MAX_REQUESTS) throw new ValidationError('requests', `${requests.length} requests; at most ${MAX_REQUESTS} per comparison`);
 
-    // Tag URLs reach each revision whatever its traffic; adding a tag moves no traffic.
-    let current = service;
-    const plan = tagsFor(current, [a, b]);
-    if (plan.traffic) {
-      const moves = trafficMoves(current, plan.traffic);
-      if (moves.length) throw new Error(`internal: adding tags would move traffic (${describeMoves(moves)}); nothing was changed`);
-      if (!(opts.confirmed === true && unattendedAllowed())) {
-        const ok = await vscode.window.showWarningMessage(`Add tag${plan.added.length > 1 ? 's' : ''} ${plan.added.join(', ')} to ${service.id} to reach ${a} and ${b}?`, {
-          modal: true, detail: `Traffic of ${service.id}: no traffic moves. A tag gives a revision its own URL; the comparison sends its requests there.`,
-        }, 'Add Tags');
-        if (ok !== 'Add Tags') throw new CancelledError();
+    // The shared comparison (src/operations/compare.ts): tags after a modal, then the requests,
+    // with a cancellable notification from the first request on (not under the modal).
+    const ac = new AbortController();
+    let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+    let finish: (() => void) | undefined;
+    const onProgress = (i: number, n: number) => {
+      if (!finish) {
+        const done = new Promise<void>(r => (finish = r));
+        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Comparing ${a} with ${b}`, cancellable: true }, (p, token) => {
+          progress = p;
+          token.onCancellationRequested(() => ac.abort());
+          p.report({ message: `${i}/${n}`, increment: 100 / n });
+          return done;
+        });
+        return;
       }
-      current = await applyTraffic(d, current, plan.traffic, `Tagging ${a} and ${b}`);
-    }
-    const urls = { a: tagUrl(current, plan.tags[a]), b: tagUrl(current, plan.tags[b]) };
-    if (!urls.a || !urls.b) throw new UserError(`Cloud Run gave no URL for tag ${!urls.a ? plan.tags[a] : plan.tags[b]} of ${service.id}.`, 'Refresh and try again once the service is ready.');
-    const modelName = current.env.MODEL_NAME || 'model';
-    const tokens = current.invokerIamDisabled ? undefined : idTokensFor(cloud.clients);
-
-    const send = async (url: string, body: string): Promise<SideResult> => {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      // The service URL is the audience Cloud Run checks, for its tag URLs too.
-      if (tokens) headers.authorization = `Bearer ${(await tokens.get(current.uri!)).token}`;
-      const t0 = performance.now();
-      try {
-        const r = await fetch(`${url}/v1/models/${encodeURIComponent(modelName)}:predict`, { method: 'POST', headers, body, signal: AbortSignal.timeout(60_000) });
-        const text = await r.text();
-        const ms = performance.now() - t0;
-        if (!r.ok) return { ms, error: `HTTP ${r.status}: ${text.slice(0, 200)}` };
-        return { ms, rankings: rankingsFromResponse(JSON.parse(text)) };
-      } catch (e) {
-        return { ms: performance.now() - t0, error: (e as Error).message };
-      }
+      progress?.report({ message: `${i}/${n}`, increment: 100 / n });
     };
-    const rows: RequestRow[] = [];
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Comparing ${a} with ${b}`, cancellable: true }, async (progress, token) => {
-      for (const [i, r] of requests.entries()) {
-        if (token.isCancellationRequested) throw new CancelledError();
-        progress.report({ message: `${i + 1}/${requests.length}`, increment: 100 / requests.length });
-        // Alternate who goes first so neither side always pays for a cold connection.
-        let ra: SideResult, rb: SideResult;
-        if (i % 2) {
-          rb = await send(urls.b!, r.body);
-          ra = await send(urls.a!, r.body);
-        } else {
-          ra = await send(urls.a!, r.body);
-          rb = await send(urls.b!, r.body);
-        }
-        rows.push(compareRequest(r.name, ra, rb, k));
-      }
-    });
-    const summary = summarize(rows, k, { a, b });
-    const report = renderCompareReport(service.id, a, b, rows, summary);
+    let outcome;
+    try {
+      outcome = await compareOperation(cloud.apis, service, a, b, requests, k, {
+        confirmTags: async (question, detail) => (opts.confirmed === true && unattendedAllowed())
+          || (await vscode.window.showWarningMessage(question, { modal: true, detail }, 'Add Tags')) === 'Add Tags',
+        writeTraffic: (s, traffic) => applyTraffic(d, s, traffic, `Tagging ${a} and ${b}`),
+        progress: onProgress,
+        signal: ac.signal,
+      });
+    } finally {
+      finish?.();
+    }
+    const { rows, summary, report, current } = outcome;
     const uri = reports.put(`${service.id}-${a}-vs-${b}`, report);
     await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, async () => vscode.window.showTextDocument(uri, { preview: true }));
 

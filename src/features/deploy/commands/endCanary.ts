@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { UserError } from '../../../common/errors';
+import { planTrafficChange } from '../../../operations/traffic';
 import type { CloudRunService } from '../../../serving/domain';
-import { describeMoves, endCanaryTraffic, trafficMoves } from '../../../serving/deploy/traffic';
 import { applyTraffic, confirmTraffic, serviceOf, type TrafficDeps } from '../trafficChange';
 import { runningCanary } from './runningCanary';
 
@@ -9,18 +8,11 @@ import { runningCanary } from './runningCanary';
 export function endCanary(d: TrafficDeps) {
   return async (arg?: unknown, opts?: { confirmed?: unknown }): Promise<CloudRunService> => {
     const service = await serviceOf(d, arg, 'End Canary: pick a service');
-    const canary = runningCanary(service, arg);
-    let traffic;
-    try {
-      traffic = endCanaryTraffic(service, canary);
-    } catch (e) {
-      throw new UserError(`Cannot end the canary: ${(e as Error).message}.`);
-    }
-    await confirmTraffic(service, traffic, `End the canary of ${canary} on ${service.id}?`, 'End Canary',
-      `${canary} is kept (with no traffic) and can get a canary again.`, opts?.confirmed);
-    const moved = describeMoves(trafficMoves(service, traffic));
-    const updated = await applyTraffic(d, service, traffic, `Ending the canary of ${canary}`);
-    void vscode.window.showInformationMessage(`${service.id}: canary ended (${moved}).`);
+    runningCanary(service, arg);
+    const change = planTrafficChange(service, { kind: 'endCanary' });
+    await confirmTraffic(service, change.traffic, change.question, change.button, change.after, opts?.confirmed);
+    const updated = await applyTraffic(d, service, change.traffic, change.what);
+    void vscode.window.showInformationMessage(change.done(updated));
     return updated;
   };
 }

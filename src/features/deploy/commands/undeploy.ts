@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../../../common/errors';
-import { runDeployApi } from '../../../gcp/runDeploy';
 import { unattendedAllowed } from '../../../common/unattended';
 import { resolveService } from '../pickService';
 import type { TrafficDeps } from '../trafficChange';
@@ -15,7 +14,7 @@ export function undeploy({ session, ops, lock }: TrafficDeps) {
       if (ok !== 'Delete Service') throw new CancelledError();
     }
     await lock.run(service.name, () => ops.run(service.name, 'Deleting…', () =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${service.id}` }, () => runDeployApi(cloud.clients).remove(service.name))));
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${service.id}` }, () => cloud.apis.runWrite.remove(service.name))));
     void vscode.window.showInformationMessage(`Deleted ${service.id}.`);
   };
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ValidationError } from '../../../common/errors';
-import type { Session } from '../../../common/session';
+import type { Session } from '../../shared/session';
 import { consoleUrl } from '../../../serving/consoleUrl';
 import type { Node } from '../node';
 import { targetOf } from '../../shared/targets';

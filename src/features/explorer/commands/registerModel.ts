@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelledError, UserError, ValidationError } from '../../../common/errors';
-import type { Session } from '../../../common/session';
-import { inspectGcsModel } from '../../../gcp/modelInspector';
+import type { Session } from '../../shared/session';
 import type { ModelVersion, TrainingRun } from '../../../serving/domain';
 import { existingModelDescription } from '../present/modelView';
 import { imageFor } from '../../../serving/images';
@@ -29,7 +28,7 @@ export function registerModel(session: Session, runs: RunsTree, models: ModelsTr
     const uri = pushedDestination(artifact);
 
     const labels = registrationLabels(run);
-    const inspection = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the model at ${uri}…` }, () => inspectGcsModel(cloud.clients, uri, { labels }));
+    const inspection = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the model at ${uri}…` }, () => cloud.apis.models.inspect(uri, { labels }));
     if (inspection.container === 'none') throw new UserError(`The model at ${uri} cannot be served: ${inspection.errors.join('; ')}`);
 
     let displayName = answers.displayName ?? '';

@@ -1,4 +1,4 @@
-import type { Session } from '../../../common/session';
+import type { Session } from '../../shared/session';
 import type { LogsPanels } from '../logsPanel';
 import { resolveTarget } from '../pickTarget';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../../../common/errors';
 import type { ServiceLogChannels } from '../outputChannels';
 import { resolveTarget } from '../pickTarget';
-import type { Session } from '../../../common/session';
+import type { Session } from '../../shared/session';
 
 /** "Stop Tailing Serving Logs": the node's service, or a pick among the services being followed. */
 export function stopTailing(session: Session, channels: ServiceLogChannels) {

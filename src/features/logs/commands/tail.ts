@@ -1,4 +1,4 @@
-import type { Session } from '../../../common/session';
+import type { Session } from '../../shared/session';
 import type { ServiceLogChannels } from '../outputChannels';
 import { resolveTarget } from '../pickTarget';
 

@@ -6,15 +6,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Session } from '../../../common/session';
+import type { Session } from '../../shared/session';
 import { CancelledError, UserError, ValidationError } from '../../../common/errors';
 import { unattendedAllowed } from '../../../common/unattended';
-import { inspectGcsModel } from '../../../gcp/modelInspector';
 import { parseGcsUri } from '../../../gcp/storageSource';
-import { gcsObjectExists, writeGcsObject } from '../../../gcp/storageWrite';
 import { DEFAULT_SIGNATURE } from '../../../serving/savedModel/types';
 import { buildWarmupFile, MAX_WARMUP_RECORDS, WARMUP_FILE, type PayloadLike, type SignatureInputs } from '../../../serving/warmup/fromPayloads';
-import { fileStore, REQUESTS_FILE, stateStore, type JsonStore } from '../payloadStore';
+import { fileStore, REQUESTS_FILE, stateStore, type JsonStore } from '../../shared/payloadStore';
 
 export interface WarmupResult {
   uri: string;
@@ -55,7 +53,7 @@ export function generateWarmup(session: Session, context: vscode.ExtensionContex
       throw new ValidationError('model folder', (e as Error).message);
     }
     const cloud = await session.cloud();
-    const inspection = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the model at ${folder}` }, () => inspectGcsModel(cloud.clients, folder!));
+    const inspection = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the model at ${folder}` }, () => cloud.apis.models.inspect(folder!));
     if (!inspection.modelDir || inspection.errors.length) {
       throw new UserError(`${folder} is not a SavedModel TF Serving can load: ${inspection.errors.join('; ') || 'no saved_model.pb'}`);
     }
@@ -97,7 +95,7 @@ export function generateWarmup(session: Session, context: vscode.ExtensionContex
     const skippedText = file.skipped.map(s => `${s.reason}`).join('\n');
     if (!file.records) throw new UserError(`None of the payloads can be a warm-up request:\n${skippedText}`);
     const target = `${inspection.modelDir.replace(/\/+$/, '')}/${WARMUP_FILE}`;
-    const exists = await gcsObjectExists(cloud.clients, target);
+    const exists = await cloud.apis.storage.exists(target);
     if (!(opts.confirmed === true && unattendedAllowed())) {
       const ok = await vscode.window.showWarningMessage(`${exists ? 'Replace' : 'Write'} ${target} with ${file.records} warm-up request${file.records === 1 ? '' : 's'}?`, {
         modal: true,
@@ -106,7 +104,7 @@ export function generateWarmup(session: Session, context: vscode.ExtensionContex
       }, exists ? 'Replace' : 'Write');
       if (!ok) throw new CancelledError();
     }
-    await writeGcsObject(cloud.clients, target, file.bytes);
+    await cloud.apis.storage.write(target, file.bytes);
     void vscode.window.showInformationMessage(`Wrote ${file.records} warm-up request${file.records === 1 ? '' : 's'} to ${target}${file.skipped.length ? ` (${file.skipped.length} left out)` : ''}.`);
     return { uri: target, records: file.records, skipped: file.skipped };
   };

@@ -6,9 +6,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, UserError, ValidationError } from '../../../common/errors';
-import type { Session } from '../../../common/session';
+import type { Session } from '../../shared/session';
 import { unattendedAllowed } from '../../../common/unattended';
-import { idTokensFor } from '../../../gcp/idToken';
 import type { CloudRunService } from '../../../serving/domain';
 import { openLoopReport, poissonSchedule, runOpenLoop, type OpenLoopReport } from '../../../serving/predict/openLoop';
 import { renderOpenLoopReport } from '../../../serving/predict/openLoopReport';
@@ -16,9 +15,8 @@ import { pickService } from '../../shared/pickService';
 import { saveReport } from '../../shared/saveReport';
 import { servingRevisions } from '../../../serving/reports/savedReport';
 import { coldStartLine, coldStartResult, type ColdStart } from '../../../serving/predict/coldStart';
-import { runDeployApi } from '../../../gcp/runDeploy';
 import { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
-import { fileStore, REQUESTS_FILE, stateStore } from '../payloadStore';
+import { fileStore, REQUESTS_FILE, stateStore } from '../../shared/payloadStore';
 
 interface Options { rate?: unknown; durationSec?: unknown; targetMs?: unknown; seed?: unknown; confirmed?: unknown; /** Save the run as a report without asking. */ save?: unknown }
 
@@ -65,7 +63,7 @@ export function loadTest(session: Session, context: vscode.ExtensionContext) {
       }, 'Start');
       if (ok !== 'Start') throw new CancelledError();
     }
-    const tokens = service.invokerIamDisabled ? undefined : idTokensFor(cloud.clients);
+    const tokens = service.invokerIamDisabled ? undefined : cloud.apis.idTokens;
     const url = `${service.uri}/v1/models/${encodeURIComponent(service.env.MODEL_NAME || 'model')}:predict`;
     const post = async (i: number): Promise<{ ok: boolean; error?: string }> => {
       try {
@@ -79,8 +77,7 @@ export function loadTest(session: Session, context: vscode.ExtensionContext) {
       }
     };
     // Whether the revision can scale to zero decides whether a cold start can happen at all.
-    const raw = await runDeployApi(cloud.clients).getRaw(service.name).catch(() => undefined);
-    const minInstances = raw?.template?.scaling?.minInstanceCount ?? undefined;
+    const minInstances = (await cloud.apis.runWrite.read(service.name).catch(() => undefined))?.spec.scaling.minInstances;
     const { probe, result } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Load test: ${service.id}`, cancellable: true }, async (_p, cancel) => {
       // The probe goes alone, before the run: the first request is the one a cold start delays.
       const t0 = performance.now();

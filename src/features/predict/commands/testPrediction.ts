@@ -3,7 +3,7 @@
  * another command (the deploy-success notification passes `{service: "projects/P/locations/R/services/S"}`).
  * Returns the panel so in-host tests can drive it.
  */
-import type { Session } from '../../../common/session';
+import type { Session } from '../../shared/session';
 import { UserError, ValidationError } from '../../../common/errors';
 import type { CloudRunService } from '../../../serving/domain';
 import type { PredictPanel } from '../panelHost';

@@ -1,23 +1,24 @@
 import * as vscode from 'vscode';
-import { GcpClients } from '../gcp/clients';
-import { fetchEmulatorEndpoints, gcloudProject } from '../gcp/connection';
-import type { Connection } from '../gcp/endpoints';
-import { runApi } from '../gcp/run';
-import type { RunApi, VertexApi } from '../gcp/types';
-import { vertexApi } from '../gcp/vertex';
-import { ContextKeys, type AuthState } from './contextValues';
-import { UserError } from './errors';
-import type { Logger } from './logger';
-import { affectsSettings, readSettings } from './settings';
-import type { Settings } from './settingsSchema';
+import { buildCloudApis, type CloudApis } from '../../gcp/apis';
+import { fetchEmulatorEndpoints, gcloudProject } from '../../gcp/connection';
+import type { Connection } from '../../gcp/endpoints';
+import type { RunApi, VertexApi } from '../../gcp/types';
+import { ContextKeys, type AuthState } from '../../common/contextValues';
+import { UserError } from '../../common/errors';
+import type { Logger } from '../../common/logger';
+import { affectsSettings, readSettings } from '../../common/settings';
+import type { Settings } from '../../common/settingsSchema';
 
 /** What a feature needs to call Google Cloud: built once per project/connection, rebuilt on change. */
 export interface CloudContext {
   project: string;
   regions: string[];
   connection: Connection;
-  clients: GcpClients;
+  /** Every Google API a feature may call (src/gcp/apis.ts). */
+  apis: CloudApis;
+  /** Same as `apis.vertex`. */
   vertex: VertexApi;
+  /** Same as `apis.run`. */
   run: RunApi;
 }
 
@@ -120,10 +121,10 @@ export class Session implements vscode.Disposable {
     } else {
       connection = { kind: 'google' };
     }
-    const clients = new GcpClients(connection, project);
+    const apis = buildCloudApis(connection, project, { log: line => this.logger.info(line) });
     if (connection.kind === 'google') {
       try {
-        await clients.auth().getAccessToken();
+        await apis.checkCredentials();
         await this.setAuthState('signedIn');
       } catch (e) {
         await this.setAuthState('signedOut');
@@ -131,7 +132,7 @@ export class Session implements vscode.Disposable {
       }
     }
     this.logger.info(`session: project ${project}, regions ${s.regions.join(',')}, ${connection.kind === 'emulator' ? `emulator ${s.emulator}` : 'Google Cloud'}`);
-    const ctx: CloudContext = { project, regions: s.regions, connection, clients, vertex: vertexApi(clients), run: runApi(clients) };
+    const ctx: CloudContext = { project, regions: s.regions, connection, apis, vertex: apis.vertex, run: apis.run };
     this.built = ctx;
     return ctx;
   }
@@ -144,11 +145,11 @@ export class Session implements vscode.Disposable {
     this.gcloudProjectValue = undefined;
     await this.refreshContextKeys();
     this.changed.fire();
-    await old?.clients.dispose();
+    await old?.apis.dispose();
   }
 
   dispose(): void {
-    void this.built?.clients.dispose();
+    void this.built?.apis.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -1,9 +1,15 @@
 /**
- * The Cloud Logging adapter behind the tail engine's LogSource (src/serving/logs/source.ts), over
- * the official client (clients.logging(), built in src/gcp).
+ * Cloud Logging behind a small interface: one ListLogEntries read (newest first) and a
+ * TailLogEntries stream. The tail session and the deploy flow use `LogsApi`; unit tests pass an
+ * in-memory fake, the extension the official client (GcpClients.logging()).
  */
 
-import type { LogSource, TailStream } from '../../serving/logs/source';
+import type { LogSource, TailResponse, TailStream } from '../serving/logs/source';
+
+export type { LogSource, TailResponse, TailStream };
+
+/** The tail engine's port (src/serving/logs/source.ts), as CloudApis names it. */
+export type LogsApi = LogSource;
 
 /** The part of @google-cloud/logging's Logging class used here (structural, so no import of it). */
 export interface LoggingClientLike {
@@ -11,10 +17,9 @@ export interface LoggingClientLike {
   tailEntries(opts: { filter: string }): NodeJS.ReadWriteStream & { abort?: () => void; destroy?: (e?: Error) => unknown };
 }
 
-export function loggingSource(client: LoggingClientLike): LogSource {
+export function loggingSource(client: LoggingClientLike): LogsApi {
   return {
     async list(filter, pageSize) {
-      // A filter naming `timestamp` keeps the client from adding its own 24-hour bound.
       const [entries] = await client.getEntries({ filter, orderBy: 'timestamp desc', pageSize, autoPaginate: false });
       return entries ?? [];
     },
