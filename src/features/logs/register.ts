@@ -52,19 +52,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand('mlServing.logs.tail', tailLogs(session, channels), logger),
     registerCommand('mlServing.logs.stop', stopTailing(session, channels), logger),
     registerCommand('mlServing.logs.openPanel', openLogsPanel(session, panels), logger),
-    vscode.window.registerWebviewPanelSerializer(LOGS_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state: unknown) {
-        const s = state as { service?: unknown; serviceId?: unknown; revision?: unknown } | undefined;
-        const ok = typeof s?.service === 'string' && /^projects\/[^/]+\/locations\/[^/]+\/services\/[a-z][a-z0-9-]*$/.test(s.service);
-        if (!ok) {
-          panel.dispose();
-          return;
-        }
-        const service = s!.service as string;
-        const revision = typeof s!.revision === 'string' && /^[a-z][a-z0-9-]*$/.test(s!.revision) ? s!.revision : undefined;
-        panels.adopt(panel, { service, serviceId: service.slice(service.lastIndexOf('/') + 1), revision });
-      },
-    }),
+    vscode.window.registerWebviewPanelSerializer(LOGS_VIEW_TYPE, panels.serializer),
   );
   return { tails, channels, panels, failures };
 }

@@ -4,37 +4,37 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
+import { PanelRegistry, panelOptions, panelSerializer } from '../../common/panelHost';
 import type { Session } from '../../common/session';
+import { webviewPage } from '../../common/webviewPage';
 import { idTokensFor, type IdTokens } from '../../gcp/idToken';
 import type { GcpClients } from '../../gcp/clients';
 import { isPanelState, PREDICT_VIEW_TYPE } from '../../protocol/predict';
 import type { CloudRunService } from '../../serving/domain';
-import { localResourceRoots } from './html';
+import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
+import { servingRevisions } from '../../serving/reports/savedReport';
 import { PredictPanel, type PanelDeps } from './panelHost';
 import type { PayloadStore } from './payloadStore';
+import { cloudRunTarget } from './target';
 
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: localResourceRoots(extensionUri) };
-}
-
-export class PredictPanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
-  private readonly open = new Map<string, PredictPanel>();
+export class PredictPanels implements vscode.Disposable {
+  private readonly open = new PanelRegistry<PredictPanel>();
   private readonly tokenCache = new WeakMap<GcpClients, IdTokens>();
-  private readonly deps: PanelDeps;
+  private readonly tokens: () => Promise<IdTokens>;
+  /** Restores panels after a reload (registered by the feature). */
+  readonly serializer: vscode.WebviewPanelSerializer;
 
-  constructor(private readonly session: Session, logger: Logger, store: PayloadStore, private readonly extensionUri: vscode.Uri) {
-    this.deps = {
-      session, logger, store, extensionUri,
-      tokens: async () => {
-        const cloud = await session.cloud();
-        let t = this.tokenCache.get(cloud.clients);
-        if (!t) {
-          t = idTokensFor(cloud.clients, { log: line => logger.info(line) });
-          this.tokenCache.set(cloud.clients, t);
-        }
-        return t;
-      },
+  constructor(private readonly session: Session, private readonly logger: Logger, private readonly store: PayloadStore, private readonly extensionUri: vscode.Uri) {
+    this.tokens = async () => {
+      const cloud = await session.cloud();
+      let t = this.tokenCache.get(cloud.clients);
+      if (!t) {
+        t = idTokensFor(cloud.clients, { log: line => logger.info(line) });
+        this.tokenCache.set(cloud.clients, t);
+      }
+      return t;
     };
+    this.serializer = panelSerializer(logger, 'predict', s => (isPanelState(s) ? s : undefined), (panel, state) => this.restore(panel, state.serviceName));
   }
 
   get(serviceName: string): PredictPanel | undefined {
@@ -48,45 +48,46 @@ export class PredictPanels implements vscode.Disposable, vscode.WebviewPanelSeri
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PREDICT_VIEW_TYPE, `Test ${service.id}`, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(PREDICT_VIEW_TYPE, `Test ${service.id}`, vscode.ViewColumn.Active, panelOptions(this.extensionUri, true));
     return this.adopt(panel, service);
   }
 
   private adopt(panel: vscode.WebviewPanel, service: CloudRunService): PredictPanel {
-    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) };
-    const p = new PredictPanel(panel, service, this.deps);
-    this.open.set(service.name, p);
-    p.onDidDispose(() => {
-      if (this.open.get(service.name) === p) this.open.delete(service.name);
-    });
-    return p;
+    const deps: PanelDeps = {
+      session: this.session, logger: this.logger, store: this.store, extensionUri: this.extensionUri,
+      // Named after what was measured: the revisions the service's traffic reaches, and the model version it serves.
+      reportMeta: async () => {
+        const now = (await (await this.session.cloud()).run.getService(service.name).catch(() => undefined)) ?? service;
+        return {
+          service: now.id, revision: servingRevisions(now.trafficStatuses, now.latestReadyRevision),
+          modelVersion: now.labels[SERVICE_LABELS.modelVersion] || now.env.MODEL_VERSION || undefined,
+        };
+      },
+    };
+    const target = cloudRunTarget(service, { tokens: this.tokens, usesEmulator: this.session.usesEmulator });
+    return this.open.add(service.name, new PredictPanel(panel, target, deps));
   }
 
   /** Restores a panel after a reload. */
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    if (!isPanelState(state)) {
-      this.deps.logger.warn('predict: a restored panel had no service in its state; closing it');
-      panel.dispose();
-      return;
-    }
+  private async restore(panel: vscode.WebviewPanel, serviceName: string): Promise<void> {
     let service: CloudRunService | undefined;
     try {
       const cloud = await this.session.cloud();
-      service = await cloud.run.getService(state.serviceName);
+      service = await cloud.run.getService(serviceName);
     } catch (e) {
-      this.deps.logger.warn(`predict: could not restore the panel of ${state.serviceName}: ${(e as Error).message}`);
+      this.logger.warn(`predict: could not restore the panel of ${serviceName}: ${(e as Error).message}`);
     }
     if (!service) {
-      panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><p>The service ${state.serviceName.replace(/[<>&"]/g, '')} is gone or could not be read. Close this tab and run "ML Serving: Test Prediction" again.</p></body></html>`;
+      panel.webview.html = webviewPage({
+        cspSource: panel.webview.cspSource, title: 'Test Prediction',
+        body: `<p>The service ${serviceName.replace(/[<>&"']/g, '')} is gone or could not be read. Close this tab and run "ML Serving: Test Prediction" again.</p>`,
+      });
       return;
     }
-    const other = this.open.get(service.name);
-    if (other) other.dispose();
     this.adopt(panel, service);
   }
 
   dispose(): void {
-    for (const p of [...this.open.values()]) p.dispose();
-    this.open.clear();
+    this.open.dispose();
   }
 }

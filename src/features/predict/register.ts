@@ -28,7 +28,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   const panels = new PredictPanels(session, log, payloadStoreFor(context), context.extensionUri);
   context.subscriptions.push(
     panels,
-    vscode.window.registerWebviewPanelSerializer(PREDICT_VIEW_TYPE, panels),
+    vscode.window.registerWebviewPanelSerializer(PREDICT_VIEW_TYPE, panels.serializer),
     registerCommand(TEST_PREDICTION_COMMAND, testPrediction(session, panels), logger),
     registerCommand('mlServing.predict.generateWarmup', generateWarmup(session, context), logger),
     registerCommand('mlServing.predict.loadTest', loadTest(session, context), logger),
