@@ -64,7 +64,7 @@ export function message<T extends string, F extends Fields = Record<never, never
 export function messageParser<D extends MessageDescriptor<string, any>>(descriptors: readonly D[]): (raw: unknown) => MessageOf<D> {
   const byType = new Map<string, D>(descriptors.map(d => [d.type, d]));
   return raw => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError('message', 'not an object');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError('message', 'expected an object');
     const m = raw as Record<string, unknown>;
     const d = typeof m.type === 'string' ? byType.get(m.type) : undefined;
     if (!d) throw new ValidationError('type', `unknown message type ${JSON.stringify(String(m.type)).slice(0, 60)}`);

@@ -11,6 +11,7 @@ import type { Services } from '../../services';
 import { testPrediction } from './commands/testPrediction';
 import { generateWarmup } from './commands/generateWarmup';
 import { loadTest } from './commands/loadTest';
+import { compareReports } from './commands/compareReports';
 import { PredictPanels } from './panels';
 import { fileStore, PayloadStore, REQUESTS_FILE, stateStore } from './payloadStore';
 
@@ -32,5 +33,6 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand(TEST_PREDICTION_COMMAND, testPrediction(session, panels), logger),
     registerCommand('mlServing.predict.generateWarmup', generateWarmup(session, context), logger),
     registerCommand('mlServing.predict.loadTest', loadTest(session, context), logger),
+    registerCommand('mlServing.predict.compareReports', compareReports(), logger),
   );
 }
