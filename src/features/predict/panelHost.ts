@@ -292,11 +292,12 @@ export class PredictPanel implements vscode.Disposable {
   private async loadTest(m: Extract<WebviewMessage, { type: 'loadTest' }>): Promise<void> {
     // The mix: the saved payloads named, read from the store (the webview sends names, not bodies); none named, the editor's body.
     const saved = this.safeList();
-    const mix = m.mix.length ? m.mix.map(name => {
-      const p = saved.find(x => x.name === name);
-      if (!p) throw new Error(`loadTest.mix: no saved payload named "${name}"`);
-      return p;
-    }) : [{ name: '', signature: m.signature, body: m.body }];
+    const missing = m.mix.find(name => !saved.some(x => x.name === name));
+    if (missing !== undefined) {
+      this.post({ type: 'requestFailed', requestId: m.requestId, message: `loadTest.mix: no saved payload named "${missing}"`, cancelled: false });
+      return;
+    }
+    const mix = m.mix.length ? m.mix.map(name => saved.find(x => x.name === name)!) : [{ name: '', signature: m.signature, body: m.body }];
     for (const p of mix) if (!this.check(m.requestId, p.signature, p.body)) return;
     const ctrl = this.controller(m.requestId);
     try {
