@@ -15,7 +15,7 @@ import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
 import { servingRevisions } from '../../serving/reports/savedReport';
 import { PredictPanel, type PanelDeps } from './panelHost';
 import type { PayloadStore } from './payloadStore';
-import { cloudRunTarget } from './target';
+import { cloudRunTarget, type PredictionTarget } from './target';
 
 export class PredictPanels implements vscode.Disposable {
   private readonly open = new PanelRegistry<PredictPanel>();
@@ -43,29 +43,42 @@ export class PredictPanels implements vscode.Disposable {
 
   /** Opens (or reveals) the panel of a service. */
   show(service: CloudRunService): PredictPanel {
-    const existing = this.open.get(service.name);
+    return this.showTarget(this.cloudRun(service), this.reportMetaOf(service));
+  }
+
+  /**
+   * Opens (or reveals) the panel of any prediction target, keyed by `target.info.name`: the seam a
+   * Vertex AI endpoint plugs into.
+   */
+  showTarget(target: PredictionTarget, reportMeta?: PanelDeps['reportMeta']): PredictPanel {
+    const existing = this.open.get(target.info.name);
     if (existing) {
+      target.dispose();
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PREDICT_VIEW_TYPE, `Test ${service.id}`, vscode.ViewColumn.Active, panelOptions(this.extensionUri, true));
-    return this.adopt(panel, service);
+    const panel = vscode.window.createWebviewPanel(PREDICT_VIEW_TYPE, `Test ${target.info.id}`, vscode.ViewColumn.Active, panelOptions(this.extensionUri, true));
+    return this.adopt(panel, target, reportMeta);
   }
 
-  private adopt(panel: vscode.WebviewPanel, service: CloudRunService): PredictPanel {
-    const deps: PanelDeps = {
-      session: this.session, logger: this.logger, store: this.store, extensionUri: this.extensionUri,
-      // Named after what was measured: the revisions the service's traffic reaches, and the model version it serves.
-      reportMeta: async () => {
-        const now = (await (await this.session.cloud()).run.getService(service.name).catch(() => undefined)) ?? service;
-        return {
-          service: now.id, revision: servingRevisions(now.trafficStatuses, now.latestReadyRevision),
-          modelVersion: now.labels[SERVICE_LABELS.modelVersion] || now.env.MODEL_VERSION || undefined,
-        };
-      },
+  private adopt(panel: vscode.WebviewPanel, target: PredictionTarget, reportMeta?: PanelDeps['reportMeta']): PredictPanel {
+    const deps: PanelDeps = { session: this.session, logger: this.logger, store: this.store, extensionUri: this.extensionUri, reportMeta };
+    return this.open.add(target.info.name, new PredictPanel(panel, target, deps));
+  }
+
+  private cloudRun(service: CloudRunService): PredictionTarget {
+    return cloudRunTarget(service, { tokens: this.tokens, usesEmulator: this.session.usesEmulator });
+  }
+
+  /** A load test's report is named after what was measured: the revisions the traffic reaches, and the model version served. */
+  private reportMetaOf(service: CloudRunService): PanelDeps['reportMeta'] {
+    return async () => {
+      const now = (await (await this.session.cloud()).run.getService(service.name).catch(() => undefined)) ?? service;
+      return {
+        service: now.id, revision: servingRevisions(now.trafficStatuses, now.latestReadyRevision),
+        modelVersion: now.labels[SERVICE_LABELS.modelVersion] || now.env.MODEL_VERSION || undefined,
+      };
     };
-    const target = cloudRunTarget(service, { tokens: this.tokens, usesEmulator: this.session.usesEmulator });
-    return this.open.add(service.name, new PredictPanel(panel, target, deps));
   }
 
   /** Restores a panel after a reload. */
@@ -84,7 +97,7 @@ export class PredictPanels implements vscode.Disposable {
       });
       return;
     }
-    this.adopt(panel, service);
+    this.adopt(panel, this.cloudRun(service), this.reportMetaOf(service));
   }
 
   dispose(): void {
