@@ -40,6 +40,7 @@ export const COMMANDS: Readonly<Record<string, FeatureName>> = {
   [CommandIds.testPrediction]: 'predict',
   [CommandIds.generateWarmup]: 'predict',
   [CommandIds.loadTest]: 'predict',
+  [CommandIds.compareReports]: 'predict',
 };
 
 /** The explorer's tree views (package.json `views`): created by the shell, filled by the explorer. */

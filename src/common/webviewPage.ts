@@ -26,7 +26,8 @@ export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, c => `&#$
 export interface PageOptions {
   cspSource: string;
   title: string;
-  scriptUri: string;
+  /** The panel's bundle; none for a static page (a panel that could not be restored). */
+  scriptUri?: string;
   styleUri?: string;
   /** CSS of the panel's own, allowed by the nonce. */
   style?: string;
@@ -49,7 +50,6 @@ ${o.styleUri ? `<link rel="stylesheet" href="${escapeHtml(o.styleUri)}" nonce="$
 </head>
 <body${attrs}>
 ${o.body ?? ''}
-<script nonce="${n}" src="${escapeHtml(o.scriptUri)}"></script>
-</body>
+${o.scriptUri ? `<script nonce="${n}" src="${escapeHtml(o.scriptUri)}"></script>\n` : ''}</body>
 </html>`;
 }

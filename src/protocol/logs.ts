@@ -1,9 +1,11 @@
 /**
  * Messages between the serving-logs panel (webview/logs) and the extension host. No vscode import:
- * both sides compile this file. Messages from the webview are untrusted and go through
- * parseWebviewMessage before the host acts on them.
+ * both sides compile this file. Messages from the webview are untrusted: each type is declared once
+ * in `LogsMessages` and checked by parseWebviewMessage before the host acts on it.
  */
 import type { LogLine } from '../serving/logs/entry';
+import { int, message, messageParser, str, type MessageOf } from './messages';
+import { REVISION_ID, SERVICE_NAME } from '../serving/resourceNames';
 
 /** A log entry as shown, numbered by its tail session (seq grows by one per item). */
 export type EntryItem = LogLine & { kind: 'entry'; seq: number };
@@ -34,36 +36,34 @@ export type HostToWebview =
   | { type: 'state'; state: TailState; detail?: string }
   | { type: 'revisions'; revisions: string[] };
 
-export type WebviewToHost =
-  | { type: 'ready' }
-  | { type: 'copy'; text: string }
-  /** The user cleared the panel: later replays start after this item. */
-  | { type: 'clear'; upToSeq: number }
-  | { type: 'action'; id: string }
-  | { type: 'reconnect' };
-
 /** Copying more than this is refused: a hostile or broken webview must not fill the clipboard. */
 export const MAX_COPY_CHARS = 20_000_000;
 
-/** Checks a message from the webview; throws an Error naming the bad field. */
-export function parseWebviewMessage(raw: unknown): WebviewToHost {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('message: expected an object');
-  const m = raw as Record<string, unknown>;
-  switch (m.type) {
-    case 'ready':
-    case 'reconnect':
-      return { type: m.type };
-    case 'copy':
-      if (typeof m.text !== 'string') throw new Error('copy.text: expected a string');
-      if (m.text.length > MAX_COPY_CHARS) throw new Error(`copy.text: longer than ${MAX_COPY_CHARS} characters`);
-      return { type: 'copy', text: m.text };
-    case 'clear':
-      if (typeof m.upToSeq !== 'number' || !Number.isSafeInteger(m.upToSeq) || m.upToSeq < 0) throw new Error('clear.upToSeq: expected a non-negative integer');
-      return { type: 'clear', upToSeq: m.upToSeq };
-    case 'action':
-      if (typeof m.id !== 'string' || !/^[\w.-]{1,64}$/.test(m.id)) throw new Error('action.id: expected a short identifier');
-      return { type: 'action', id: m.id };
-    default:
-      throw new Error(`type: unknown message type ${JSON.stringify(m.type)}`);
-  }
+export const LogsMessages = {
+  ready: message('ready'),
+  copy: message('copy', { text: str(MAX_COPY_CHARS) }),
+  /** The user cleared the panel: later replays start after this item. */
+  clear: message('clear', { upToSeq: int(0, Number.MAX_SAFE_INTEGER) }),
+  action: message('action', { id: str(64, /^[\w.-]{1,64}$/) }),
+  reconnect: message('reconnect'),
+} as const;
+
+export type WebviewToHost = MessageOf<(typeof LogsMessages)[keyof typeof LogsMessages]>;
+
+/** Checks a message from the webview; throws a ValidationError naming the bad field. */
+export const parseWebviewMessage = messageParser(Object.values(LogsMessages));
+
+/** What the webview keeps with getState/setState; the serializer revives the panel from it. */
+export interface LogsPanelState {
+  service: string;
+  revision?: string;
+  filters?: unknown;
+  follow?: boolean;
+}
+
+/** A restorable state: a service resource name, and a revision id when one was shown. */
+export function parseLogsPanelState(v: unknown): { service: string; revision?: string } | undefined {
+  const s = v as Partial<LogsPanelState> | undefined;
+  if (typeof s?.service !== 'string' || !SERVICE_NAME.test(s.service)) return undefined;
+  return { service: s.service, revision: typeof s.revision === 'string' && REVISION_ID.test(s.revision) ? s.revision : undefined };
 }

@@ -1,13 +1,18 @@
 /**
  * The Test Prediction panel's message protocol, shared by the extension host and the webview
- * bundle (no vscode import). Every webview → host message is checked by `parseWebviewMessage`:
- * the webview is untrusted input, so anything unknown or malformed is dropped (and logged).
- * Tokens never travel in these messages.
+ * bundle (no vscode import). Every webview → host message is declared once in `PredictMessages`
+ * and checked by `parseWebviewMessage`: the webview is untrusted input, so anything unknown or
+ * malformed is refused (and logged). Tokens never travel in these messages.
  */
+import type { Signature } from '../serving/savedModel/types';
 import type { FormSchema } from '../serving/predict/formSchema';
+import type { ColdStart } from '../serving/predict/coldStart';
+import { parseLenientJson } from '../serving/predict/lenientJson';
+import type { OpenLoopReport } from '../serving/predict/openLoop';
 import type { FormState } from '../serving/predict/request';
 import type { LatencyStats, HistogramBin } from '../serving/predict/stats';
-import type { FieldError } from '../serving/predict/validate';
+import { utf8Length, validatePredictRequest, type FieldError } from '../serving/predict/validate';
+import { bool, int, list, message, messageParser, num, str, type MessageOf } from './messages';
 
 export const PREDICT_VIEW_TYPE = 'mlServing.predict';
 
@@ -59,6 +64,49 @@ export interface BenchmarkSummary {
   coldStart?: { timeToFirstSuccessMs: number; retries: number; status: number };
 }
 
+/** What validating a request needs, posted to the webview once with the metadata: both sides run `checkRequest` on it. */
+export interface RequestRules {
+  signatures: Record<string, Signature>;
+  /** The most instances one request may carry (the native TF Serving image's max_batch_size). */
+  maxInstances?: number;
+}
+
+/**
+ * The one check of a request body before it is sent, run by the webview (to show problems as
+ * the user types) and by the host (the webview is untrusted): JSON, the signature exists, the
+ * inputs fit it. `rules` undefined (no metadata yet) checks structure and size only.
+ */
+export function checkRequest(text: string, signature: string, rules: RequestRules | undefined): FieldError[] {
+  let json: unknown;
+  try {
+    json = parseLenientJson(text);
+  } catch (e) {
+    return [{ field: 'body', message: (e as Error).message }];
+  }
+  const errors: FieldError[] = [];
+  const sig = rules?.signatures[signature];
+  if (rules && !sig) errors.push({ field: 'signature_name', message: `the model has no signature "${signature}"` });
+  errors.push(...validatePredictRequest(json, sig, { sizeBytes: utf8Length(text), signature, maxInstances: rules?.maxInstances }));
+  return errors;
+}
+
+/** An open-loop run from the panel: the engine's report, the cold-start probe, and the samples to chart. */
+export interface LoadTestSummary {
+  rate: number;
+  durationSec: number;
+  /** Names of the saved payloads sent (empty: the request in the editor). */
+  mix: string[];
+  report: OpenLoopReport;
+  coldStart: ColdStart;
+  /** [sent at ms from the start, latency ms, 1 ok / 0 error], at most MAX_CHART_POINTS, evenly thinned. */
+  points: Array<[number, number, 0 | 1]>;
+  /** Samples not in `points`. */
+  pointsOmitted: number;
+  cancelled: boolean;
+}
+
+export const MAX_CHART_POINTS = 2000;
+
 // --- host → webview ----------------------------------------------------------------------------
 
 /** How an answer came back: shared by the host's service client and the "response" message. */
@@ -76,7 +124,7 @@ export interface AnswerTiming {
 
 export type HostMessage =
   | { type: 'init'; service: ServiceInfo; latencyTargetMs: number; payloads: SavedPayload[]; history: HistoryEntry[] }
-  | { type: 'metadata'; modelName: string; version: string; schemas: FormSchema[] }
+  | { type: 'metadata'; modelName: string; version: string; schemas: FormSchema[]; rules: RequestRules }
   | { type: 'metadataError'; message: string; status?: number; hint?: string }
   | ({
       type: 'response';
@@ -92,20 +140,59 @@ export type HostMessage =
   | { type: 'validation'; requestId: string; errors: FieldError[] }
   | { type: 'benchmarkProgress'; requestId: string; done: number; total: number; phase: 'probe' | 'run' }
   | { type: 'benchmarkResult'; requestId: string; result: BenchmarkSummary }
+  | { type: 'loadTestProgress'; requestId: string; phase: 'probe' | 'run'; sent: number; scheduled: number }
+  | { type: 'loadTestResult'; requestId: string; result: LoadTestSummary }
   | { type: 'payloads'; payloads: SavedPayload[]; history: HistoryEntry[] }
   | { type: 'notice'; level: 'info' | 'error'; text: string };
 
-// --- webview → host ----------------------------------------------------------------------------
+// --- webview → host: each message declared once, with its checks --------------------------------
 
-export type WebviewMessage =
-  | { type: 'ready' }
-  | { type: 'reloadMetadata' }
-  | { type: 'send'; requestId: string; signature: string; body: string }
-  | { type: 'cancel'; requestId: string }
-  | { type: 'copyCurl'; signature: string; body: string }
-  | { type: 'savePayload'; name: string; signature: string; body: string }
-  | { type: 'deletePayload'; name: string }
-  | { type: 'benchmark'; requestId: string; signature: string; body: string; count: number; concurrency: number; probeColdStart: boolean };
+export const LIMITS = {
+  /** Bodies over 32 MiB are refused by validation; allow some slack so that message reaches the user. */
+  bodyChars: 48 * 1024 * 1024,
+  nameChars: 100,
+  maxCount: 10_000,
+  maxConcurrency: 64,
+  /** Open loop: requests per second, seconds, latency target, payloads in the mix. */
+  maxRate: 200,
+  maxDurationSec: 600,
+  maxTargetMs: 60_000,
+  maxMix: 50,
+} as const;
+
+const requestId = str(64, /^[A-Za-z0-9_-]{1,64}$/);
+const signature = str(256, /^[^\u0000-\u001f]{1,256}$/);
+const body = str(LIMITS.bodyChars);
+const payloadName = str(LIMITS.nameChars, /^\S.*$/);
+
+export const PredictMessages = {
+  ready: message('ready'),
+  reloadMetadata: message('reloadMetadata'),
+  send: message('send', { requestId, signature, body }),
+  cancel: message('cancel', { requestId }),
+  copyCurl: message('copyCurl', { signature, body }),
+  savePayload: message('savePayload', { name: payloadName, signature, body }),
+  deletePayload: message('deletePayload', { name: payloadName }),
+  /** Closed loop: `count` requests of one body, `concurrency` at a time. */
+  benchmark: message('benchmark', {
+    requestId, signature, body, count: int(1, LIMITS.maxCount), concurrency: int(1, LIMITS.maxConcurrency), probeColdStart: bool,
+  }),
+  /**
+   * Open loop: Poisson arrivals at `rate` per second for `durationSec`, the saved payloads named in
+   * `mix` (the host reads their bodies from the store; none: the current body), then a report.
+   */
+  loadTest: message('loadTest', {
+    requestId, signature, body, rate: num(0.1, LIMITS.maxRate), durationSec: int(1, LIMITS.maxDurationSec),
+    targetMs: int(1, LIMITS.maxTargetMs), mix: list(payloadName, LIMITS.maxMix), probeColdStart: bool,
+  }),
+  /** Saves the open-loop run `requestId` (the last one) as a report in the workspace. */
+  saveReport: message('saveReport', { requestId }),
+} as const;
+
+export type WebviewMessage = MessageOf<(typeof PredictMessages)[keyof typeof PredictMessages]>;
+
+/** Checks a webview message against the protocol; throws a ValidationError naming the field. */
+export const parseWebviewMessage = messageParser(Object.values(PredictMessages));
 
 /** What the webview keeps with getState/setState; the serializer revives the panel from it. */
 export interface PanelState {
@@ -114,59 +201,6 @@ export interface PanelState {
   form?: FormState;
   raw?: string;
   view?: 'form' | 'raw';
-}
-
-export const LIMITS = {
-  /** Bodies over 32 MiB are refused by validation; allow some slack so that message reaches the user. */
-  bodyChars: 48 * 1024 * 1024,
-  nameChars: 100,
-  maxCount: 10_000,
-  maxConcurrency: 64,
-} as const;
-
-const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const SIGNATURE = /^[^\u0000-\u001f]{1,256}$/;
-
-type Check = (v: unknown) => string | undefined;
-const str = (max: number, pattern?: RegExp): Check => v =>
-  typeof v !== 'string' ? 'expected a string' : v.length > max ? `longer than ${max}` : pattern && !pattern.test(v) ? 'has an invalid format' : undefined;
-const int = (min: number, max: number): Check => v =>
-  typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max ? `expected a whole number from ${min} to ${max}` : undefined;
-const bool: Check = v => (typeof v === 'boolean' ? undefined : 'expected true or false');
-
-const SCHEMAS: Record<WebviewMessage['type'], Record<string, Check>> = {
-  ready: {},
-  reloadMetadata: {},
-  send: { requestId: str(64, REQUEST_ID), signature: str(256, SIGNATURE), body: str(LIMITS.bodyChars) },
-  cancel: { requestId: str(64, REQUEST_ID) },
-  copyCurl: { signature: str(256, SIGNATURE), body: str(LIMITS.bodyChars) },
-  savePayload: { name: str(LIMITS.nameChars, /^\S.*$/), signature: str(256, SIGNATURE), body: str(LIMITS.bodyChars) },
-  deletePayload: { name: str(LIMITS.nameChars, /^\S.*$/) },
-  benchmark: {
-    requestId: str(64, REQUEST_ID), signature: str(256, SIGNATURE), body: str(LIMITS.bodyChars),
-    count: int(1, LIMITS.maxCount), concurrency: int(1, LIMITS.maxConcurrency), probeColdStart: bool,
-  },
-};
-
-/**
- * A webview message checked against the protocol: the exact set of fields, each of the right type
- * and size. Returns the message, or why it was refused.
- */
-export function parseWebviewMessage(raw: unknown): { message: WebviewMessage } | { error: string } {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { error: 'not an object' };
-  const m = raw as Record<string, unknown>;
-  if (typeof m.type !== 'string' || !Object.prototype.hasOwnProperty.call(SCHEMAS, m.type)) {
-    return { error: `unknown message type ${JSON.stringify(String(m.type)).slice(0, 60)}` };
-  }
-  const schema = SCHEMAS[m.type as WebviewMessage['type']];
-  for (const k of Object.keys(m)) {
-    if (k !== 'type' && !(k in schema)) return { error: `${m.type}: unexpected field "${k.slice(0, 40)}"` };
-  }
-  for (const [k, check] of Object.entries(schema)) {
-    const p = check(m[k]);
-    if (p) return { error: `${m.type}.${k}: ${p}` };
-  }
-  return { message: m as unknown as WebviewMessage };
 }
 
 export function isPanelState(v: unknown): v is PanelState {

@@ -37,6 +37,7 @@ export const CommandIds = {
   testPrediction: 'mlServing.testPrediction',
   generateWarmup: 'mlServing.predict.generateWarmup',
   loadTest: 'mlServing.predict.loadTest',
+  compareReports: 'mlServing.predict.compareReports',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -213,4 +213,52 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
     assert.ok(chart.length >= 1, `a chart line per second: ${text}`);
     assert.ok(chart.some(l => /\d+ sent/.test(l)), chart.join('\n'));
   });
+
+  it('Test Prediction: an open-loop run at 5 req/s for 3 s on the saved mix draws latency over time, shows goodput, and saves a report', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('ML Serving: Test Prediction');
+    await wb.quickPickRow(SERVICE).waitFor({ timeout: WAIT });
+    await wb.pick(SERVICE);
+    const view = wb.visibleWebview();
+    // The form is built once the model's signature arrived.
+    await view.locator('[data-field="user_id"]').waitFor({ timeout: WAIT });
+    await view.locator('[data-testid="bench-mode-open"]').click();
+    await view.locator('[data-testid="open-rate"] input').fill('5');
+    await view.locator('[data-testid="open-duration"] input').fill('3');
+    await view.locator('[data-testid="open-target"] input').fill('60000');
+    for (const p of PAYLOADS) await view.locator(`[data-testid="open-mix"] vscode-checkbox[data-payload="${p.name}"]`).click();
+    await view.locator('[data-testid="open-run"]').click();
+
+    await view.locator('[data-testid="open-stats"]').waitFor({ timeout: 180_000 });
+    const summary = ((await view.locator('[data-testid="open-stats"] + p').textContent()) ?? '').replace(/\s+/g, ' ');
+    const answered = /(\d+) of (\d+) scheduled requests answered, 5 req\/s for 3 s \(mix: morning, evening, two users\)/.exec(summary);
+    assert.ok(answered && Number(answered[1]) > 0 && answered[1] === answered[2], `every request answered: ${summary}`);
+    assert.equal((await view.locator('[data-testid="open-errors"]').textContent())?.trim(), '0');
+    assert.equal((await view.locator('[data-testid="open-goodput"]').textContent())?.trim(), '100.0%', 'goodput within 60000 ms');
+    // The chart: one dot per request the user sent, and the target line.
+    const chart = view.locator('svg[data-testid="latency-chart"]');
+    assert.equal(await chart.locator('circle.point').count(), Number(answered![1]), 'a point per answered request');
+    assert.equal(await chart.locator('circle.point.error').count(), 0);
+    assert.equal(await chart.locator('line.target').count(), 1);
+    assert.match((await view.locator('[data-testid="open-cold-start"]').textContent()) ?? '', /^Cold start( not measured: .+|: the first request took .+)/);
+
+    // Save Report writes the run into the workspace; the file reads back with the numbers shown.
+    await view.locator('[data-testid="open-save"]').click();
+    const notice = await eventually('the saved notice', async () => {
+      const t = ((await view.locator('#notice').textContent()) ?? '').trim();
+      return t.startsWith('Saved ') ? t : undefined;
+    });
+    const ws = new URL(workbenchUrl()).searchParams.get('folder')!;
+    const file = path.join(ws, '.vscode', 'ml-serving', 'reports', /^Saved (\S+\.json)/.exec(notice)![1]);
+    try {
+      const record = JSON.parse(fs.readFileSync(file, 'utf8'));
+      assert.equal(record.meta.kind, 'load-test');
+      assert.equal(record.meta.service, SERVICE);
+      assert.equal(record.data.completed, Number(answered![1]));
+      assert.equal(record.data.goodput, 1);
+      assert.deepEqual(record.data.mix, PAYLOADS.map(p => p.name));
+    } finally {
+      for (const f of [file, file.replace(/\.json$/, '.md')]) fs.rmSync(f, { force: true });
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { reportProblems } from '../../src/serving/reports/savedReport';
 import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, useDemoProject, type ExtensionApi } from './support/extension';
 import { captureMessages } from './support/messages';
 import { zooManifest } from './support/zoo';
@@ -154,6 +155,23 @@ print(json.dumps(out))`)) as string[][][][];
       rollAnswer = 'Roll Back';
       await vscode.commands.executeCommand('mlServing.rollback', { service: NAME }, { revision: r1 });
       assert.deepEqual(splitOf((await cloud.run.getService(NAME))!), { [r1]: 100 });
+
+      // Save Report on a comparison: the record read back names what was compared and holds the same numbers.
+      if (!vscode.workspace.workspaceFolders?.length) { console.log('      (save not checked: no workspace folder)'); return; }
+      const again = await vscode.commands.executeCommand<{ summary: { recall: number; verdict: string }; report: string; saved?: { json: string; md: string } }>(
+        'mlServing.deploy.compare', { service: NAME }, { a: r1, b: r2, requests: jsonl, k: K, save: true });
+      assert.ok(again?.saved, 'the comparison was saved');
+      try {
+        assert.equal(path.dirname(again.saved.json), path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'ml-serving', 'reports'));
+        const record = JSON.parse(readFileSync(again.saved.json, 'utf8'));
+        assert.deepEqual(reportProblems(record), []);
+        assert.deepEqual([record.meta.kind, record.meta.service, record.meta.against, record.meta.revision], ['comparison', SVC, r1, r2]);
+        assert.ok(Math.abs(record.data.summary.recall - expected) < 1e-9, `saved recall ${record.data.summary.recall} vs independent ${expected}`);
+        assert.equal(record.data.rows.length, REQUESTS.length);
+        assert.equal(readFileSync(again.saved.md, 'utf8'), again.report, 'the summary the user read');
+      } finally {
+        for (const f of [again.saved.json, again.saved.md]) rmSync(f, { force: true });
+      }
     } finally {
       messages.restore();
     }

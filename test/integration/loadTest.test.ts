@@ -7,12 +7,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { poissonSchedule } from '../../src/serving/predict/openLoop';
 import { reportProblems } from '../../src/serving/reports/savedReport';
-import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, useDemoProject, type ExtensionApi } from './support/extension';
+import type { PredictPanel } from '../../src/features/predict/panelHost';
+import type { HostMessage } from '../../src/protocol/predict';
+import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, until, useDemoProject, type ExtensionApi } from './support/extension';
 import { captureMessages } from './support/messages';
 import { zooManifest } from './support/zoo';
 
 const SVC = 'itest-load';
 const NAME = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/${SVC}`;
+const PANEL_SVC = 'itest-load-panel';
+const PANEL_NAME = `projects/${DEMO_PROJECT}/locations/${DEMO_REGION}/services/${PANEL_SVC}`;
 
 describe('Open-loop Load Test (issue 18)', function () {
   this.timeout(300_000);
@@ -105,8 +109,117 @@ describe('Open-loop Load Test (issue 18)', function () {
         assert.ok(record.data.coldStart && typeof record.data.coldStart.measured === 'boolean');
         assert.match(r.text, /\| cold start (\(first request\) \| \d+ ms, \d+ ms more than the warm p50|\| not measured: .+) \|/);
       }
+
+      // Compare Load Test Reports reads both files back and sets them side by side.
+      const cmp = await vscode.commands.executeCommand<{ markdown: string }>('mlServing.predict.compareReports', { a: path.basename(one.saved.json), b: path.basename(two.saved.json) });
+      assert.ok(cmp, 'the comparison returned');
+      const [ra, rb] = [one, two].map(r => JSON.parse(readFileSync(r.saved!.json, 'utf8')));
+      const row = (label: string) => cmp.markdown.split('\n').find(l => l.startsWith(`| ${label} |`))?.split(' | ').map(c => c.replace(/^\| |\s*\|$/g, ''));
+      assert.deepEqual(row('revision')?.slice(1, 3), [ra.meta.revision, rb.meta.revision]);
+      assert.deepEqual(row('scheduled / answered')?.slice(1, 3), [`${ra.data.scheduled} / ${ra.data.completed}`, `${rb.data.scheduled} / ${rb.data.completed}`]);
+      assert.deepEqual(row('p99')?.slice(1, 3), [`${ra.data.latency.p99.toFixed(1)} ms`, `${rb.data.latency.p99.toFixed(1)} ms`]);
+      assert.deepEqual(row('goodput')?.slice(1, 3), [`${(ra.data.goodput * 100).toFixed(1)}%`, `${(rb.data.goodput * 100).toFixed(1)}%`]);
+      // A path outside the reports folder is refused, naming the argument.
+      const messages2 = captureMessages();
+      try {
+        await vscode.commands.executeCommand('mlServing.predict.compareReports', { a: '../requests.json', b: path.basename(two.saved.json) });
+        assert.match((await messages2.waitFor(m => m.level === 'error', 'the refusal')).text, /^a: \.\.\/requests\.json is not a \.json file in/);
+      } finally {
+        messages2.restore();
+      }
     } finally {
       for (const r of runs) for (const f of [r.saved?.json, r.saved?.md]) if (f && existsSync(f)) rmSync(f);
     }
   });
 });
+
+describe('Test Prediction: the open loop in the panel, and Save Report (issue 18)', function () {
+  this.timeout(300_000);
+  let a: ExtensionApi;
+
+  before(async function () {
+    if (!emulatorAdmin() || !zooManifest() || !vscode.workspace.workspaceFolders?.length) {
+      console.log('    (skipped: needs the emulator with real TensorFlow and a workspace folder)');
+      this.skip();
+    }
+    a = await useDemoProject();
+    const d = await vscode.commands.executeCommand<{ service: { state: string } }>('mlServing.deploy', (await retrievalVersion(a)), { yes: true, serviceName: PANEL_SVC });
+    assert.equal(d?.service.state, 'ready');
+    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'ml-serving', 'requests.json');
+    let saved: { version: 1; services: Record<string, unknown[]> } = { version: 1, services: {} };
+    try { saved = JSON.parse(readFileSync(file, 'utf8')); } catch { /* none yet */ }
+    saved.services[PANEL_NAME] = [
+      { name: 'one', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_1', hour_of_day: 8 }] }), savedAt: '' },
+      { name: 'two', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_2', hour_of_day: 9 }] }), savedAt: '' },
+    ];
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(saved, null, 2));
+  });
+  after(async () => {
+    if (emulatorAdmin() && a) await vscode.commands.executeCommand('mlServing.undeploy', { service: PANEL_NAME }, { confirmed: true }).then(undefined, () => undefined);
+  });
+
+  it('runs open loop on the saved mix, reports goodput and chart points, and saves the run as a report read back intact', async () => {
+    const panel = await vscode.commands.executeCommand<PredictPanel>('mlServing.testPrediction', { service: PANEL_NAME });
+    const posted: HostMessage[] = [];
+    const sub = panel.onDidPost(m => posted.push(m));
+    let saved: string | undefined;
+    try {
+      await panel.handle({ type: 'ready' });
+      await until(() => posted.find(m => m.type === 'metadata'), 'the model metadata');
+      // A mix naming a payload that is not saved is refused with the field named; nothing runs.
+      await panel.handle({ type: 'loadTest', requestId: 'nope', signature: 'serving_default', body: '', rate: 2, durationSec: 1, targetMs: 60_000, mix: ['nope'], probeColdStart: false });
+      const refused = await until(() => posted.find(m => m.type === 'requestFailed' && m.requestId === 'nope'), 'the refusal') as Extract<HostMessage, { type: 'requestFailed' }>;
+      assert.match(refused.message, /loadTest\.mix: no saved payload named "nope"/);
+      assert.equal(posted.some(m => m.type === 'loadTestResult'), false);
+
+      await panel.handle({ type: 'loadTest', requestId: 'open1', signature: 'serving_default', body: '', rate: 5, durationSec: 3, targetMs: 60_000, mix: ['one', 'two'], probeColdStart: true });
+      const done = await until(() => posted.find(m => (m.type === 'loadTestResult' || m.type === 'requestFailed') && m.requestId === 'open1'), 'the open-loop result', 120_000);
+      assert.equal(done.type, 'loadTestResult', JSON.stringify(done));
+      const r = (done as Extract<HostMessage, { type: 'loadTestResult' }>).result;
+      assert.ok(r.report.scheduled > 0);
+      assert.equal(r.report.completed, r.report.scheduled, 'every arrival was sent and answered');
+      assert.equal(r.report.errors, 0);
+      assert.equal(r.report.goodput, 1, 'all within the (generous) target');
+      assert.equal(r.points.length + r.pointsOmitted, r.report.completed, 'a chart point per request');
+      assert.ok(r.points.every(([t, v, ok]) => t >= 0 && v >= 0 && ok === 1));
+      assert.ok(r.report.timeline.length >= 3);
+      assert.equal(typeof r.coldStart.measured, 'boolean');
+      assert.ok(posted.some(m => m.type === 'loadTestProgress' && m.requestId === 'open1'), 'progress was shown');
+
+      // Save Report: the files in .vscode/ml-serving/reports, read back.
+      const dir = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'ml-serving', 'reports');
+      await panel.handle({ type: 'saveReport', requestId: 'open1' });
+      const notice = await until(() => posted.find(m => m.type === 'notice' && m.level === 'info' && m.text.startsWith('Saved ')), 'the saved notice') as Extract<HostMessage, { type: 'notice' }>;
+      saved = path.join(dir, /^Saved (\S+\.json)/.exec(notice.text)![1]);
+      assert.match(path.basename(saved), new RegExp(`^${PANEL_SVC}-\\d{5}-\\w+-v\\w+-\\d{8}T\\d{6}Z(-\\d+)?\\.json$`));
+      const record = JSON.parse(readFileSync(saved, 'utf8'));
+      assert.deepEqual(reportProblems(record), []);
+      assert.equal(record.meta.kind, 'load-test');
+      assert.equal(record.meta.service, PANEL_SVC);
+      assert.deepEqual(record.data.mix, ['one', 'two']);
+      assert.equal(record.data.rate, 5);
+      assert.equal(record.data.scheduled, r.report.scheduled);
+      assert.equal(record.data.goodput, r.report.goodput);
+      assert.deepEqual(record.data.latency, r.report.latency);
+      const md = readFileSync(saved.replace(/\.json$/, '.md'), 'utf8');
+      assert.match(md, new RegExp(`^# Open-loop load: ${PANEL_SVC}`));
+      assert.match(md, /goodput \(successful within 60000 ms\) \| 100\.0% \|/);
+      // Saving a run the panel no longer holds says so.
+      await panel.handle({ type: 'saveReport', requestId: 'gone' });
+      await until(() => posted.find(m => m.type === 'notice' && m.level === 'error' && /no longer held/.test(m.text)), 'the refusal to save');
+    } finally {
+      sub.dispose();
+      panel.dispose();
+      if (saved) for (const f of [saved, saved.replace(/\.json$/, '.md')]) if (existsSync(f)) rmSync(f);
+    }
+  });
+});
+
+async function retrievalVersion(a: ExtensionApi): Promise<unknown> {
+  a.trees.models.reset();
+  const models = await a.trees.models.getChildren();
+  const items = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
+  const node = models[items.findIndex(i => i.label === 'recsys-retrieval')];
+  return (await a.trees.models.getChildren(node))[0];
+}

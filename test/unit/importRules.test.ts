@@ -38,7 +38,8 @@ const PLANTED: Record<string, Record<string, string>> = {
   'serving-imports-serving': { 'src/serving/plant/typeFromProtocol.ts': "import type { P } from '../../protocol/p';\nexport type Q = P;\n" },
   'serving-no-node': { 'src/serving/plant/readsFs.ts': "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n" },
   'serving-pure-not-node': { 'src/serving/plant/usesNodeReader.ts': "import { read } from '../node/reader';\nexport const r = read;\n" },
-  'protocol-imports-protocol-serving': { 'src/protocol/plant.ts': "import { UserError } from '../common/errors';\nexport const e = UserError;\n" },
+  // src/common/errors.ts (pure error types) is allowed; the rest of common is not.
+  'protocol-imports-protocol-serving': { 'src/protocol/plant.ts': "import { w } from '../common/usesVscode';\nexport const e = w;\n" },
   'protocol-not-node': { 'src/protocol/plantNode.ts': "import { read } from '../serving/node/reader';\nexport const r = read;\n" },
   'webview-imports-webview-protocol-serving': { 'webview/plant.ts': "import { UserError } from '../src/common/errors';\nexport const e = UserError;\n" },
   'webview-not-node': { 'webview/plantNode.ts': "import { read } from '../src/serving/node/reader';\nexport const r = read;\n" },

@@ -15,7 +15,7 @@ describe('logs panel: webview messages', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseWebviewMessage({ type: 'copy', text: 'a\nb' }), { type: 'copy', text: 'a\nb' });
     assert.deepEqual(parseWebviewMessage({ type: 'clear', upToSeq: 12 }), { type: 'clear', upToSeq: 12 });
-    assert.deepEqual(parseWebviewMessage({ type: 'action', id: 'fix-3', extra: 'dropped' }), { type: 'action', id: 'fix-3' });
+    assert.deepEqual(parseWebviewMessage({ type: 'action', id: 'fix-3' }), { type: 'action', id: 'fix-3' });
   });
 
   it('rejects anything else, naming the field', () => {
@@ -25,6 +25,8 @@ describe('logs panel: webview messages', () => {
     assert.throws(() => parseWebviewMessage({ type: 'copy', text: 'x'.repeat(MAX_COPY_CHARS + 1) }), /copy\.text: longer/);
     assert.throws(() => parseWebviewMessage({ type: 'clear', upToSeq: -1 }), /clear\.upToSeq/);
     assert.throws(() => parseWebviewMessage({ type: 'action', id: 'mlServing.deploy"; rm' }), /action\.id/);
+    // One parser for both panels: a field nobody declared is refused, not silently dropped.
+    assert.throws(() => parseWebviewMessage({ type: 'action', id: 'fix-3', extra: 'x' }), /action\.extra: unexpected field/);
   });
 });
 

@@ -8,6 +8,7 @@ import { decodeJwtClaims, gcloudSource, IdTokens, type IdTokenSource } from '../
 import { runBenchmark } from '../../src/features/predict/benchmark';
 import { fileStore, PayloadStore, stateStore, type KeyValue } from '../../src/features/shared/payloadStore';
 import { CallError, COLD_START_RETRY, ServiceClient, retryAfterMs } from '../../src/serving/node/serviceClient';
+import { ValidationError } from '../../src/common/errors';
 import { isPanelState, parseWebviewMessage } from '../../src/protocol/predict';
 
 const jwt = (claims: Record<string, unknown>) =>
@@ -283,30 +284,31 @@ describe('predict: benchmark runner', () => {
 describe('predict: webview message protocol', () => {
   it('accepts well-formed messages', () => {
     const ok = parseWebviewMessage({ type: 'send', requestId: 'r1', signature: 'serving_default', body: '{}' });
-    assert.deepEqual(ok, { message: { type: 'send', requestId: 'r1', signature: 'serving_default', body: '{}' } });
-    assert.ok('message' in parseWebviewMessage({ type: 'ready' }));
-    assert.ok('message' in parseWebviewMessage({ type: 'benchmark', requestId: 'b', signature: 's', body: '{}', count: 100, concurrency: 4, probeColdStart: true }));
+    assert.deepEqual(ok, { type: 'send', requestId: 'r1', signature: 'serving_default', body: '{}' });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.equal(parseWebviewMessage({ type: 'benchmark', requestId: 'b', signature: 's', body: '{}', count: 100, concurrency: 4, probeColdStart: true }).type, 'benchmark');
+    const lt = { type: 'loadTest', requestId: 'l', signature: 's', body: '', rate: 2.5, durationSec: 3, targetMs: 300, mix: ['a', 'b'], probeColdStart: true };
+    assert.deepEqual(parseWebviewMessage(lt), lt);
   });
 
-  it('drops unknown types, extra fields, wrong types and out-of-range values, saying why', () => {
+  it('refuses unknown types, extra fields, wrong types and out-of-range values, naming the field', () => {
     const bad: Array<[unknown, RegExp]> = [
-      [null, /not an object/],
-      [[1], /not an object/],
+      [null, /message: expected an object/],
+      [[1], /message: expected an object/],
       [{ type: 'deleteEverything' }, /unknown message type/],
       [{ type: 'send', requestId: 'r', signature: 's', body: 5 }, /send\.body: expected a string/],
       [{ type: 'send', requestId: 'r', signature: 's' }, /send\.body/],
       [{ type: 'send', requestId: 'r; rm -rf', signature: 's', body: '{}' }, /send\.requestId: has an invalid format/],
-      [{ type: 'ready', token: 'x' }, /unexpected field "token"/],
+      [{ type: 'ready', token: 'x' }, /ready\.token: unexpected field/],
       [{ type: 'benchmark', requestId: 'b', signature: 's', body: '{}', count: 0, concurrency: 4, probeColdStart: false }, /count: expected a whole number from 1 to 10000/],
       [{ type: 'benchmark', requestId: 'b', signature: 's', body: '{}', count: 5, concurrency: 1.5, probeColdStart: false }, /concurrency/],
       [{ type: 'savePayload', name: ' ', signature: 's', body: '{}' }, /name/],
       [{ type: '__proto__' }, /unknown message type/],
+      [{ type: 'loadTest', requestId: 'l', signature: 's', body: '', rate: 500, durationSec: 3, targetMs: 300, mix: [], probeColdStart: true }, /loadTest\.rate: expected a number from 0\.1 to 200/],
+      [{ type: 'loadTest', requestId: 'l', signature: 's', body: '', rate: 2, durationSec: 3, targetMs: 300, mix: ['ok', 7], probeColdStart: true }, /loadTest\.mix\[1\]: expected a string/],
+      [{ type: 'saveReport', requestId: '../x' }, /saveReport\.requestId: has an invalid format/],
     ];
-    for (const [m, re] of bad) {
-      const r = parseWebviewMessage(m);
-      assert.ok('error' in r, `refused ${JSON.stringify(m)}`);
-      assert.match(r.error, re);
-    }
+    for (const [m, re] of bad) assert.throws(() => parseWebviewMessage(m), (e: Error) => e instanceof ValidationError && re.test(e.message), `refused ${JSON.stringify(m)}`);
   });
 
   it('recognises a restorable panel state', () => {

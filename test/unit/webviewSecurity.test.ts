@@ -31,16 +31,28 @@ describe('webview security', () => {
   });
 
   it('every panel host builds its page with the shared shell', () => {
-    const hosts = ['src/features/predict/html.ts', 'src/features/logs/panelHtml.ts'];
-    for (const h of hosts) {
-      const text = fs.readFileSync(path.join(REPO_ROOT, h), 'utf8');
-      assert.match(text, /webviewPage\(/, `${h} uses webviewPage()`);
-      assert.doesNotMatch(text, /Content-Security-Policy/, `${h} has no CSP of its own`);
+    // One page builder (panelPage → webviewPage) and one localResourceRoots rule (panelOptions), in src/common/panelHost.ts.
+    const shared = fs.readFileSync(path.join(REPO_ROOT, 'src/common/panelHost.ts'), 'utf8');
+    assert.match(shared, /webviewPage\(/, 'panelPage uses webviewPage()');
+    assert.match(shared, /localResourceRoots/, 'panelOptions narrows localResourceRoots');
+    const files = walk(path.join(REPO_ROOT, 'src'));
+    for (const f of files) {
+      const text = fs.readFileSync(f, 'utf8');
+      if (!f.endsWith('webviewPage.ts')) assert.doesNotMatch(text, /Content-Security-Policy/, `${f} has no CSP of its own`);
+      assert.doesNotMatch(text, /webview\.html\s*=\s*`/, `${path.relative(REPO_ROOT, f)} builds no inline HTML`);
     }
-    // Every createWebviewPanel is in a file that sets localResourceRoots to dist/webview (and media).
-    const files = walk(path.join(REPO_ROOT, 'src')).filter(f => /createWebviewPanel\(/.test(fs.readFileSync(f, 'utf8')));
-    assert.ok(files.length >= 2);
-    for (const f of files) assert.match(fs.readFileSync(f, 'utf8'), /localResourceRoots/, `${f} narrows localResourceRoots`);
+    for (const h of ['src/features/predict/panelHost.ts', 'src/features/logs/logsPanel.ts']) {
+      assert.match(fs.readFileSync(path.join(REPO_ROOT, h), 'utf8'), /panelPage\(/, `${h} builds its page with panelPage()`);
+    }
+    // Every createWebviewPanel takes the shared options (dist/webview and media only).
+    const creators = files.filter(f => /createWebviewPanel\(/.test(fs.readFileSync(f, 'utf8')));
+    assert.ok(creators.length >= 2);
+    for (const f of creators) {
+      const text = fs.readFileSync(f, 'utf8');
+      const calls = [...text.matchAll(/createWebviewPanel\(([^;]+)\);/g)];
+      assert.ok(calls.length >= 1, f);
+      for (const m of calls) assert.match(m[1], /panelOptions\(/, `${f}: createWebviewPanel with panelOptions()`);
+    }
   });
 
   it('external commands run with execFile and argument arrays, never a shell (src/ and scripts/)', () => {

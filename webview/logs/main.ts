@@ -11,6 +11,7 @@ import type { HostToWebview, LogItem, TailState, WebviewToHost } from '../../src
 import { formatLine, formatTime } from '../../src/serving/logs/format';
 import { SEVERITIES, type Severity } from '../../src/serving/logs/severity';
 import { isFilters, LogModel, NO_FILTERS, type Filters } from '../../src/serving/logs/viewModel';
+import { h, type ValueElement } from '../shared/dom';
 import { VirtualList } from './virtualList';
 
 interface VsCodeApi {
@@ -30,22 +31,10 @@ interface SavedState {
 const vscode = acquireVsCodeApi();
 const saved = (vscode.getState() ?? {}) as SavedState;
 
-type ValueElement = HTMLElement & { value: string };
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-function custom(tag: string, props: Record<string, string> = {}, text?: string): ValueElement {
-  const e = document.createElement(tag) as ValueElement;
-  for (const [k, v] of Object.entries(props)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+const custom = (tag: string, attrs: Record<string, string> = {}, text?: string) => h(tag, attrs, text) as ValueElement;
 
 // ---- layout
-const toolbar = el('div', { id: 'toolbar', role: 'toolbar' });
+const toolbar = h('div', { id: 'toolbar', role: 'toolbar' });
 const sevSelect = custom('vscode-single-select', { 'aria-label': 'Minimum severity', title: 'Minimum severity' });
 for (const s of SEVERITIES) sevSelect.append(custom('vscode-option', { value: s }, s === 'DEFAULT' ? 'All severities' : `${s} and above`));
 const revSelect = custom('vscode-single-select', { 'aria-label': 'Revision', title: 'Revision' });
@@ -55,13 +44,13 @@ const clearBtn = custom('vscode-button', { secondary: '' }, 'Clear');
 const copyBtn = custom('vscode-button', { secondary: '' }, 'Copy');
 const followBtn = custom('vscode-button', { secondary: '' }, 'Follow: on');
 toolbar.append(sevSelect, revSelect, textField, pauseBtn, clearBtn, copyBtn, followBtn);
-const viewport = el('div', { id: 'viewport', role: 'log', 'aria-live': 'off' });
-const spacer = el('div', { id: 'spacer' });
+const viewport = h('div', { id: 'viewport', role: 'log', 'aria-live': 'off' });
+const spacer = h('div', { id: 'spacer' });
 viewport.append(spacer);
 const jumpBtn = custom('vscode-button', { id: 'jump' }, 'Jump to newest ↓');
-const status = el('div', { id: 'status' });
-const stateText = el('span', {}, 'connecting…');
-const countText = el('span');
+const status = h('div', { id: 'status' });
+const stateText = h('span', {}, 'connecting…');
+const countText = h('span');
 const reconnectBtn = custom('vscode-button', { secondary: '' }, 'Reconnect');
 reconnectBtn.hidden = true;
 status.append(stateText, countText, reconnectBtn);

@@ -1,13 +1,9 @@
 /** DOM of one row. Text goes in through textContent only: log text is untrusted. */
 import type { EntryItem, LogItem, MarkerItem } from '../../src/protocol/logs';
 import { formatLatency, prettyJson } from '../../src/serving/logs/format';
+import { h } from '../shared/dom';
 
-function span(cls: string, text: string): HTMLSpanElement {
-  const s = document.createElement('span');
-  s.className = cls;
-  s.textContent = text;
-  return s;
-}
+const span = (cls: string, text: string): HTMLSpanElement => h('span', { className: cls }, text);
 
 /** Local wall-clock time with milliseconds: the date is in the tooltip. */
 function clock(ms: number): string {

@@ -1,6 +1,6 @@
 /** Saved payloads (a workspace file) and the recent history of sent requests. */
 import type { HistoryEntry, SavedPayload } from '../../src/protocol/predict';
-import { h, ms, type Child } from './dom';
+import { h, ms, type Child } from '../shared/dom';
 
 export interface PayloadActions {
   save(name: string): void;

@@ -4,7 +4,7 @@ import { stringifyLenient } from '../../src/serving/predict/lenientJson';
 import { detectRanked } from '../../src/serving/predict/ranked';
 import { asMatrix, type Cell } from '../../src/serving/predict/matrix';
 import { parsePredictResponse } from '../../src/serving/predict/response';
-import { h, ms, type Child } from './dom';
+import { h, ms, type Child } from '../shared/dom';
 
 export type ResponseState =
   | (Extract<HostMessage, { type: 'response' }> & { signature: string })

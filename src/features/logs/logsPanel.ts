@@ -4,14 +4,14 @@
  * other consumers (the output channel keeps following).
  */
 import * as vscode from 'vscode';
-import { reportError } from '../../common/commands';
 import type { Logger } from '../../common/logger';
-import { parseWebviewMessage, type HostToWebview, type LogItem } from '../../protocol/logs';
+import { PanelHost, PanelRegistry, panelOptions, panelPage, panelSerializer } from '../../common/panelHost';
+import { parseLogsPanelState, parseWebviewMessage, type HostToWebview, type LogItem, type WebviewToHost } from '../../protocol/logs';
 import type { FailureWatcher } from './failureWatcher';
-import { logsPanelHtml } from './panelHtml';
 import type { LogTarget } from './pickTarget';
 import type { TailRegistry, TailSubscription } from './tailRegistry';
 import { filterItems } from './tailRegistry';
+import { idOf } from '../../serving/resourceNames';
 
 export const LOGS_VIEW_TYPE = 'mlServing.logs';
 /** Host → webview batching: one message per interval, or sooner when this many items wait. */
@@ -29,37 +29,40 @@ export interface PanelDeps {
 
 export class LogsPanel implements vscode.Disposable {
   private sub: TailSubscription;
-  private ready = false;
   private pending: LogItem[] = [];
   private flushTimer?: NodeJS.Timeout;
   private clearedSeq = 0;
   private revisionsSent = '';
-  private readonly disposables: vscode.Disposable[] = [];
-  private disposed = false;
+  private readonly host: PanelHost<WebviewToHost, HostToWebview>;
   /** Messages posted, for tests (the webview itself cannot be read from the extension host). */
   readonly posted = { items: 0, batches: 0 };
-  private readonly postedEmitter = new vscode.EventEmitter<HostToWebview>();
-  readonly onDidPost = this.postedEmitter.event;
+  readonly onDidPost: vscode.Event<HostToWebview>;
+  readonly onDidDispose: vscode.Event<void>;
 
-  constructor(readonly panel: vscode.WebviewPanel, public target: LogTarget, private readonly deps: PanelDeps, private readonly onDisposed: () => void) {
-    const webview = panel.webview;
-    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')] };
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview', 'logs.js'));
-    webview.html = logsPanelHtml(webview, script, `Logs: ${target.serviceId}`);
+  constructor(readonly panel: vscode.WebviewPanel, public target: LogTarget, private readonly deps: PanelDeps) {
+    const title = `Logs: ${target.serviceId}`;
+    panel.webview.html = panelPage(panel.webview, deps.extensionUri, 'logs', title, { bodyAttributes: { 'data-title': title } });
+    this.host = new PanelHost<WebviewToHost, HostToWebview>(panel, {
+      label: 'logs panel',
+      logger: deps.logger,
+      parse: parseWebviewMessage,
+      dispatch: m => this.dispatch(m),
+      // A hidden webview is torn down (no retainContextWhenHidden); it says "ready" again when shown.
+      notReadyWhenHidden: true,
+    });
     // Joined now, so the tail runs while the webview loads; items arrive after "ready" as a replay.
     this.sub = deps.tails.subscribe(target.service, e => {
-      if (!this.ready) return;
+      if (!this.host.isReady) return;
       if (e.type === 'items') this.queue(e.items);
       else this.post({ type: 'state', state: e.state, detail: e.detail });
     }, { revision: target.revision, replay: false });
-    this.disposables.push(
-      webview.onDidReceiveMessage(m => this.onMessage(m)),
-      panel.onDidChangeViewState(() => {
-        // A hidden webview is torn down (no retainContextWhenHidden); it says "ready" again when shown.
-        if (!panel.visible) this.ready = false;
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.onDidPost = this.host.onDidPost;
+    this.onDidDispose = this.host.onDidDispose;
+    this.host.onDidDispose(() => {
+      clearTimeout(this.flushTimer);
+      // Undefined when joining the tail threw (the panel is then disposed by the registry).
+      this.sub?.dispose();
+    });
   }
 
   get session() {
@@ -67,20 +70,18 @@ export class LogsPanel implements vscode.Disposable {
   }
 
   get isReady(): boolean {
-    return this.ready;
+    return this.host.isReady;
   }
 
   /** Shows another revision (or all) of the same service. */
   retarget(target: LogTarget): void {
     this.target = target;
     this.sub.setRevision(target.revision);
-    if (this.ready) this.sendAll();
+    if (this.host.isReady) this.sendAll();
   }
 
   private post(m: HostToWebview): void {
-    if (this.disposed) return;
-    void this.panel.webview.postMessage(m);
-    this.postedEmitter.fire(m);
+    this.host.post(m);
   }
 
   private queue(items: LogItem[]): void {
@@ -92,7 +93,7 @@ export class LogsPanel implements vscode.Disposable {
   private flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (!this.pending.length || !this.ready) return;
+    if (!this.pending.length || !this.host.isReady) return;
     const items = this.pending;
     this.pending = [];
     this.posted.items += items.length;
@@ -124,56 +125,43 @@ export class LogsPanel implements vscode.Disposable {
     this.post({ type: 'state', state: s.state, detail: s.detail });
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    let m;
-    try {
-      m = parseWebviewMessage(raw);
-    } catch (e) {
-      this.deps.logger.warn(`logs panel: ignored a message: ${(e as Error).message}`);
-      return;
-    }
-    try {
-      switch (m.type) {
-        case 'ready':
-          this.ready = true;
-          this.sendAll();
-          return;
-        case 'copy':
-          await vscode.env.clipboard.writeText(m.text);
-          void vscode.window.setStatusBarMessage(`Copied ${m.text.split('\n').length} log lines`, 3000);
-          return;
-        case 'clear':
-          this.clearedSeq = Math.max(this.clearedSeq, Math.min(m.upToSeq, this.session.lastSeq));
-          return;
-        case 'action':
-          if (!(await this.deps.failures.runAction(m.id))) this.deps.logger.warn(`logs panel: unknown action ${m.id}`);
-          return;
-        case 'reconnect':
-          this.session.restart('reconnect requested');
-          return;
-      }
-    } catch (e) {
-      await reportError(`logs panel ${m.type}`, e, this.deps.logger);
+  private async dispatch(m: WebviewToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.sendAll();
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        void vscode.window.setStatusBarMessage(`Copied ${m.text.split('\n').length} log lines`, 3000);
+        return;
+      case 'clear':
+        this.clearedSeq = Math.max(this.clearedSeq, Math.min(m.upToSeq, this.session.lastSeq));
+        return;
+      case 'action':
+        if (!(await this.deps.failures.runAction(m.id))) this.deps.logger.warn(`logs panel: unknown action ${m.id}`);
+        return;
+      case 'reconnect':
+        this.session.restart('reconnect requested');
+        return;
     }
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    clearTimeout(this.flushTimer);
-    this.sub.dispose();
-    for (const d of this.disposables) d.dispose();
-    this.postedEmitter.dispose();
-    this.panel.dispose();
-    this.onDisposed();
+    this.host.dispose();
   }
 }
 
 /** One panel per service; opening again reveals it. */
 export class LogsPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, LogsPanel>();
+  private readonly panels = new PanelRegistry<LogsPanel>();
+  /** Restores panels after a reload (registered by the feature). */
+  readonly serializer: vscode.WebviewPanelSerializer;
 
-  constructor(private readonly deps: PanelDeps) {}
+  constructor(private readonly deps: PanelDeps) {
+    this.serializer = panelSerializer(deps.logger, 'logs', parseLogsPanelState, (panel, s) => {
+      this.adopt(panel, { service: s.service, serviceId: idOf(s.service), revision: s.revision });
+    });
+  }
 
   open(target: LogTarget): LogsPanel {
     const existing = this.panels.get(target.service);
@@ -184,10 +172,7 @@ export class LogsPanels implements vscode.Disposable {
     }
     // Refused before a panel opens (the per-project tail limit).
     this.deps.tails.ensureCapacity(target.service);
-    const panel = vscode.window.createWebviewPanel(LOGS_VIEW_TYPE, `Logs: ${target.serviceId}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview')],
-    });
+    const panel = vscode.window.createWebviewPanel(LOGS_VIEW_TYPE, `Logs: ${target.serviceId}`, vscode.ViewColumn.Active, panelOptions(this.deps.extensionUri, false));
     return this.adopt(panel, target);
   }
 
@@ -195,13 +180,12 @@ export class LogsPanels implements vscode.Disposable {
   adopt(panel: vscode.WebviewPanel, target: LogTarget): LogsPanel {
     let p: LogsPanel;
     try {
-      p = new LogsPanel(panel, target, this.deps, () => this.panels.delete(target.service));
+      p = new LogsPanel(panel, target, this.deps);
     } catch (e) {
       panel.dispose();
       throw e;
     }
-    this.panels.set(target.service, p);
-    return p;
+    return this.panels.add(target.service, p);
   }
 
   get(service: string): LogsPanel | undefined {
@@ -209,7 +193,6 @@ export class LogsPanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const p of [...this.panels.values()]) p.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }

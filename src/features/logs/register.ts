@@ -56,19 +56,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand(CommandIds.stopLogs, stopTailing(session, channels), logger),
     registerCommand(CommandIds.openLogsPanel, openLogsPanel(session, panels), logger),
   );
-  const serializer: vscode.WebviewPanelSerializer = {
-    async deserializeWebviewPanel(panel, state: unknown) {
-      const s = state as { service?: unknown; serviceId?: unknown; revision?: unknown } | undefined;
-      const ok = typeof s?.service === 'string' && SERVICE_NAME.test(s.service);
-      if (!ok) {
-        panel.dispose();
-        return;
-      }
-      const service = s!.service as string;
-      const revision = typeof s!.revision === 'string' && REVISION_ID.test(s!.revision) ? s!.revision : undefined;
-      panels.adopt(panel, { service, serviceId: idOf(service), revision });
-    },
-  };
+  const serializer = panels.serializer;
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(LOGS_VIEW_TYPE, serializer));
   return { tails, channels, panels, failures, serializer };
 }

@@ -1,42 +1,38 @@
 /**
- * The host side of one Test Prediction panel (one per service): answers the webview's messages,
- * calls the service from the extension host with the right identity, keeps saved payloads and
- * history, copies curl, runs benchmarks. Every incoming message is checked against the protocol
- * first; anything else is dropped and logged.
+ * The host side of one Test Prediction panel (one per prediction target): answers the webview's
+ * messages, calls the target from the extension host with the right identity, keeps saved payloads
+ * and history, copies curl, runs closed-loop benchmarks and open-loop load tests, saves reports.
+ * The shared PanelHost checks every incoming message against src/protocol/predict first.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
+import { PanelHost, panelPage, type HandleResult } from '../../common/panelHost';
 import type { Session } from '../shared/session';
-import type { IdTokenApi } from '../../gcp/apis';
-import { IdTokenError, loopbackUrlProblem } from '../../gcp/idToken';
+import { IdTokenError } from '../../gcp/idToken';
 import {
-  parseWebviewMessage, type HostMessage, type PanelState, type ServiceInfo, type WebviewMessage,
+  checkRequest, parseWebviewMessage, type HostMessage, type LoadTestSummary, type PanelState, type ServiceInfo, type WebviewMessage,
 } from '../../protocol/predict';
-import type { CloudRunService } from '../../serving/domain';
-import { curlCommand } from '../../serving/predict/curl';
 import { formSchemas, type FormSchema } from '../../serving/predict/formSchema';
 import { errorHint } from '../../serving/predict/hints';
 import { parseLenientJson } from '../../serving/predict/lenientJson';
 import { MetadataError, parseModelMetadata, type ModelMetadata } from '../../serving/predict/metadata';
-import { metadataPath, predictPath } from '../../serving/predict/request';
 import { htmlErrorText } from '../../serving/predict/response';
-import { NATIVE_MAX_INSTANCES, utf8Length, validatePredictRequest, type FieldError } from '../../serving/predict/validate';
-import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
-import { runBenchmark } from './benchmark';
-import { panelHtml } from './html';
+import { runBenchmark, runPanelLoadTest } from './benchmark';
 import type { PayloadStore } from '../shared/payloadStore';
-import { CallError, COLD_START_RETRY, NO_RETRY, ServiceClient, type CallResult } from '../../serving/node/serviceClient';
-import { serviceInfo } from './serviceInfo';
+import { CallError, COLD_START_RETRY, NO_RETRY, type CallResult } from '../../serving/node/serviceClient';
+import type { PredictionTarget } from './target';
+import { saveReport } from '../shared/saveReport';
 
 export interface PanelDeps {
   session: Session;
   logger: Logger;
   store: PayloadStore;
   extensionUri: vscode.Uri;
-  /** ID tokens for the session's current credentials. */
-  tokens(): Promise<IdTokenApi>;
   /** Writes text to the clipboard (a parameter so tests can read what was copied). */
   clipboard?(text: string): Thenable<void>;
+  /** The report's name parts for a load test of this target (service, revision, model version). */
+  reportMeta?(): Promise<{ service: string; revision: string; modelVersion?: string }>;
 }
 
 /** Responses bigger than this are cut before they go to the webview. */
@@ -44,37 +40,38 @@ const BODY_TO_WEBVIEW = 2 * 1024 * 1024;
 /** Requests bigger than this are sent but not kept in history. */
 const HISTORY_BODY_LIMIT = 256 * 1024;
 
-export type HandleResult = { accepted: true; type: WebviewMessage['type'] } | { accepted: false; error: string };
+export type { HandleResult };
 
 export class PredictPanel implements vscode.Disposable {
   readonly info: ServiceInfo;
-  private client?: ServiceClient;
   private metadata?: ModelMetadata;
   private schemas: FormSchema[] = [];
   private readonly running = new Map<string, AbortController>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly posted = new vscode.EventEmitter<HostMessage>();
-  private readonly disposedEmitter = new vscode.EventEmitter<void>();
+  private readonly host: PanelHost<WebviewMessage, HostMessage>;
   /** Every message sent to the webview (tests and the e2e harness observe it). */
-  readonly onDidPost = this.posted.event;
-  readonly onDidDispose = this.disposedEmitter.event;
-  private disposed = false;
-  private lastIdentity?: string;
+  readonly onDidPost: vscode.Event<HostMessage>;
+  readonly onDidDispose: vscode.Event<void>;
+  /** The last open-loop run, kept until the user saves it (or runs another). */
+  private lastLoadTest?: { requestId: string; summary: LoadTestSummary; markdown: string };
 
-  /** The native TF Serving image refuses requests over max_batch_size instances: said before sending. */
-  private readonly maxInstances?: number;
-
-  constructor(readonly panel: vscode.WebviewPanel, service: CloudRunService, private readonly deps: PanelDeps) {
-    this.info = serviceInfo(service);
-    if (service.labels[SERVICE_LABELS.container] === 'native') this.maxInstances = NATIVE_MAX_INSTANCES;
-    panel.title = `Test ${service.id}`;
+  constructor(readonly panel: vscode.WebviewPanel, private readonly target: PredictionTarget, private readonly deps: PanelDeps) {
+    this.info = target.info;
+    panel.title = `Test ${this.info.id}`;
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'ml-serving.svg');
-    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, `Test ${service.id}`);
-    this.disposables.push(
-      this.posted, this.disposedEmitter,
-      panel.webview.onDidReceiveMessage(m => void this.handle(m)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    panel.webview.html = panelPage(panel.webview, deps.extensionUri, 'predict', `Test ${this.info.id}`, { body: '<main id="app" aria-busy="true"><p class="muted">Loading…</p></main>' });
+    this.host = new PanelHost<WebviewMessage, HostMessage>(panel, {
+      label: `predict panel ${this.info.id}`,
+      logger: deps.logger,
+      parse: parseWebviewMessage,
+      dispatch: m => this.dispatch(m),
+      onError: e => {
+        this.log.error(e instanceof Error ? e : new Error(String(e)));
+        this.post({ type: 'notice', level: 'error', text: (e as Error).message });
+      },
+    });
+    this.onDidPost = this.host.onDidPost;
+    this.onDidDispose = this.host.onDidDispose;
+    this.host.onDidDispose(() => this.stop());
   }
 
   private get log(): Logger {
@@ -87,26 +84,12 @@ export class PredictPanel implements vscode.Disposable {
   }
 
   post(m: HostMessage): void {
-    if (this.disposed) return;
-    this.posted.fire(m);
-    void this.panel.webview.postMessage(m);
+    this.host.post(m);
   }
 
   /** Checks a webview message against the protocol and acts on it. */
-  async handle(raw: unknown): Promise<HandleResult> {
-    const parsed = parseWebviewMessage(raw);
-    if ('error' in parsed) {
-      this.log.warn(`predict panel ${this.info.id}: dropped a webview message: ${parsed.error}`);
-      return { accepted: false, error: parsed.error };
-    }
-    const m = parsed.message;
-    try {
-      await this.dispatch(m);
-    } catch (e) {
-      this.log.error(e instanceof Error ? e : new Error(String(e)));
-      this.post({ type: 'notice', level: 'error', text: (e as Error).message });
-    }
-    return { accepted: true, type: m.type };
+  handle(raw: unknown): Promise<HandleResult<WebviewMessage['type']>> {
+    return this.host.handle(raw);
   }
 
   private async dispatch(m: WebviewMessage): Promise<void> {
@@ -119,6 +102,8 @@ export class PredictPanel implements vscode.Disposable {
       case 'savePayload': return this.savePayload(m.name, m.signature, m.body);
       case 'deletePayload': return this.deletePayload(m.name);
       case 'benchmark': return this.benchmark(m);
+      case 'loadTest': return this.loadTest(m);
+      case 'saveReport': await this.saveLoadTest(m.requestId); return;
     }
   }
 
@@ -143,39 +128,17 @@ export class PredictPanel implements vscode.Disposable {
     }
   }
 
-  private async serviceClient(): Promise<ServiceClient> {
-    if (this.client) return this.client;
-    if (!this.info.uri) throw new CallError(`Service ${this.info.id} has no URL yet: wait until it is ready.`, 'network');
-    const tokens = this.info.authenticated ? await this.deps.tokens() : undefined;
-    this.client = new ServiceClient({
-      url: this.info.uri,
-      authenticated: this.info.authenticated,
-      tokens: tokens && {
-        get: async aud => {
-          const t = await tokens.get(aud);
-          this.lastIdentity = t.identity;
-          return t;
-        },
-        invalidate: aud => tokens.invalidate(aud),
-      },
-      userAgent: 'ml-serving-vscode/predict',
-      urlProblem: this.deps.session.usesEmulator ? loopbackUrlProblem : undefined,
-    });
-    return this.client;
-  }
-
   async loadMetadata(): Promise<ModelMetadata | undefined> {
     let r: CallResult;
     try {
-      const client = await this.serviceClient();
-      r = await client.call({ method: 'GET', path: metadataPath(this.info.modelName), retry: COLD_START_RETRY, timeoutMs: 60_000 });
+      r = await this.target.metadata({ retry: COLD_START_RETRY, timeoutMs: 60_000 });
     } catch (e) {
       this.post({ type: 'metadataError', message: this.failureText(e), hint: this.failureHint(e) });
       return undefined;
     }
     if (r.status !== 200) {
       const error = this.errorText(r);
-      this.post({ type: 'metadataError', status: r.status, message: `GET ${metadataPath(this.info.modelName)} answered ${r.status}: ${error}`, hint: this.hint(r, error) });
+      this.post({ type: 'metadataError', status: r.status, message: `GET ${this.target.metadataPath} answered ${r.status}: ${error}`, hint: this.hint(r, error) });
       return undefined;
     }
     try {
@@ -192,23 +155,15 @@ export class PredictPanel implements vscode.Disposable {
 
   private postMetadata(): void {
     if (!this.metadata) return;
-    this.post({ type: 'metadata', modelName: this.metadata.modelName || this.info.modelName, version: this.metadata.version, schemas: this.schemas });
+    this.post({
+      type: 'metadata', modelName: this.metadata.modelName || this.info.modelName, version: this.metadata.version, schemas: this.schemas,
+      rules: { signatures: this.metadata.signatures, maxInstances: this.target.maxInstances },
+    });
   }
 
-  /** Parses and validates a body for a signature; posts the problems when there are any. */
+  /** Validates a body for a signature (the same check the webview ran); posts the problems when there are any. */
   private check(requestId: string, signature: string, body: string): boolean {
-    let json: unknown;
-    const errors: FieldError[] = [];
-    try {
-      json = parseLenientJson(body);
-    } catch (e) {
-      errors.push({ field: 'body', message: (e as Error).message });
-    }
-    if (!errors.length) {
-      const sig = this.metadata?.signatures[signature];
-      if (this.metadata && !sig) errors.push({ field: 'signature_name', message: `the model has no signature "${signature}"` });
-      errors.push(...validatePredictRequest(json, sig, { sizeBytes: utf8Length(body), signature, maxInstances: this.maxInstances }));
-    }
+    const errors = checkRequest(body, signature, this.metadata && { signatures: this.metadata.signatures, maxInstances: this.target.maxInstances });
     if (errors.length) this.post({ type: 'validation', requestId, errors });
     return errors.length === 0;
   }
@@ -224,8 +179,7 @@ export class PredictPanel implements vscode.Disposable {
     if (!this.check(requestId, signature, body)) return;
     const ctrl = this.controller(requestId);
     try {
-      const client = await this.serviceClient();
-      const r = await client.call({ method: 'POST', path: predictPath(this.info.modelName), body, signal: ctrl.signal, retry: COLD_START_RETRY, timeoutMs: 120_000 });
+      const r = await this.target.predict(body, { signal: ctrl.signal, retry: COLD_START_RETRY, timeoutMs: 120_000 });
       const error = r.status >= 200 && r.status < 300 ? undefined : this.errorText(r);
       this.post({
         type: 'response', requestId, status: r.status,
@@ -289,8 +243,7 @@ export class PredictPanel implements vscode.Disposable {
   }
 
   private async copyCurl(body: string): Promise<void> {
-    if (!this.info.uri) throw new Error(`Service ${this.info.id} has no URL yet.`);
-    const text = curlCommand({ url: this.info.uri, path: predictPath(this.info.modelName), body, authenticated: this.info.authenticated });
+    const text = this.target.curl(body);
     await (this.deps.clipboard ?? (t => vscode.env.clipboard.writeText(t)))(text);
     this.post({ type: 'notice', level: 'info', text: 'Copied the curl command (it runs gcloud auth print-identity-token for the token).' });
   }
@@ -311,19 +264,17 @@ export class PredictPanel implements vscode.Disposable {
     if (!this.check(m.requestId, m.signature, m.body)) return;
     const ctrl = this.controller(m.requestId);
     try {
-      const client = await this.serviceClient();
-      const path = predictPath(this.info.modelName);
       const result = await runBenchmark({
         count: m.count,
         concurrency: m.concurrency,
         targetMs: this.deps.session.settings.latencyTargetMs,
         signal: ctrl.signal,
         send: async signal => {
-          const r = await client.call({ method: 'POST', path, body: m.body, signal, retry: NO_RETRY, timeoutMs: 60_000 });
+          const r = await this.target.predict(m.body, { signal, retry: NO_RETRY, timeoutMs: 60_000 });
           return { status: r.status, latencyMs: r.latencyMs };
         },
         probe: m.probeColdStart ? async signal => {
-          const r = await client.call({ method: 'POST', path, body: m.body, signal, retry: COLD_START_RETRY, timeoutMs: 120_000 });
+          const r = await this.target.predict(m.body, { signal, retry: COLD_START_RETRY, timeoutMs: 120_000 });
           return { status: r.status, totalMs: r.totalMs, retries: r.retries };
         } : undefined,
         onProgress: (done, total, phase) => this.post({ type: 'benchmarkProgress', requestId: m.requestId, done, total, phase }),
@@ -338,19 +289,63 @@ export class PredictPanel implements vscode.Disposable {
     }
   }
 
+  private async loadTest(m: Extract<WebviewMessage, { type: 'loadTest' }>): Promise<void> {
+    // The mix: the saved payloads named, read from the store (the webview sends names, not bodies); none named, the editor's body.
+    const saved = this.safeList();
+    const missing = m.mix.find(name => !saved.some(x => x.name === name));
+    if (missing !== undefined) {
+      this.post({ type: 'requestFailed', requestId: m.requestId, message: `loadTest.mix: no saved payload named "${missing}"`, cancelled: false });
+      return;
+    }
+    const mix = m.mix.length ? m.mix.map(name => saved.find(x => x.name === name)!) : [{ name: '', signature: m.signature, body: m.body }];
+    for (const p of mix) if (!this.check(m.requestId, p.signature, p.body)) return;
+    const ctrl = this.controller(m.requestId);
+    try {
+      const run = await runPanelLoadTest({
+        rate: m.rate, durationSec: m.durationSec, targetMs: m.targetMs, probe: m.probeColdStart, seed: Date.now() >>> 0,
+        bodies: mix.map(p => p.body), signal: ctrl.signal,
+        send: (body, signal, retry) => this.target.predict(body, { signal, retry: retry ? COLD_START_RETRY : NO_RETRY, timeoutMs: 60_000 }),
+        onProgress: (phase, sent, scheduled) => this.post({ type: 'loadTestProgress', requestId: m.requestId, phase, sent, scheduled }),
+      });
+      const summary: LoadTestSummary = {
+        rate: m.rate, durationSec: m.durationSec, mix: m.mix, report: run.report, coldStart: run.coldStart,
+        points: run.points, pointsOmitted: run.pointsOmitted, cancelled: ctrl.signal.aborted,
+      };
+      this.lastLoadTest = { requestId: m.requestId, summary, markdown: run.markdown(this.info.id) };
+      this.post({ type: 'loadTestResult', requestId: m.requestId, result: summary });
+      const r = run.report;
+      this.log.info(`load test ${this.info.id}: ${r.completed}/${r.scheduled} at ${m.rate}/s for ${m.durationSec} s, ${r.errors} errors, goodput ${(r.goodput * 100).toFixed(1)}%`);
+    } catch (e) {
+      this.post({ type: 'requestFailed', requestId: m.requestId, message: this.failureText(e), cancelled: ctrl.signal.aborted, hint: this.failureHint(e) });
+    } finally {
+      if (this.running.get(m.requestId) === ctrl) this.running.delete(m.requestId);
+    }
+  }
+
+  /** Writes the last open-loop run as a report (JSON + markdown) in .vscode/ml-serving/reports/. */
+  async saveLoadTest(requestId: string): Promise<{ json: string; md: string }> {
+    const last = this.lastLoadTest;
+    if (!last || last.requestId !== requestId) throw new Error('That load test is no longer held: run it again to save it.');
+    const meta = this.deps.reportMeta ? await this.deps.reportMeta() : { service: this.info.id, revision: 'unknown' };
+    const { rate, durationSec, mix, report, coldStart } = last.summary;
+    const files = saveReport({ kind: 'load-test', ...meta, savedAt: new Date().toISOString() }, { rate, durationSec, mix, ...report, coldStart, source: 'panel' }, last.markdown);
+    this.log.info(`load test ${this.info.id}: saved ${files.json}`);
+    this.post({ type: 'notice', level: 'info', text: `Saved ${path.basename(files.json)} and ${path.basename(files.md)} in .vscode/ml-serving/reports.` });
+    return files;
+  }
+
   /** The identity the last token was for (never the token). */
   get identity(): string | undefined {
-    return this.lastIdentity;
+    return this.target.identity;
+  }
+
+  private stop(): void {
+    for (const c of this.running.values()) c.abort();
+    this.running.clear();
+    this.target.dispose();
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const c of this.running.values()) c.abort();
-    this.running.clear();
-    this.client?.dispose();
-    this.disposedEmitter.fire();
-    for (const d of this.disposables) d.dispose();
-    this.panel.dispose();
+    this.host.dispose();
   }
 }

@@ -4,27 +4,28 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
+import { PanelRegistry, panelOptions, panelSerializer } from '../../common/panelHost';
 import type { Session } from '../shared/session';
+import { webviewPage } from '../../common/webviewPage';
+import type { IdTokenApi } from '../../gcp/apis';
 import { isPanelState, PREDICT_VIEW_TYPE } from '../../protocol/predict';
 import type { CloudRunService } from '../../serving/domain';
-import { localResourceRoots } from './html';
+import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
+import { servingRevisions } from '../../serving/reports/savedReport';
 import { PredictPanel, type PanelDeps } from './panelHost';
 import type { PayloadStore } from '../shared/payloadStore';
+import { cloudRunTarget, type PredictionTarget } from './target';
 
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: localResourceRoots(extensionUri) };
-}
+export class PredictPanels implements vscode.Disposable {
+  private readonly open = new PanelRegistry<PredictPanel>();
+  private readonly tokens: () => Promise<IdTokenApi>;
+  /** Restores panels after a reload (registered by the feature). */
+  readonly serializer: vscode.WebviewPanelSerializer;
 
-export class PredictPanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
-  private readonly open = new Map<string, PredictPanel>();
-  private readonly deps: PanelDeps;
-
-  constructor(private readonly session: Session, logger: Logger, store: PayloadStore, private readonly extensionUri: vscode.Uri) {
-    this.deps = {
-      session, logger, store, extensionUri,
-      // One token cache per session (CloudApis): a new project or connection starts empty.
-      tokens: async () => (await session.cloud()).apis.idTokens,
-    };
+  constructor(private readonly session: Session, private readonly logger: Logger, private readonly store: PayloadStore, private readonly extensionUri: vscode.Uri) {
+    // One token cache per session (CloudApis): a new project or connection starts empty.
+    this.tokens = async () => (await session.cloud()).apis.idTokens;
+    this.serializer = panelSerializer(logger, 'predict', s => (isPanelState(s) ? s : undefined), (panel, state) => this.restore(panel, state.serviceName));
   }
 
   get(serviceName: string): PredictPanel | undefined {
@@ -33,50 +34,64 @@ export class PredictPanels implements vscode.Disposable, vscode.WebviewPanelSeri
 
   /** Opens (or reveals) the panel of a service. */
   show(service: CloudRunService): PredictPanel {
-    const existing = this.open.get(service.name);
+    return this.showTarget(this.cloudRun(service), this.reportMetaOf(service));
+  }
+
+  /**
+   * Opens (or reveals) the panel of any prediction target, keyed by `target.info.name`: the seam a
+   * Vertex AI endpoint plugs into.
+   */
+  showTarget(target: PredictionTarget, reportMeta?: PanelDeps['reportMeta']): PredictPanel {
+    const existing = this.open.get(target.info.name);
     if (existing) {
+      target.dispose();
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PREDICT_VIEW_TYPE, `Test ${service.id}`, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    return this.adopt(panel, service);
+    const panel = vscode.window.createWebviewPanel(PREDICT_VIEW_TYPE, `Test ${target.info.id}`, vscode.ViewColumn.Active, panelOptions(this.extensionUri, true));
+    return this.adopt(panel, target, reportMeta);
   }
 
-  private adopt(panel: vscode.WebviewPanel, service: CloudRunService): PredictPanel {
-    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) };
-    const p = new PredictPanel(panel, service, this.deps);
-    this.open.set(service.name, p);
-    p.onDidDispose(() => {
-      if (this.open.get(service.name) === p) this.open.delete(service.name);
-    });
-    return p;
+  private adopt(panel: vscode.WebviewPanel, target: PredictionTarget, reportMeta?: PanelDeps['reportMeta']): PredictPanel {
+    const deps: PanelDeps = { session: this.session, logger: this.logger, store: this.store, extensionUri: this.extensionUri, reportMeta };
+    return this.open.add(target.info.name, new PredictPanel(panel, target, deps));
+  }
+
+  private cloudRun(service: CloudRunService): PredictionTarget {
+    return cloudRunTarget(service, { tokens: this.tokens, usesEmulator: this.session.usesEmulator });
+  }
+
+  /** A load test's report is named after what was measured: the revisions the traffic reaches, and the model version served. */
+  private reportMetaOf(service: CloudRunService): PanelDeps['reportMeta'] {
+    return async () => {
+      const now = (await (await this.session.cloud()).run.getService(service.name).catch(() => undefined)) ?? service;
+      return {
+        service: now.id, revision: servingRevisions(now.trafficStatuses, now.latestReadyRevision),
+        modelVersion: now.labels[SERVICE_LABELS.modelVersion] || now.env.MODEL_VERSION || undefined,
+      };
+    };
   }
 
   /** Restores a panel after a reload. */
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    if (!isPanelState(state)) {
-      this.deps.logger.warn('predict: a restored panel had no service in its state; closing it');
-      panel.dispose();
-      return;
-    }
+  private async restore(panel: vscode.WebviewPanel, serviceName: string): Promise<void> {
     let service: CloudRunService | undefined;
     try {
       const cloud = await this.session.cloud();
-      service = await cloud.run.getService(state.serviceName);
+      service = await cloud.run.getService(serviceName);
     } catch (e) {
-      this.deps.logger.warn(`predict: could not restore the panel of ${state.serviceName}: ${(e as Error).message}`);
+      this.logger.warn(`predict: could not restore the panel of ${serviceName}: ${(e as Error).message}`);
     }
     if (!service) {
-      panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><p>The service ${state.serviceName.replace(/[<>&"]/g, '')} is gone or could not be read. Close this tab and run "ML Serving: Test Prediction" again.</p></body></html>`;
+      panel.webview.html = webviewPage({
+        cspSource: panel.webview.cspSource, title: 'Test Prediction',
+        body: `<p>The service ${serviceName.replace(/[<>&"']/g, '')} is gone or could not be read. Close this tab and run "ML Serving: Test Prediction" again.</p>`,
+      });
       return;
     }
-    const other = this.open.get(service.name);
-    if (other) other.dispose();
-    this.adopt(panel, service);
+    this.adopt(panel, this.cloudRun(service), this.reportMetaOf(service));
   }
 
   dispose(): void {
-    for (const p of [...this.open.values()]) p.dispose();
-    this.open.clear();
+    this.open.dispose();
   }
 }

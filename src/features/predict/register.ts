@@ -11,6 +11,7 @@ import type { Services } from '../../services';
 import { testPrediction } from './commands/testPrediction';
 import { generateWarmup } from './commands/generateWarmup';
 import { loadTest } from './commands/loadTest';
+import { compareReports } from './commands/compareReports';
 import { PredictPanels } from './panels';
 import { fileStore, PayloadStore, REQUESTS_FILE, stateStore } from '../shared/payloadStore';
 import { CommandIds } from '../../serving/commandIds';
@@ -27,10 +28,11 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   const panels = new PredictPanels(session, log, payloadStoreFor(context), context.extensionUri);
   context.subscriptions.push(
     panels,
-    vscode.window.registerWebviewPanelSerializer(PREDICT_VIEW_TYPE, panels),
+    vscode.window.registerWebviewPanelSerializer(PREDICT_VIEW_TYPE, panels.serializer),
     registerCommand(CommandIds.testPrediction, testPrediction(session, panels), logger),
     registerCommand(CommandIds.generateWarmup, generateWarmup(session, context), logger),
     registerCommand(CommandIds.loadTest, loadTest(session, context), logger),
+    registerCommand(CommandIds.compareReports, compareReports(), logger),
   );
-  return { serializer: panels };
+  return { serializer: panels.serializer };
 }

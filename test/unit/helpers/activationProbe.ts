@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     agentTools: Object.keys(api.agents.tools),
     logsSerializer: typeof api.logs.serializer?.deserializeWebviewPanel,
     runsRows,
-    sameSession: api.services.session instanceof core.module('src/common/session.ts').Session,
+    sameSession: api.services.session instanceof core.module('src/features/shared/session.ts').Session,
     treesAreProviders: ['runs', 'models', 'services'].every(k => typeof api.trees[k]?.getChildren === 'function'),
     loadedAfter: Object.keys(require.cache).filter(k => !before.has(k)).map(k => path.relative(root, k)),
   };

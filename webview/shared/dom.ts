@@ -1,9 +1,14 @@
-/** Tiny DOM helpers: elements are built with textContent, never innerHTML, so no markup injection. */
+/** The DOM helpers of every panel: elements are built with textContent, never innerHTML, so no markup injection. */
 
 type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
 export type Child = Node | string | number | undefined | null | false;
 
-export function h<K extends string>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
+/** A web component with a value (vscode-textfield, vscode-single-select…). */
+export type ValueElement = HTMLElement & { value: string };
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h(tag: string, attrs?: Attrs, ...children: Child[]): HTMLElement;
+export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
