@@ -18,6 +18,7 @@ import { connectionFromEnv } from './modelSource';
 import type { OperationCommand } from './operationArgs';
 import { runCompare } from './compare';
 import type { OperationIo } from './io';
+import { idOrUndefined } from '../serving/resourceNames';
 
 export type { OperationIo };
 
@@ -116,7 +117,7 @@ async function deploy(cmd: Extract<OperationCommand, { command: 'deploy' }>, api
   io.stderr(`ml-serving: deploying ${prepared.name} (${prepared.plan.update ? 'new revision' : 'new service'}); waiting until it is ready\n`);
   const outcome = await executeDeploy(apis, prepared, { progress: m => io.stderr(`ml-serving: ${m}\n`), signal: io.signal });
   if (outcome.kind === 'failed') {
-    const rev = outcome.revision?.split('/').pop();
+    const rev = idOrUndefined(outcome.revision);
     const cause = rev ? await readFailureCause(apis.logs, prepared.plan.serviceName, rev, line => io.stderr(`ml-serving: ${line}\n`)) : undefined;
     const x = explainFailure(prepared.plan, outcome.message, outcome.revision, cause, 'deploy');
     if (cmd.json) io.stdout(JSON.stringify({ outcome: 'failed', service: prepared.name, revision: x.revision, message: x.message, next: x.next }) + '\n');
@@ -124,7 +125,7 @@ async function deploy(cmd: Extract<OperationCommand, { command: 'deploy' }>, api
     return EXIT_FAILED;
   }
   const s = outcome.service;
-  const revision = outcome.kind === 'deployed' ? outcome.revision?.split('/').pop() : s.latestReadyRevision?.split('/').pop();
+  const revision = outcome.kind === 'deployed' ? idOrUndefined(outcome.revision) : idOrUndefined(s.latestReadyRevision);
   if (cmd.json) {
     io.stdout(JSON.stringify({ outcome: outcome.kind, service: s.name, uri: s.uri, revision, container: outcome.plan.container, image: outcome.plan.image, modelName: outcome.plan.modelName }) + '\n');
   } else {
@@ -158,7 +159,7 @@ async function traffic(cmd: Extract<OperationCommand, { command: 'traffic' }>, s
     progress: m => io.stderr(`ml-serving: ${m}\n`),
     signal: io.signal,
   });
-  const split = updated.traffic.map(t => ({ revision: t.type === 'LATEST' ? 'LATEST' : t.revision?.split('/').pop(), percent: t.percent, ...(t.tag ? { tag: t.tag } : {}) }));
+  const split = updated.traffic.map(t => ({ revision: t.type === 'LATEST' ? 'LATEST' : idOrUndefined(t.revision), percent: t.percent, ...(t.tag ? { tag: t.tag } : {}) }));
   if (cmd.json) io.stdout(JSON.stringify({ service: updated.name, action: cmd.action.kind, moves: change.moves, traffic: split }) + '\n');
   else io.stdout(`${change.done(updated)}\n`);
   return EXIT_OK;

@@ -2,6 +2,8 @@
  * Errors meant for the user: what went wrong and what to do next. Anything else that reaches the
  * command wrapper is a bug or an unexpected failure and is shown with "Show Logs".
  */
+import { CommandIds } from '../serving/commandIds';
+
 export interface ErrorAction {
   title: string;
   /** A command id to run when the user picks the action. */
@@ -86,11 +88,11 @@ export function adviceFor(f: CloudFailure): UserError | undefined {
     case 'apiDisabled':
       return new UserError(`${f.api ?? 'A Google Cloud API this needs'} is not enabled${f.project ? ` in project ${f.project}` : ''}.`,
         'Enable it in the Cloud Console, wait a minute, then retry.',
-        [{ title: 'Enable API', command: 'mlServing.openUrl', args: [enableApiUrl(f.api, f.project)] }]);
+        [{ title: 'Enable API', command: CommandIds.openUrl, args: [enableApiUrl(f.api, f.project)] }]);
     case 'unauthenticated':
       return new UserError(`Not signed in to Google Cloud (${f.message}).`,
         'Run "gcloud auth application-default login" in a terminal, then retry.',
-        [{ title: 'Sign In', command: 'mlServing.signIn' }]);
+        [{ title: 'Sign In', command: CommandIds.signIn }]);
     default:
       return undefined;
   }

@@ -12,6 +12,7 @@ import { normalizeEntry } from '../serving/logs/entry';
 import { adviceFor, type FailureAdvice, type KnownFailure } from '../serving/logs/failures';
 import { serviceLogFilter } from '../serving/logs/filter';
 import type { OperationApis } from './ports';
+import { idOrUndefined } from '../serving/resourceNames';
 
 /** How long a failure report may wait for the revision's log before saying what Cloud Run said. */
 export const CAUSE_WAIT_MS = 5000;
@@ -42,7 +43,7 @@ export interface FailureExplanation {
 
 /** The explanation of a failed deploy; `cause` is what readFailureCause found, if anything. */
 export function explainFailure(plan: DeployPlan, message: string, revision: string | undefined, cause: KnownFailure | undefined, deployDir: string): FailureExplanation {
-  const rev = revision?.split('/').pop();
+  const rev = idOrUndefined(revision);
   const service = `projects/${plan.project}/locations/${plan.region}/services/${plan.serviceName}`;
   const kept = plan.update ? ' The previous revision still serves and keeps its traffic.' : '';
   const image = missingImage(message);

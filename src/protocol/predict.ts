@@ -13,6 +13,7 @@ import type { FormState } from '../serving/predict/request';
 import type { LatencyStats, HistogramBin } from '../serving/predict/stats';
 import { utf8Length, validatePredictRequest, type FieldError } from '../serving/predict/validate';
 import { bool, int, list, message, messageParser, num, str, type MessageOf } from './messages';
+import { SERVICE_NAME } from '../serving/resourceNames';
 
 export const PREDICT_VIEW_TYPE = 'mlServing.predict';
 
@@ -204,5 +205,5 @@ export interface PanelState {
 }
 
 export function isPanelState(v: unknown): v is PanelState {
-  return typeof v === 'object' && v !== null && typeof (v as PanelState).serviceName === 'string' && /^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+$/.test((v as PanelState).serviceName);
+  return typeof v === 'object' && v !== null && typeof (v as PanelState).serviceName === 'string' && SERVICE_NAME.test((v as PanelState).serviceName);
 }

@@ -1,4 +1,5 @@
 import { UserError } from '../../common/errors';
+import { idOf } from '../../serving/resourceNames';
 
 /** One deploy per service at a time: a second one is refused, never queued behind the first. */
 export class DeployLock {
@@ -6,7 +7,7 @@ export class DeployLock {
 
   async run<T>(service: string, work: () => Promise<T>): Promise<T> {
     if (this.busy.has(service)) {
-      throw new UserError(`A deploy of ${service.split('/').pop()} is already running.`, 'Wait for it to finish; the Serving view shows its progress.');
+      throw new UserError(`A deploy of ${idOf(service)} is already running.`, 'Wait for it to finish; the Serving view shows its progress.');
     }
     this.busy.add(service);
     try {

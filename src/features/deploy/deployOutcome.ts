@@ -15,6 +15,8 @@ import type { CloudRunService } from '../../serving/domain';
 import type { KnownFailure } from '../../serving/logs/failures';
 import type { Operations } from '../shared/operations';
 import type { DeployLock } from './deployLock';
+import { idOrUndefined } from '../../serving/resourceNames';
+import { CommandIds } from '../../serving/commandIds';
 
 /** Changed to make Cloud Run create a revision from an unchanged template. */
 export const REDEPLOY_ANNOTATION = 'ml-serving/redeployed-at';
@@ -27,7 +29,7 @@ export function readFailureCause(cloud: CloudContext, serviceId: string, revisio
 
 /** The message of a failed deploy: the recognised cause and its fix first, else Cloud Run's words. */
 export async function deployFailure(cloud: CloudContext | undefined, plan: DeployPlan, message: string, revision: string | undefined, logger: Logger, deployDir: string): Promise<UserError> {
-  const rev = revision?.split('/').pop();
+  const rev = idOrUndefined(revision);
   const service = `projects/${plan.project}/locations/${plan.region}/services/${plan.serviceName}`;
   const summary = failureSummary(message);
   if (!missingImage(message) && summary !== message) logger.warn(`Cloud Run's full message for ${plan.serviceName}: ${message}`);
@@ -38,8 +40,8 @@ export async function deployFailure(cloud: CloudContext | undefined, plan: Deplo
     return new UserError(x.message, x.next, x.missingImage.ours ? [{ title: 'Copy Build Command', run: () => copyBuildCommand(command) }] : []);
   }
   const logs: ErrorAction[] = rev
-    ? [{ title: 'Show Revision Logs', command: 'mlServing.logs.tail', args: [{ service, revision: rev }] }]
-    : plan.update ? [{ title: 'Show Service Logs', command: 'mlServing.logs.tail', args: [{ service }] }] : [];
+    ? [{ title: 'Show Revision Logs', command: CommandIds.tailLogs, args: [{ service, revision: rev }] }]
+    : plan.update ? [{ title: 'Show Service Logs', command: CommandIds.tailLogs, args: [{ service }] }] : [];
   if (x.advice) {
     logger.warn(`${plan.serviceName}: revision ${rev} failed: ${x.advice.title} (Cloud Run: ${summary})`);
     return new UserError(x.message, x.next, [...(x.advice.action ? [x.advice.action] : []), ...logs]);
@@ -59,7 +61,7 @@ export const DEPLOY_NEW_REVISION = 'Deploy New Revision Anyway';
  * Says so (never "is serving" as if it had deployed) and offers a new revision of the same template.
  */
 export function reportUnchanged(service: CloudRunService, plan: DeployPlan, forceNewRevision: () => Promise<unknown>): void {
-  const serving = service.latestReadyRevision?.split('/').pop();
+  const serving = idOrUndefined(service.latestReadyRevision);
   void vscode.window.showInformationMessage(
     `Nothing changed: ${plan.serviceName} already runs this model with these settings, so Cloud Run made no new revision${serving ? `; ${serving} keeps serving` : ''} at ${service.uri ?? '-'}.`,
     DEPLOY_NEW_REVISION, 'Copy URL',
@@ -99,7 +101,7 @@ export async function forceNewRevision(d: { cloud: CloudContext; ops: Operations
           throw await deployFailure(d.cloud, d.plan, classifyGcpError(e).message, created((await api.read(d.name).catch(() => undefined))?.raw), d.logger, d.deployDir);
         }
         if (s.state === 'failed') throw await deployFailure(d.cloud, d.plan, s.message ?? 'the revision did not become ready', created(s), d.logger, d.deployDir);
-        const rev = created(s)?.split('/').pop();
+        const rev = idOrUndefined(created(s));
         void vscode.window.showInformationMessage(`${d.plan.serviceName} is serving at ${s.uri} from a new revision${rev ? `, ${rev}` : ''}.`);
         return s;
       } finally {
@@ -107,7 +109,7 @@ export async function forceNewRevision(d: { cloud: CloudContext; ops: Operations
       }
     });
   } catch (e) {
-    await reportError('mlServing.deploy', e, d.logger);
+    await reportError(CommandIds.deploy, e, d.logger);
     return undefined;
   }
 }

@@ -7,6 +7,7 @@ import type { ContainerKind } from '../../serving/routing/chooseContainer';
 import { pushedDestination, pushedModelOf } from '../../serving/vertex/artifacts';
 import { targetOf } from '../shared/targets';
 import type { DeploySource } from '../../operations/deploy';
+import { SERVICE_NAME } from '../../serving/resourceNames';
 
 /** What is being deployed, whatever it was invoked on (shared with the CLI). */
 export type { DeploySource };
@@ -70,7 +71,7 @@ async function fromModelVersion(arg: ModelVersionArgs, cloud: CloudContext): Pro
 
 /** Redeploy: the model the service mounts, read back from its spec. */
 async function fromService(name: string, cloud: CloudContext, args: Partial<RedeployArgs>): Promise<DeploySource> {
-  if (!/^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+$/.test(name)) throw new ValidationError('service', `"${name}" is not a Cloud Run service name (projects/P/locations/R/services/S)`);
+  if (!SERVICE_NAME.test(name)) throw new ValidationError('service', `"${name}" is not a Cloud Run service name (projects/P/locations/R/services/S)`);
   // The deploy reuses this read of the service instead of reading it again.
   const existing = await cloud.apis.runWrite.read(name);
   if (!existing) throw new UserError(`Service ${idOf(name)} does not exist.`);

@@ -3,6 +3,7 @@ import type { Session } from '../shared/session';
 import { pickService } from '../shared/pickService';
 import type { CloudRunService } from '../../serving/domain';
 import { targetIn } from '../shared/targets';
+import { SERVICE_NAME } from '../../serving/resourceNames';
 
 /** The service a command acts on: the tree node, `{service: name}`, or a quick pick. */
 export async function resolveService(arg: unknown, session: Session, title: string): Promise<CloudRunService> {
@@ -10,7 +11,7 @@ export async function resolveService(arg: unknown, session: Session, title: stri
   if (row) return row.service;
   if (arg && typeof arg === 'object' && 'service' in arg) {
     const name = (arg as { service: unknown }).service;
-    if (typeof name !== 'string' || !/^projects\/[^/]+\/locations\/[^/]+\/services\/[a-z][a-z0-9-]{0,48}$/.test(name)) throw new ValidationError('service', 'expected projects/P/locations/R/services/NAME');
+    if (typeof name !== 'string' || !SERVICE_NAME.test(name)) throw new ValidationError('service', 'expected projects/P/locations/R/services/NAME');
     const s = await (await session.cloud()).run.getService(name);
     if (!s) throw new UserError(`Service ${name} does not exist.`);
     return s;

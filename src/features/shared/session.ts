@@ -8,6 +8,7 @@ import { UserError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { affectsSettings, readSettings } from '../../common/settings';
 import type { Settings } from '../../common/settingsSchema';
+import { CommandIds } from '../../serving/commandIds';
 
 /** What a feature needs to call Google Cloud: built once per project/connection, rebuilt on change. */
 export interface CloudContext {
@@ -24,13 +25,13 @@ export interface CloudContext {
 
 export class NoProjectError extends UserError {
   constructor() {
-    super('No Google Cloud project is selected.', 'Run "ML Serving: Select Project" or set mlServing.project.', [{ title: 'Select Project', command: 'mlServing.selectProject' }]);
+    super('No Google Cloud project is selected.', 'Run "ML Serving: Select Project" or set mlServing.project.', [{ title: 'Select Project', command: CommandIds.selectProject }]);
   }
 }
 
 export class SignedOutError extends UserError {
   constructor(detail: string) {
-    super(`Not signed in to Google Cloud (${detail}).`, 'Run "gcloud auth application-default login" in a terminal, then retry.', [{ title: 'Sign In', command: 'mlServing.signIn' }]);
+    super(`Not signed in to Google Cloud (${detail}).`, 'Run "gcloud auth application-default login" in a terminal, then retry.', [{ title: 'Sign In', command: CommandIds.signIn }]);
   }
 }
 

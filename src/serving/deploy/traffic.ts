@@ -1,7 +1,8 @@
 /** Traffic splits for canary, promote, end canary and rollback, and what each moves (pure). */
 import type { CloudRunService, TrafficTarget } from '../domain';
+import { idOrUndefined } from '../resourceNames';
 
-const short = (r?: string) => r?.split('/').pop();
+const short = (r?: string) => idOrUndefined(r);
 
 /** The tag a canary revision carries (its own URL: https://canary---SERVICE-….run.app). */
 export const CANARY_TAG = 'canary';

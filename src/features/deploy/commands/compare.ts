@@ -17,6 +17,7 @@ import { applyTraffic, pickRevision, serviceOf, type TrafficDeps } from '../traf
 import * as path from 'node:path';
 import { saveReport } from '../../shared/saveReport';
 import { SERVICE_LABELS } from '../../../serving/deploy/serviceLabels';
+import { CommandIds } from '../../../serving/commandIds';
 
 export const COMPARE_SCHEME = 'mlserving-compare';
 const MAX_REQUESTS = 500;
@@ -149,8 +150,8 @@ export function compareRevisions(d: TrafficDeps, context: vscode.ExtensionContex
           void vscode.window.showErrorMessage(`Could not save the report: ${(e as Error).message}`);
         }
       }
-      if (choice === toB) void vscode.commands.executeCommand('mlServing.rollback', { service: service.name }, { revision: b });
-      if (choice === toA) void vscode.commands.executeCommand('mlServing.rollback', { service: service.name }, { revision: a });
+      if (choice === toB) void vscode.commands.executeCommand(CommandIds.rollback, { service: service.name }, { revision: b });
+      if (choice === toA) void vscode.commands.executeCommand(CommandIds.rollback, { service: service.name }, { revision: a });
     });
     return { service: service.name, a, b, rows, summary, report };
   };

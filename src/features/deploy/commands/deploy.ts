@@ -25,6 +25,7 @@ import { confirmPlan, planDetail } from '../confirmPlan';
 import type { DeployLock } from '../deployLock';
 import { deployFailure, forceNewRevision, reportUnchanged } from '../deployOutcome';
 import { isRedeployArgs, resolveSource } from '../deploySource';
+import { CommandIds } from '../../../serving/commandIds';
 
 export interface DeployResult {
   service: CloudRunService;
@@ -66,7 +67,7 @@ export function deploy(ctx: DeployCommandContext) {
       source, answers, uiHooks(answers),
     );
     // Quota errors offer the same deploy again (through the confirmation unless it was skipped).
-    const retry: ErrorAction = { title: 'Retry', command: 'mlServing.deploy', args: [target, rawAnswers] };
+    const retry: ErrorAction = { title: 'Retry', command: CommandIds.deploy, args: [target, rawAnswers] };
     const result = await ctx.lock.run(prepared.name, () => run(ctx, cloud, prepared, retry));
     if (result.unchanged) {
       reportUnchanged(result.service, result.plan, () => forceNewRevision({ cloud, ops: ctx.ops, lock: ctx.lock, plan: result.plan, name: prepared.name, logger: ctx.logger, deployDir: ctx.deployDir }));
@@ -129,8 +130,8 @@ async function run(ctx: DeployCommandContext, cloud: CloudContext, p: PreparedDe
     if (outcome.kind === 'unchanged') return { service: outcome.service, plan, unchanged: true };
     const service = outcome.service;
     void vscode.window.showInformationMessage(`${plan.serviceName} is serving at ${service.uri}`, 'Test Prediction', 'Tail Logs', 'Copy URL').then(async pick => {
-      if (pick === 'Test Prediction') await vscode.commands.executeCommand('mlServing.testPrediction', { service: name });
-      if (pick === 'Tail Logs') await vscode.commands.executeCommand('mlServing.logs.tail', { service: name });
+      if (pick === 'Test Prediction') await vscode.commands.executeCommand(CommandIds.testPrediction, { service: name });
+      if (pick === 'Tail Logs') await vscode.commands.executeCommand(CommandIds.tailLogs, { service: name });
       if (pick === 'Copy URL' && service.uri) await vscode.env.clipboard.writeText(service.uri);
     });
     return { service, plan };
