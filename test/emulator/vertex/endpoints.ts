@@ -204,7 +204,9 @@ export function endpointService(ctx: CallContext, vertex: VertexStore, store: En
         } else {
           started = await startDeployedModel(version, opts, log);
         }
-        if (!store.endpoints.has(rec.proto.name)) { if (started.ok) await started.model.close(); return; }
+        // Cancelled meanwhile (CancelOperation), or the endpoint is gone: nothing changes.
+        const cancelled = (ops.get(op.name) as { done?: boolean } | undefined)?.done;
+        if (!store.endpoints.has(rec.proto.name) || cancelled) { if (started.ok) await started.model.close(); return; }
         if (!started.ok) {
           return op.fail(grpc.status.FAILED_PRECONDITION, `Model server exited unexpectedly. Model server logs can be found at ${endpointLogsUrl(rec.proto.name)}. Reason: ${started.reason}`);
         }
