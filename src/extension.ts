@@ -3,6 +3,7 @@ import { createLogger } from './common/logger';
 import { Session } from './common/session';
 import * as agentsFeature from './features/agents/register';
 import * as deployFeature from './features/deploy/register';
+import * as endpointsFeature from './features/endpoints/register';
 import * as explorer from './features/explorer/register';
 import * as logsFeature from './features/logs/register';
 import * as predict from './features/predict/register';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext) {
   sessionFeature.register(context, services);
   const trees = explorer.register(context, services);
   const deploy = deployFeature.register(context, services, trees);
+  endpointsFeature.register(context, services, trees);
   const logs = logsFeature.register(context, services);
   predict.register(context, services);
   const agents = agentsFeature.register(context, services);
