@@ -1,0 +1,128 @@
+// In-host: a zoo model deploys from the Models tree to a new Vertex AI endpoint, a second version
+// goes on as a 10% canary (90/10), predictions answer through the endpoint (the real TensorFlow
+// server behind the emulator), the trees show it, bad input is refused before any change, and the
+// canary is undeployed.
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import { endpointsApi } from '../../src/features/endpoints/api';
+import type { VertexEndpoint } from '../../src/serving/endpoints/types';
+import { emulatorAdmin, useDemoProject, type ExtensionApi } from './support/extension';
+import { zooManifest, zooModel, type ZooManifest } from './support/zoo';
+
+type DeployResult = { endpoint: VertexEndpoint; deployedModelId: string } | undefined;
+
+async function versionNodes(a: ExtensionApi, model: string) {
+  a.trees.models.reset();
+  const models = await a.trees.models.getChildren();
+  const items = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
+  const node = models[items.findIndex(i => i.label === model)];
+  assert.ok(node, `model ${model} in the Models tree (have ${items.map(i => i.label).join(', ')})`);
+  const versions = await a.trees.models.getChildren(node);
+  assert.ok(versions.length >= 2, `${model} has two versions`);
+  // newest first: the oldest is the first deploy, the next one the canary
+  return { versions: versions.slice().reverse(), items: async () => Promise.all((await a.trees.models.getChildren(node)).map(v => a.trees.models.getTreeItem(v))) };
+}
+
+describe('Vertex AI endpoints: deploy, canary, predict, undeploy', function () {
+  this.timeout(240_000);
+  let a: ExtensionApi;
+  let manifest: ZooManifest | undefined;
+  const NAME = 'it-ranking-endpoint';
+  let endpoint: VertexEndpoint | undefined;
+
+  before(async function () {
+    if (!emulatorAdmin()) {
+      console.log('    (skipped: no emulator; node scripts/test.mjs provides one)');
+      this.skip();
+    }
+    manifest = zooManifest();
+    a = await useDemoProject();
+  });
+
+  after(async () => {
+    if (!endpoint || !a) return;
+    const cloud = await a.services.session.cloud();
+    const api = endpointsApi(cloud);
+    const fresh = await api.getEndpoint(endpoint.name).catch(() => undefined);
+    for (const d of fresh?.deployedModels ?? []) await api.undeployModel(endpoint.name, d.id, undefined).catch(() => undefined);
+    await api.deleteEndpoint(endpoint.name).catch(() => undefined);
+  });
+
+  it('deploys v1 to a new endpoint (100%), then v2 as a 10% canary: 90/10 in the trees; predictions answer through the endpoint', async () => {
+    const { versions, items } = await versionNodes(a, 'recsys-ranking');
+    const first = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[0],
+      { newEndpoint: NAME, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 2, yes: true });
+    assert.ok(first, 'the deploy returned a result (see the ML Serving log if not)');
+    endpoint = first.endpoint;
+    assert.deepEqual(Object.values(first.endpoint.trafficSplit), [100]);
+
+    // Bad input is refused before any change: a machine type the region does not offer, a share over 100.
+    const bad = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[1],
+      { endpoint: endpoint.name, machineType: 'n1-mega-96', minReplicas: 1, maxReplicas: 1, trafficShare: 10, yes: true });
+    assert.equal(bad, undefined);
+    const bad2 = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[1],
+      { endpoint: endpoint.name, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficShare: 110, yes: true });
+    assert.equal(bad2, undefined);
+    const cloud = await a.services.session.cloud();
+    assert.equal((await endpointsApi(cloud).getEndpoint(endpoint.name)).deployedModels.length, 1, 'bad input changed nothing');
+
+    const canary = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[1],
+      { endpoint: endpoint.name, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficShare: 10, yes: true });
+    assert.ok(canary, 'the canary deploy returned a result');
+    const split = canary.endpoint.trafficSplit;
+    assert.equal(split[canary.deployedModelId], 10);
+    assert.equal(split[first.deployedModelId], 90);
+
+    // Serving view: the group, the endpoint, its deployed models with their shares.
+    a.trees.services.reset();
+    const roots = await a.trees.services.getChildren();
+    const rootItems = await Promise.all(roots.map(r => a.trees.services.getTreeItem(r)));
+    const group = roots[rootItems.findIndex(i => i.label === 'Vertex AI endpoints')];
+    assert.ok(group, `the Vertex AI endpoints group (have ${rootItems.map(i => i.label).join(', ')})`);
+    const eps = await a.trees.services.getChildren(group);
+    const epItems = await Promise.all(eps.map(e => a.trees.services.getTreeItem(e)));
+    const epNode = eps[epItems.findIndex(i => i.label === NAME)];
+    assert.ok(epNode, `endpoint ${NAME} in the tree`);
+    const deployed = await Promise.all((await a.trees.services.getChildren(epNode)).map(d => a.trees.services.getTreeItem(d)));
+    const descs = deployed.map(d => `${d.label} ${d.description}`).sort();
+    assert.equal(descs.length, 2);
+    assert.ok(descs.some(d => /^recsys-ranking v\d+ 90% · n1-standard-2 · 1–2 replicas$/.test(d)), descs.join('\n'));
+    assert.ok(descs.some(d => /^recsys-ranking v\d+ 10% · n1-standard-2 · 1 replica$/.test(d)), descs.join('\n'));
+
+    // Models view: each version says where it serves.
+    const vItems = await items();
+    assert.ok(vItems.some(i => String(i.description).includes(`serving: endpoint ${NAME} 90%`)), vItems.map(i => i.description).join('\n'));
+    assert.ok(vItems.some(i => String(i.description).includes(`serving: endpoint ${NAME} 10%`)));
+
+    // Predictions answer through the endpoint, from both deployed models.
+    const api = endpointsApi(cloud);
+    const sample = manifest ? zooModel(manifest, 'ranking').samples[0] : undefined;
+    const instances = (sample?.request.instances as unknown[]) ?? [{ customer_id: 'c1', product_id: 'p1' }];
+    const seen = new Set<string>();
+    for (let i = 0; i < 60 && seen.size < 2; i++) {
+      const p = await api.predict(endpoint.name, instances);
+      assert.equal(p.predictions.length, instances.length);
+      if (sample) {
+        const flat = (x: unknown): number[] => (JSON.stringify(x).match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? []).map(Number);
+        const want = flat(sample.expected.predictions);
+        flat(p.predictions).forEach((x, k) => assert.ok(Math.abs(x - want[k]) <= manifest!.float_tolerance, `prediction ${k}: ${x} vs ${want[k]}`));
+      }
+      seen.add(p.deployedModelId);
+    }
+    assert.deepEqual([...seen].sort(), [first.deployedModelId, canary.deployedModelId].sort(), 'both deployed models answered');
+    const raw = await api.rawPredict(endpoint.name, JSON.stringify({ instances }));
+    assert.equal(JSON.parse(raw.text).predictions.length, instances.length);
+
+    // Undeploy the canary: its 10% goes back, v1 takes 100%.
+    await vscode.commands.executeCommand('mlServing.endpoints.undeploy', { endpoint: endpoint.name, deployedModelId: canary.deployedModelId }, { confirmed: true });
+    const after = await api.getEndpoint(endpoint.name);
+    assert.deepEqual(after.deployedModels.map(d => d.id), [first.deployedModelId]);
+    assert.deepEqual(after.trafficSplit, { [first.deployedModelId]: 100 });
+
+    // A traffic split that does not sum to 100 is refused; the endpoint is not deleted while it has a model.
+    await vscode.commands.executeCommand('mlServing.endpoints.changeTraffic', { endpoint: endpoint.name }, { split: { [first.deployedModelId]: 90 }, confirmed: true });
+    assert.deepEqual((await api.getEndpoint(endpoint.name)).trafficSplit, { [first.deployedModelId]: 100 });
+    await vscode.commands.executeCommand('mlServing.endpoints.delete', { endpoint: endpoint.name }, { confirmed: true });
+    assert.ok(await api.getEndpoint(endpoint.name), 'an endpoint with a deployed model is not deleted');
+  });
+});
