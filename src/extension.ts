@@ -23,9 +23,9 @@ export function activate(context: vscode.ExtensionContext) {
   sessionFeature.register(context, services);
   const trees = explorer.register(context, services);
   const deploy = deployFeature.register(context, services, trees);
-  endpointsFeature.register(context, services, trees);
   const logs = logsFeature.register(context, services);
-  predict.register(context, services);
+  const predictPanels = predict.register(context, services);
+  endpointsFeature.register(context, services, trees, predictPanels);
   const agents = agentsFeature.register(context, services);
   logger.info(`activated ${context.extension.packageJSON.version}`);
   // Exposed for the in-host integration tests (logUri: where VS Code writes the log channel).

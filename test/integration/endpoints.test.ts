@@ -6,7 +6,10 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { endpointsApi } from '../../src/features/endpoints/api';
 import type { VertexEndpoint } from '../../src/serving/endpoints/types';
+import type { PredictPanel } from '../../src/features/predict/panelHost';
+import type { HostMessage } from '../../src/protocol/predict';
 import { emulatorAdmin, useDemoProject, type ExtensionApi } from './support/extension';
+import { captureMessages } from './support/messages';
 import { zooManifest, zooModel, type ZooManifest } from './support/zoo';
 
 type DeployResult = { endpoint: VertexEndpoint; deployedModelId: string } | undefined;
@@ -56,18 +59,34 @@ describe('Vertex AI endpoints: deploy, canary, predict, undeploy', function () {
     endpoint = first.endpoint;
     assert.deepEqual(Object.values(first.endpoint.trafficSplit), [100]);
 
-    // Bad input is refused before any change: a machine type the region does not offer, a share over 100.
-    const bad = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[1],
-      { endpoint: endpoint.name, machineType: 'n1-mega-96', minReplicas: 1, maxReplicas: 1, trafficShare: 10, yes: true });
-    assert.equal(bad, undefined);
-    const bad2 = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[1],
-      { endpoint: endpoint.name, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficShare: 110, yes: true });
-    assert.equal(bad2, undefined);
+    // Bad input is refused before any change, the message naming the field: a machine type the
+    // region does not offer, a share over 100.
     const cloud = await a.services.session.cloud();
-    assert.equal((await endpointsApi(cloud).getEndpoint(endpoint.name)).deployedModels.length, 1, 'bad input changed nothing');
+    const shown = captureMessages(m => (m.modal ? 'Deploy' : undefined));
+    let canary: DeployResult;
+    try {
+      const bad = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[1],
+        { endpoint: endpoint.name, machineType: 'n1-mega-96', minReplicas: 1, maxReplicas: 1, trafficShare: 10 });
+      assert.equal(bad, undefined);
+      await shown.waitFor(m => m.level === 'error' && /machineType: "n1-mega-96" is not offered in us-central1/.test(m.text), 'the machine type error');
+      const bad2 = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[1],
+        { endpoint: endpoint.name, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficShare: 110 });
+      assert.equal(bad2, undefined);
+      await shown.waitFor(m => m.level === 'error' && /trafficShare: expected an integer from 0 to 100, got 110/.test(m.text), 'the traffic share error');
+      assert.ok(!shown.shown.some(m => m.modal), 'bad input never reached the confirmation');
+      assert.equal((await endpointsApi(cloud).getEndpoint(endpoint.name)).deployedModels.length, 1, 'bad input changed nothing');
 
-    const canary = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[1],
-      { endpoint: endpoint.name, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficShare: 10, yes: true });
+      // The canary: ONE confirmation, with the diff of the endpoint's traffic (the user clicks Deploy).
+      canary = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[1],
+        { endpoint: endpoint.name, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficShare: 10 });
+      const modals = shown.shown.filter(m => m.modal);
+      assert.equal(modals.length, 1, 'one confirmation');
+      assert.match(modals[0].text, new RegExp(`^Deploy recsys-ranking v\\d+ to endpoint ${NAME}\\?$`));
+      assert.match(modals[0].detail ?? '', /recsys-ranking v\d+: 100% → 90%\n\s+recsys-ranking v\d+: new → 10%/);
+      assert.match(modals[0].detail ?? '', /Container: us-docker\.pkg\.dev\/vertex-ai\/prediction\/tf2-cpu/);
+    } finally {
+      shown.restore();
+    }
     assert.ok(canary, 'the canary deploy returned a result');
     const split = canary.endpoint.trafficSplit;
     assert.equal(split[canary.deployedModelId], 10);
@@ -112,6 +131,36 @@ describe('Vertex AI endpoints: deploy, canary, predict, undeploy', function () {
     assert.deepEqual([...seen].sort(), [first.deployedModelId, canary.deployedModelId].sort(), 'both deployed models answered');
     const raw = await api.rawPredict(endpoint.name, JSON.stringify({ instances }));
     assert.equal(JSON.parse(raw.text).predictions.length, instances.length);
+
+    // Test Prediction on the endpoint: the same panel, its form from the SavedModel's signature, the answer through the endpoint.
+    const panel = (await vscode.commands.executeCommand<PredictPanel>('mlServing.endpoints.testPrediction', { endpoint: endpoint.name }))!;
+    assert.ok(panel, 'the command returned its panel');
+    try {
+      const seen: HostMessage[] = [];
+      panel.onDidPost(m => seen.push(m));
+      const next = async (type: string, requestId?: string) => {
+        for (let i = 0; i < 600; i++) {
+          const m = seen.find(x => x.type === type && (!requestId || (x as { requestId?: string }).requestId === requestId));
+          if (m) return m as any;
+          const failed = seen.find(x => x.type === 'metadataError' || x.type === 'requestFailed');
+          if (failed) throw new Error(JSON.stringify(failed));
+          await new Promise(r => setTimeout(r, 100));
+        }
+        throw new Error(`no ${type}; saw ${seen.map(x => x.type).join(', ')}`);
+      };
+      await panel.handle({ type: 'ready' });
+      const meta = await next('metadata');
+      const sd = meta.schemas.find((x: { signature: string }) => x.signature === 'serving_default');
+      assert.ok(sd, 'serving_default in the form');
+      const expectedInputs = manifest ? Object.keys(zooModel(manifest, 'ranking').signatures.serving_default.inputs).sort() : ['customer_id', 'product_id'];
+      assert.deepEqual(sd.fields.map((f: { name: string }) => f.name).sort(), expectedInputs);
+      await panel.handle({ type: 'send', requestId: 'ep1', signature: 'serving_default', body: JSON.stringify({ instances }) });
+      const r = await next('response', 'ep1');
+      assert.equal(r.status, 200, r.bodyText);
+      assert.equal(JSON.parse(r.bodyText).predictions.length, instances.length);
+    } finally {
+      panel.dispose();
+    }
 
     // Undeploy the canary: its 10% goes back, v1 takes 100%.
     await vscode.commands.executeCommand('mlServing.endpoints.undeploy', { endpoint: endpoint.name, deployedModelId: canary.deployedModelId }, { confirmed: true });

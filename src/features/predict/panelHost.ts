@@ -24,7 +24,7 @@ import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
 import { runBenchmark } from './benchmark';
 import { panelHtml } from './html';
 import type { PayloadStore } from './payloadStore';
-import { CallError, COLD_START_RETRY, NO_RETRY, ServiceClient, type CallResult } from './serviceClient';
+import { CallError, COLD_START_RETRY, NO_RETRY, ServiceClient, type CallOptions, type CallResult } from './serviceClient';
 import { serviceInfo } from './serviceInfo';
 
 export interface PanelDeps {
@@ -43,11 +43,17 @@ const BODY_TO_WEBVIEW = 2 * 1024 * 1024;
 /** Requests bigger than this are sent but not kept in history. */
 const HISTORY_BODY_LIMIT = 256 * 1024;
 
+/** Another place the model serves (a Vertex AI endpoint): answers the panel's calls and builds its curl. */
+export interface PredictionTarget {
+  call(c: CallOptions): Promise<CallResult>;
+  curl(body: string): string;
+}
+
 export type HandleResult = { accepted: true; type: WebviewMessage['type'] } | { accepted: false; error: string };
 
 export class PredictPanel implements vscode.Disposable {
   readonly info: ServiceInfo;
-  private client?: ServiceClient;
+  private client?: Pick<ServiceClient, 'call' | 'dispose'>;
   private metadata?: ModelMetadata;
   private schemas: FormSchema[] = [];
   private readonly running = new Map<string, AbortController>();
@@ -63,7 +69,7 @@ export class PredictPanel implements vscode.Disposable {
   /** The native TF Serving image refuses requests over max_batch_size instances: said before sending. */
   private readonly maxInstances?: number;
 
-  constructor(readonly panel: vscode.WebviewPanel, service: CloudRunService, private readonly deps: PanelDeps) {
+  constructor(readonly panel: vscode.WebviewPanel, service: CloudRunService, private readonly deps: PanelDeps, private readonly target?: PredictionTarget) {
     this.info = serviceInfo(service);
     if (service.labels[SERVICE_LABELS.container] === 'native') this.maxInstances = NATIVE_MAX_INSTANCES;
     panel.title = `Test ${service.id}`;
@@ -142,8 +148,9 @@ export class PredictPanel implements vscode.Disposable {
     }
   }
 
-  private async serviceClient(): Promise<ServiceClient> {
+  private async serviceClient(): Promise<Pick<ServiceClient, 'call' | 'dispose'>> {
     if (this.client) return this.client;
+    if (this.target) return (this.client = { call: c => this.target!.call(c), dispose: () => undefined });
     if (!this.info.uri) throw new CallError(`Service ${this.info.id} has no URL yet: wait until it is ready.`, 'network');
     const tokens = this.info.authenticated ? await this.deps.tokens() : undefined;
     this.client = new ServiceClient({
@@ -289,9 +296,9 @@ export class PredictPanel implements vscode.Disposable {
 
   private async copyCurl(body: string): Promise<void> {
     if (!this.info.uri) throw new Error(`Service ${this.info.id} has no URL yet.`);
-    const text = curlCommand({ url: this.info.uri, path: predictPath(this.info.modelName), body, authenticated: this.info.authenticated });
+    const text = this.target ? this.target.curl(body) : curlCommand({ url: this.info.uri, path: predictPath(this.info.modelName), body, authenticated: this.info.authenticated });
     await (this.deps.clipboard ?? (t => vscode.env.clipboard.writeText(t)))(text);
-    this.post({ type: 'notice', level: 'info', text: 'Copied the curl command (it runs gcloud auth print-identity-token for the token).' });
+    this.post({ type: 'notice', level: 'info', text: `Copied the curl command (it runs gcloud auth ${this.target ? 'print-access-token' : 'print-identity-token'} for the token).` });
   }
 
   private savePayload(name: string, signature: string, body: string): void {

@@ -10,7 +10,7 @@ import type { GcpClients } from '../../gcp/clients';
 import { isPanelState, PREDICT_VIEW_TYPE } from '../../protocol/predict';
 import type { CloudRunService } from '../../serving/domain';
 import { localResourceRoots } from './html';
-import { PredictPanel, type PanelDeps } from './panelHost';
+import { PredictPanel, type PanelDeps, type PredictionTarget } from './panelHost';
 import type { PayloadStore } from './payloadStore';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -42,19 +42,19 @@ export class PredictPanels implements vscode.Disposable, vscode.WebviewPanelSeri
   }
 
   /** Opens (or reveals) the panel of a service. */
-  show(service: CloudRunService): PredictPanel {
+  show(service: CloudRunService, target?: PredictionTarget): PredictPanel {
     const existing = this.open.get(service.name);
     if (existing) {
       existing.panel.reveal();
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(PREDICT_VIEW_TYPE, `Test ${service.id}`, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    return this.adopt(panel, service);
+    return this.adopt(panel, service, target);
   }
 
-  private adopt(panel: vscode.WebviewPanel, service: CloudRunService): PredictPanel {
+  private adopt(panel: vscode.WebviewPanel, service: CloudRunService, target?: PredictionTarget): PredictPanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) };
-    const p = new PredictPanel(panel, service, this.deps);
+    const p = new PredictPanel(panel, service, this.deps, target);
     this.open.set(service.name, p);
     p.onDidDispose(() => {
       if (this.open.get(service.name) === p) this.open.delete(service.name);

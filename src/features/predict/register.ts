@@ -22,7 +22,7 @@ export function payloadStoreFor(context: vscode.ExtensionContext): PayloadStore 
   return new PayloadStore(store, context.workspaceState);
 }
 
-export function register(context: vscode.ExtensionContext, services: Services): void {
+export function register(context: vscode.ExtensionContext, services: Services): { panels: PredictPanels } {
   const { session, logger } = services;
   const log = logger.child('predict');
   const panels = new PredictPanels(session, log, payloadStoreFor(context), context.extensionUri);
@@ -33,4 +33,5 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand('mlServing.predict.generateWarmup', generateWarmup(session, context), logger),
     registerCommand('mlServing.predict.loadTest', loadTest(session, context), logger),
   );
+  return { panels };
 }
