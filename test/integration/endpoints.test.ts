@@ -172,7 +172,19 @@ describe('Vertex AI endpoints: deploy, canary, predict, undeploy', function () {
     // A traffic split that does not sum to 100 is refused; the endpoint is not deleted while it has a model.
     await vscode.commands.executeCommand('mlServing.endpoints.changeTraffic', { endpoint: endpoint.name }, { split: { [first.deployedModelId]: 90 }, confirmed: true });
     assert.deepEqual((await api.getEndpoint(endpoint.name)).trafficSplit, { [first.deployedModelId]: 100 });
-    await vscode.commands.executeCommand('mlServing.endpoints.delete', { endpoint: endpoint.name }, { confirmed: true });
-    assert.ok(await api.getEndpoint(endpoint.name), 'an endpoint with a deployed model is not deleted');
+    const told = captureMessages(() => undefined);
+    try {
+      await vscode.commands.executeCommand('mlServing.endpoints.delete', { endpoint: endpoint.name }, { confirmed: true });
+      await told.waitFor(m => m.level === 'error' && /still has deployed models/.test(m.text), 'the refusal to delete a non-empty endpoint');
+      assert.ok(await api.getEndpoint(endpoint.name), 'an endpoint with a deployed model is not deleted');
+      // The last model taking traffic is never undeployed without a modal; dismissing it changes nothing.
+      await vscode.commands.executeCommand('mlServing.endpoints.undeploy', { endpoint: endpoint.name, deployedModelId: first.deployedModelId });
+      const modal = await told.waitFor(m => !!m.modal, 'the undeploy modal');
+      assert.match(modal.text, new RegExp(`^Undeploy recsys-ranking v\\d+ from endpoint ${NAME}\\?$`));
+      assert.match(modal.detail ?? '', /the only deployed model: the endpoint stops answering predictions/);
+      assert.deepEqual((await api.getEndpoint(endpoint.name)).deployedModels.map(d => d.id), [first.deployedModelId], 'dismissed: still deployed');
+    } finally {
+      told.restore();
+    }
   });
 });
