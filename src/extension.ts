@@ -71,6 +71,7 @@ export function activate(context: vscode.ExtensionContext) {
     get deploy() { return use('deploy'); },
     get logs() { return use('logs'); },
     get agents() { return use('agents'); },
+    get endpoints() { return use('endpoints'); },
     logUri: context.logUri,
   };
 }

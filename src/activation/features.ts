@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import type * as agents from '../features/agents/register';
 import type * as deploy from '../features/deploy/register';
+import type * as endpoints from '../features/endpoints/register';
 import type * as explorer from '../features/explorer/register';
 import type * as logs from '../features/logs/register';
 import type * as predict from '../features/predict/register';
@@ -26,6 +27,7 @@ interface Modules {
   logs: typeof logs;
   predict: typeof predict;
   agents: typeof agents;
+  endpoints: typeof endpoints;
 }
 
 export interface FeatureApis {
@@ -35,6 +37,7 @@ export interface FeatureApis {
   logs: ReturnType<typeof logs.register>;
   predict: ReturnType<typeof predict.register>;
   agents: ReturnType<typeof agents.register>;
+  endpoints: ReturnType<typeof endpoints.register>;
 }
 
 // In dist/ the bundles are files beside the shell; in the transpiled tree (out/, unit tests) they
@@ -50,6 +53,7 @@ const BUNDLES: { [K in FeatureName]: () => Modules[K] } = {
   logs: () => (fromDist ? require('./feature-logs.js') : require('../features/logs/register')),
   predict: () => (fromDist ? require('./feature-predict.js') : require('../features/predict/register')),
   agents: () => (fromDist ? require('./feature-agents.js') : require('../features/agents/register')),
+  endpoints: () => (fromDist ? require('./feature-endpoints.js') : require('../features/endpoints/register')),
 };
 
 export class Features {
@@ -98,6 +102,7 @@ export class Features {
       case 'logs': return BUNDLES.logs().register(context, services) as FeatureApis[K];
       case 'predict': return BUNDLES.predict().register(context, services) as FeatureApis[K];
       case 'agents': return BUNDLES.agents().register(context, services) as FeatureApis[K];
+      case 'endpoints': return BUNDLES.endpoints().register(context, services) as FeatureApis[K];
       default: throw new Error(`unknown feature ${String(feature)}`);
     }
   }

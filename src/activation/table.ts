@@ -7,9 +7,9 @@
  */
 import { CommandIds } from '../serving/commandIds';
 
-export type FeatureName = 'session' | 'explorer' | 'deploy' | 'logs' | 'predict' | 'agents';
+export type FeatureName = 'session' | 'explorer' | 'deploy' | 'logs' | 'predict' | 'agents' | 'endpoints';
 
-export const FEATURES: readonly FeatureName[] = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents'];
+export const FEATURES: readonly FeatureName[] = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents', 'endpoints'];
 
 /** Command id → the feature that registers its handler. */
 export const COMMANDS: Readonly<Record<string, FeatureName>> = {
@@ -41,6 +41,12 @@ export const COMMANDS: Readonly<Record<string, FeatureName>> = {
   [CommandIds.generateWarmup]: 'predict',
   [CommandIds.loadTest]: 'predict',
   [CommandIds.compareReports]: 'predict',
+  [CommandIds.testEndpointPrediction]: 'predict',
+  [CommandIds.deployToEndpoint]: 'endpoints',
+  [CommandIds.changeEndpointTraffic]: 'endpoints',
+  [CommandIds.undeployFromEndpoint]: 'endpoints',
+  [CommandIds.deleteEndpoint]: 'endpoints',
+  [CommandIds.openEndpointLogs]: 'endpoints',
 };
 
 /** The explorer's tree views (package.json `views`): created by the shell, filled by the explorer. */

@@ -23,6 +23,9 @@ export const NodeKind = {
   service: 'mlServing.service',
   revision: 'mlServing.revision',
   loadMore: 'mlServing.loadMore',
+  endpointsGroup: 'mlServing.endpointsGroup',
+  endpoint: 'mlServing.endpoint',
+  deployedModel: 'mlServing.deployedModel',
   error: 'mlServing.error',
   info: 'mlServing.info',
 } as const;
@@ -40,4 +43,13 @@ export function serviceContext(state: 'ready' | 'failed' | 'deploying' | 'unknow
 export function revisionContext(state: string, percent: number, canary: boolean): string {
   const traffic = percent >= 100 ? '.serving.all' : percent > 0 ? `.serving${canary ? '.canary' : ''}` : '';
   return `${NodeKind.revision}.${state}${traffic}`;
+}
+
+/** `mlServing.endpoint.empty` (deletable) or `mlServing.endpoint.serving`. */
+export function endpointContext(deployedCount: number): string {
+  return `${NodeKind.endpoint}.${deployedCount ? 'serving' : 'empty'}`;
+}
+/** `mlServing.deployedModel.idle` (0%), `….serving` (a share), `….serving.last` (the only one with traffic). */
+export function deployedModelContext(percent: number, onlyOneWithTraffic: boolean): string {
+  return `${NodeKind.deployedModel}.${percent > 0 ? (onlyOneWithTraffic ? 'serving.last' : 'serving') : 'idle'}`;
 }

@@ -21,6 +21,7 @@ import { servingSpecOf } from './runSpec';
 import { gcsObjectExists, writeGcsObject } from './storageWrite';
 import type { RunApi, VertexApi } from './types';
 import { vertexApi } from './vertex';
+import { vertexEndpointsApi, type VertexEndpointsApi } from './vertexEndpoints';
 
 export type { LogsApi, TailResponse, TailStream } from './logs';
 export type { RunApi, VertexApi } from './types';
@@ -75,6 +76,8 @@ export interface CloudApis {
   /** One cache per CloudApis (so per session): a new project or connection starts empty. */
   readonly idTokens: IdTokenApi;
   readonly storage: StorageApi;
+  /** Vertex AI endpoints: deployed models, traffic, predict and rawPredict. */
+  readonly endpoints: VertexEndpointsApi;
   /** Rejects when Application Default Credentials give no access token (not signed in). */
   checkCredentials(): Promise<void>;
   /** Closes every client built so far. */
@@ -96,6 +99,7 @@ export function cloudApisOver(clients: GcpClients, opts: CloudApisOptions = {}):
   const deploy = runDeployApi(clients);
   let tokens: IdTokenApi | undefined;
   let logs: LogsApi | undefined;
+  let endpoints: VertexEndpointsApi | undefined;
   const runWrite: RunWriteApi = {
     ...deploy,
     async read(name) {
@@ -121,6 +125,7 @@ export function cloudApisOver(clients: GcpClients, opts: CloudApisOptions = {}):
       exists: (uri: string) => gcsObjectExists(clients, uri),
       write: (uri: string, data: Uint8Array, contentType?: string) => writeGcsObject(clients, uri, data, contentType),
     }, 'roles/storage.objectUser'),
+    get endpoints() { return (endpoints ??= advised(vertexEndpointsApi(clients), 'roles/aiplatform.user')); },
     async checkCredentials() {
       await clients.auth().getAccessToken();
     },

@@ -28,6 +28,8 @@ export class GcpClients {
       get models() { return clients.once(`vertex:${region}:models`, () => { const { b, o } = opts(); return new b.ModelServiceClient(o); }); },
       get jobs() { return clients.once(`vertex:${region}:jobs`, () => { const { b, o } = opts(); return new b.JobServiceClient(o); }); },
       get pipelines() { return clients.once(`vertex:${region}:pipelines`, () => { const { b, o } = opts(); return new b.PipelineServiceClient(o); }); },
+      get endpoints() { return clients.once(`vertex:${region}:endpoints`, () => { const { b, o } = opts(); return new b.EndpointServiceClient(o); }); },
+      get prediction() { return clients.once(`vertex:${region}:prediction`, () => { const { b, o } = opts(); return new b.PredictionServiceClient(o); }); },
     };
   }
 

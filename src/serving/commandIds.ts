@@ -38,6 +38,13 @@ export const CommandIds = {
   generateWarmup: 'mlServing.predict.generateWarmup',
   loadTest: 'mlServing.predict.loadTest',
   compareReports: 'mlServing.predict.compareReports',
+  testEndpointPrediction: 'mlServing.endpoints.testPrediction',
+  // endpoints (Vertex AI)
+  deployToEndpoint: 'mlServing.endpoints.deploy',
+  changeEndpointTraffic: 'mlServing.endpoints.changeTraffic',
+  undeployFromEndpoint: 'mlServing.endpoints.undeploy',
+  deleteEndpoint: 'mlServing.endpoints.delete',
+  openEndpointLogs: 'mlServing.endpoints.openLogs',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -54,3 +54,6 @@ export function regionOf(name: string): string {
   if (!m) throw new Error(`"${name}" names no region (expected projects/P/locations/REGION/…)`);
   return m[1];
 }
+
+/** A Vertex AI endpoint: projects/P/locations/R/endpoints/ID. */
+export const ENDPOINT_NAME = /^projects\/[^/]+\/locations\/[a-z0-9-]+\/endpoints\/[^/]+$/;

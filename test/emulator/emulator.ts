@@ -17,6 +17,8 @@ import { loggingService } from './logging/service';
 import { VertexStore } from './vertex/store';
 import { modelService } from './vertex/models';
 import { jobService, pipelineService } from './vertex/jobs';
+import { EndpointStore, endpointService } from './vertex/endpoints';
+import { predictionService } from './vertex/prediction';
 import { RunStore } from './run/store';
 import { Deployer } from './run/deployer';
 import { servicesService } from './run/services';
@@ -71,6 +73,8 @@ export interface Emulator {
   faults: Faults;
   logs: LogStore;
   vertex: VertexStore;
+  /** Vertex AI endpoints and their running deployed models. */
+  vertexEndpoints: EndpointStore;
   run: RunStore;
   /** Issues and verifies the ID tokens the serving stand-ins check; serves GCE metadata. */
   identity: Identity;
@@ -134,11 +138,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const deployer = new Deployer(run, { gcsRoot: dataDir, deployMs: opts.deployMs ?? 300, coldStartMs: opts.coldStartMs, startStandIn, identity, predictors, faults, logs, serving });
 
   const closers: Array<() => Promise<void>> = [];
+  const vertexEndpoints = new EndpointStore();
+  closers.push(() => vertexEndpoints.stopAll());
   try {
     const vertexAddr = await serve(0, [
       ['google.cloud.aiplatform.v1.ModelService', modelService(ctx, vertex, vertexOps, { operationMs: opts.operationMs ?? 200 })],
       ['google.cloud.aiplatform.v1.JobService', jobService(ctx, vertex)],
       ['google.cloud.aiplatform.v1.PipelineService', pipelineService(ctx, vertex)],
+      ['google.cloud.aiplatform.v1.EndpointService', endpointService(ctx, vertex, vertexEndpoints, vertexOps, { operationMs: opts.operationMs ?? 200, logs, projectNumber: PROJECT_NUMBER, gcsRoot: dataDir, serving, startStandIn, predictors })],
+      ['google.cloud.aiplatform.v1.PredictionService', predictionService(ctx, vertexEndpoints, { logs, projectNumber: PROJECT_NUMBER })],
       ['google.longrunning.Operations', vertexOps.service(ctx)],
     ]);
     const runAddr = await serve(1, [
@@ -165,7 +173,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     endpoints = { vertex: vertexAddr, run: runAddr, logging: loggingAddr, storage: gcs.url, admin: admin.url };
     let stopped = false;
     return {
-      endpoints, dataDir, faults, logs, vertex, run, identity, predictors, demo, serving: servingMode,
+      endpoints, dataDir, faults, logs, vertex, vertexEndpoints, run, identity, predictors, demo, serving: servingMode,
       async stop() {
         if (stopped) return;
         stopped = true;

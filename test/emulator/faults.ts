@@ -23,11 +23,15 @@ export type FaultRequest =
    * The next `count` calls of a method are carried out, but the caller gets UNAVAILABLE instead of
    * the answer (a response lost on the way back): what makes blind retries of mutations unsafe.
    */
-  | { kind: 'lostResponse'; method?: string; count?: number; message?: string };
+  | { kind: 'lostResponse'; method?: string; count?: number; message?: string }
+  /** Vertex AI DeployModel operations on this machine type (default any) end in a quota error. */
+  | { kind: 'machineQuota'; machineType?: string; count?: number }
+  /** The next `count` models deployed to a Vertex AI endpoint fail to start (the model server exits). */
+  | { kind: 'modelStartFails'; count?: number; message?: string };
 
 export type Fault = FaultRequest & { id: number; remaining: number; method?: string; message?: string; permission?: string };
 
-export const FAULT_KINDS = ['failLro', 'unavailable', 'permissionDenied', 'resourceExhausted', 'dropTail', 'tailRateLimit', 'predict503', 'latency', 'missingImage', 'lostResponse'] as const;
+export const FAULT_KINDS = ['failLro', 'unavailable', 'permissionDenied', 'resourceExhausted', 'dropTail', 'tailRateLimit', 'predict503', 'latency', 'missingImage', 'lostResponse', 'machineQuota', 'modelStartFails'] as const;
 
 /** IAM permission each method needs, for PERMISSION_DENIED messages and TestIamPermissions. */
 const PERMISSIONS: Record<string, string> = {
@@ -71,13 +75,14 @@ export class Faults {
     if (!req || typeof req !== 'object') throw invalidArgument('fault: expected a JSON object');
     const r = req as Record<string, unknown>;
     if (!FAULT_KINDS.includes(r.kind as any)) throw invalidArgument(`kind: expected one of ${FAULT_KINDS.join(', ')}, got ${JSON.stringify(r.kind)}`);
-    for (const k of ['method', 'message', 'permission', 'service', 'image'] as const) {
+    for (const k of ['method', 'message', 'permission', 'service', 'image', 'machineType'] as const) {
       if (r[k] !== undefined && typeof r[k] !== 'string') throw invalidArgument(`${k}: expected a string`);
     }
     let remaining = Infinity;
     switch (r.kind) {
       case 'failLro': remaining = 1; parseStatusCode(r.code, status.INTERNAL, 'code'); break;
-      case 'unavailable': case 'resourceExhausted': case 'predict503': case 'lostResponse': remaining = positiveInt(r.count, 'count', 1); break;
+      case 'unavailable': case 'resourceExhausted': case 'predict503': case 'lostResponse': case 'modelStartFails': remaining = positiveInt(r.count, 'count', 1); break;
+      case 'machineQuota': remaining = r.count === undefined ? Infinity : positiveInt(r.count, 'count', 1); break;
       case 'permissionDenied':
         if (!r.method) throw invalidArgument('method: required for permissionDenied (e.g. "Services.CreateService")');
         remaining = r.count === undefined ? Infinity : positiveInt(r.count, 'count', 1);
@@ -169,6 +174,22 @@ export class Faults {
 
   tailRateLimited(): boolean {
     return this.list.some(f => f.kind === 'tailRateLimit');
+  }
+
+  /** True when deploying on this machine type must fail for quota (Vertex AI endpoints). */
+  takeMachineQuota(machineType: string): boolean {
+    const f = this.list.find(x => x.kind === 'machineQuota' && (!x.machineType || x.machineType === machineType));
+    if (!f) return false;
+    this.take(f);
+    return true;
+  }
+
+  /** The message a deployed model's server dies with, when it must fail to start; else undefined. */
+  takeModelStartFailure(): string | undefined {
+    const f = this.list.find(x => x.kind === 'modelStartFails');
+    if (!f) return undefined;
+    this.take(f);
+    return f.message ?? 'RuntimeError: the model server failed to start (injected fault)';
   }
 
   takePredictFailure(service: string): boolean {

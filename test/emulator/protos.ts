@@ -22,6 +22,8 @@ const FILES = [
   'google/cloud/aiplatform/v1/model_service.proto',
   'google/cloud/aiplatform/v1/job_service.proto',
   'google/cloud/aiplatform/v1/pipeline_service.proto',
+  'google/cloud/aiplatform/v1/endpoint_service.proto',
+  'google/cloud/aiplatform/v1/prediction_service.proto',
   'google/cloud/run/v2/service.proto',
   'google/cloud/run/v2/revision.proto',
   'google/logging/v2/logging.proto',

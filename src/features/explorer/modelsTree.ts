@@ -3,6 +3,7 @@ import type { Logger } from '../../common/logger';
 import type { Session } from '../shared/session';
 import { servedBy, withServingLabels, type ServingService } from '../../serving/deploy/servingRevisions';
 import type { CloudRunService, ModelVersion, RegisteredModel } from '../../serving/domain';
+import { describeEndpointServing, endpointsServing, type VertexEndpoint } from '../../serving/endpoints/types';
 import { modelVersionView, modelView } from './present/modelView';
 import type { ItemView } from './present/item';
 import { MessageNode, Node } from './node';
@@ -23,8 +24,8 @@ export class ModelNode extends Node implements Targeted {
     return modelView(this.model);
   }
   override async children(): Promise<Node[]> {
-    const [versions, services] = await Promise.all([this.tree.versions(this.model.name), this.tree.services(this.model.region)]);
-    return versions.map(v => new ModelVersionNode(this, v, servedBy(services, v)));
+    const [versions, services, endpoints] = await Promise.all([this.tree.versions(this.model.name), this.tree.services(this.model.region), this.tree.endpoints(this.model.region)]);
+    return versions.map(v => new ModelVersionNode(this, v, servedBy(services, v), describeEndpointServing(endpointsServing(endpoints, this.model.name, v.versionId))));
   }
 }
 
@@ -33,13 +34,13 @@ export class ModelVersionNode extends Node implements Targeted {
   get target(): Target {
     return { kind: 'modelVersion', model: this.modelNode.model, version: this.version };
   }
-  constructor(readonly modelNode: ModelNode, readonly version: ModelVersion, readonly servedBy: CloudRunService[]) {
+  constructor(readonly modelNode: ModelNode, readonly version: ModelVersion, readonly servedBy: CloudRunService[], readonly onEndpoints: string[] = []) {
     super();
     this.parent = modelNode;
     this.id = `${modelNode.id}@${version.versionId}`;
   }
   view(): ItemView {
-    return modelVersionView(this.version, this.servedBy);
+    return modelVersionView(this.version, this.servedBy, Date.now(), this.onEndpoints);
   }
 }
 
@@ -59,6 +60,7 @@ export class ModelsTree extends ExplorerTree {
   private pages = new Map<string, { items: RegisteredModel[]; token?: string; done: boolean }>();
   private servicesByRegion = new Map<string, Promise<ServingService[]>>();
   private versionsByModel = new Map<string, Promise<ModelVersion[]>>();
+  private endpointsByRegion = new Map<string, Promise<VertexEndpoint[]>>();
 
   constructor(session: Session, logger: Logger) {
     super(session, logger, 'models');
@@ -78,6 +80,20 @@ export class ModelsTree extends ExplorerTree {
     return p;
   }
 
+  /** Vertex AI endpoints of a region; a failure to list them only hides "serving: endpoint …". */
+  endpoints(region: string): Promise<VertexEndpoint[]> {
+    let p = this.endpointsByRegion.get(region);
+    if (!p) {
+      p = this.session.cloud().then(c => c.apis.endpoints.listEndpoints(region)).catch(e => {
+        this.logger.warn(`endpoints of ${region}: ${(e as Error).message}`);
+        this.endpointsByRegion.delete(region);
+        return [];
+      });
+      this.endpointsByRegion.set(region, p);
+    }
+    return p;
+  }
+
   /** A model's versions, read once until the next reset (the minute relabel reuses them). */
   versions(modelName: string): Promise<ModelVersion[]> {
     let p = this.versionsByModel.get(modelName);
@@ -93,6 +109,7 @@ export class ModelsTree extends ExplorerTree {
     this.pages.clear();
     this.servicesByRegion.clear();
     this.versionsByModel.clear();
+    this.endpointsByRegion.clear();
   }
 
   protected async rootChildren(): Promise<Node[]> {

@@ -9,6 +9,7 @@ import { MessageNode, Node } from './node';
 import { ExplorerTree } from './tree';
 import { NodeKind } from '../../common/contextValues';
 import type { Target, Targeted } from '../shared/targets';
+import { EndpointsGroupNode } from './endpointNodes';
 
 export class ServiceNode extends Node implements Targeted {
   readonly id: string;
@@ -88,11 +89,13 @@ export class ServicesTree extends ExplorerTree {
       throw e;
     }
     this.schedulePoll(nodes);
+    // Vertex AI endpoints are the second place models serve: one group node after the services.
+    const endpoints = new EndpointsGroupNode(this.session, name => this.busyText(name));
     if (!nodes.length) {
       const all = this.session.settings.showAllServices;
-      return [new MessageNode('services:empty', { label: all ? 'No Cloud Run services' : 'No services deployed by ML Serving yet', description: all ? '' : 'right-click a model version → Deploy to Cloud Run', icon: { id: 'info' }, contextValue: NodeKind.info, collapsible: 'none' })];
+      return [new MessageNode('services:empty', { label: all ? 'No Cloud Run services' : 'No services deployed by ML Serving yet', description: all ? '' : 'right-click a model version → Deploy to Cloud Run', icon: { id: 'info' }, contextValue: NodeKind.info, collapsible: 'none' }), endpoints];
     }
-    return nodes;
+    return [...nodes, endpoints];
   }
 
   private async load(): Promise<ServiceNode[]> {

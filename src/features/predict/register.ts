@@ -12,6 +12,7 @@ import { testPrediction } from './commands/testPrediction';
 import { generateWarmup } from './commands/generateWarmup';
 import { loadTest } from './commands/loadTest';
 import { compareReports } from './commands/compareReports';
+import { testEndpointPrediction } from './commands/testEndpoint';
 import { PredictPanels } from './panels';
 import { fileStore, PayloadStore, REQUESTS_FILE, stateStore } from '../shared/payloadStore';
 import { CommandIds } from '../../serving/commandIds';
@@ -33,6 +34,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand(CommandIds.generateWarmup, generateWarmup(session, context), logger),
     registerCommand(CommandIds.loadTest, loadTest(session, context), logger),
     registerCommand(CommandIds.compareReports, compareReports(), logger),
+    registerCommand(CommandIds.testEndpointPrediction, testEndpointPrediction(session, panels), logger),
   );
   return { serializer: panels.serializer };
 }

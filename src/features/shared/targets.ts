@@ -7,6 +7,7 @@
  */
 import { ValidationError } from '../../common/errors';
 import type { CloudRunService, ModelVersion, RegisteredModel, Revision, RunArtifact, TrainingRun } from '../../serving/domain';
+import type { VertexEndpoint } from '../../serving/endpoints/types';
 
 export type Target =
   | { kind: 'run'; run: TrainingRun }
@@ -14,7 +15,9 @@ export type Target =
   | { kind: 'model'; model: RegisteredModel }
   | { kind: 'modelVersion'; model: RegisteredModel; version: ModelVersion }
   | { kind: 'service'; service: CloudRunService }
-  | { kind: 'revision'; service: CloudRunService; revision: Revision };
+  | { kind: 'revision'; service: CloudRunService; revision: Revision }
+  | { kind: 'endpoint'; endpoint: VertexEndpoint }
+  | { kind: 'deployedModel'; endpoint: VertexEndpoint; deployedModelId: string };
 
 export type TargetKind = Target['kind'];
 export type TargetOf<K extends TargetKind> = Extract<Target, { kind: K }>;
@@ -24,7 +27,7 @@ export interface Targeted {
   readonly target: Target;
 }
 
-const KINDS: readonly TargetKind[] = ['run', 'artifact', 'model', 'modelVersion', 'service', 'revision'];
+const KINDS: readonly TargetKind[] = ['run', 'artifact', 'model', 'modelVersion', 'service', 'revision', 'endpoint', 'deployedModel'];
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
@@ -55,6 +58,11 @@ export function targetOf(arg: unknown): Target | undefined {
     case 'modelVersion': record(t, 'model', ['name', 'region']); record(t, 'version', ['modelName', 'versionId']); break;
     case 'service': record(t, 'service', ['name', 'id']); break;
     case 'revision': record(t, 'service', ['name', 'id']); record(t, 'revision', ['name', 'id']); break;
+    case 'endpoint': record(t, 'endpoint', ['name', 'region']); break;
+    case 'deployedModel':
+      record(t, 'endpoint', ['name', 'region']);
+      if (typeof t.deployedModelId !== 'string' || !t.deployedModelId) throw new ValidationError('target.deployedModelId', `expected a non-empty string, got ${JSON.stringify(t.deployedModelId) ?? 'undefined'}`);
+      break;
   }
   return t as Target;
 }

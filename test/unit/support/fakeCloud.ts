@@ -14,6 +14,7 @@ import { servingSpecOf } from '../../../src/gcp/runSpec';
 import type { PageRequest, RunApi, UploadModelRequest, VertexApi } from '../../../src/gcp/types';
 import type { ModelVersion, Page, RegisteredModel, Revision, TrafficTarget, TrainingRun } from '../../../src/serving/domain';
 import type { ModelInspection } from '../../../src/serving/savedModel/inspection';
+import type { VertexEndpointsApi } from '../../../src/gcp/vertexEndpoints';
 
 type Json = Record<string, any>;
 
@@ -66,6 +67,10 @@ export class FakeCloud implements CloudApis {
   readonly models: ModelInspectorApi;
   readonly idTokens: IdTokenApi;
   readonly storage: StorageApi;
+  /** Not faked: the endpoint commands are tested in-host against the emulator. */
+  get endpoints(): VertexEndpointsApi {
+    throw new Error('FakeCloud has no Vertex AI endpoints');
+  }
 
   constructor(o: FakeCloudOptions = {}) {
     this.project = o.project ?? 'demo-project';

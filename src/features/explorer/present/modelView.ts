@@ -15,8 +15,9 @@ export function modelView(m: RegisteredModel, now = Date.now()): ItemView {
   };
 }
 
-export function modelVersionView(v: ModelVersion, servedBy: CloudRunService[] = [], now = Date.now()): ItemView {
-  const served = servedBy.map(s => s.id);
+export function modelVersionView(v: ModelVersion, servedBy: CloudRunService[] = [], now = Date.now(), onEndpoints: string[] = []): ItemView {
+  // Cloud Run services by id, then Vertex AI endpoints as "endpoint X 90%".
+  const served = [...servedBy.map(s => s.id), ...onEndpoints];
   const desc = [
     v.aliases.length ? v.aliases.map(a => `@${a}`).join(' ') : '',
     v.labels.recall_at_100 ? `recall@100 ${v.labels.recall_at_100.replace('_', '.')}` : '',
