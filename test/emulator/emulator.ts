@@ -17,6 +17,7 @@ import { loggingService } from './logging/service';
 import { VertexStore } from './vertex/store';
 import { modelService } from './vertex/models';
 import { jobService, pipelineService } from './vertex/jobs';
+import { batchPredictionService } from './vertex/batch';
 import { RunStore } from './run/store';
 import { Deployer } from './run/deployer';
 import { servicesService } from './run/services';
@@ -137,7 +138,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   try {
     const vertexAddr = await serve(0, [
       ['google.cloud.aiplatform.v1.ModelService', modelService(ctx, vertex, vertexOps, { operationMs: opts.operationMs ?? 200 })],
-      ['google.cloud.aiplatform.v1.JobService', jobService(ctx, vertex)],
+      ['google.cloud.aiplatform.v1.JobService', { ...jobService(ctx, vertex), ...batchPredictionService(ctx, { store: vertex, ops: vertexOps, logs, gcsRoot: dataDir, serving, operationMs: opts.operationMs }) }],
       ['google.cloud.aiplatform.v1.PipelineService', pipelineService(ctx, vertex)],
       ['google.longrunning.Operations', vertexOps.service(ctx)],
     ]);
