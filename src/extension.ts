@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createLogger } from './common/logger';
 import { Session } from './common/session';
 import * as agentsFeature from './features/agents/register';
+import * as batchFeature from './features/batch/register';
 import * as deployFeature from './features/deploy/register';
 import * as explorer from './features/explorer/register';
 import * as logsFeature from './features/logs/register';
@@ -25,9 +26,10 @@ export function activate(context: vscode.ExtensionContext) {
   const logs = logsFeature.register(context, services);
   predict.register(context, services);
   const agents = agentsFeature.register(context, services);
+  const batch = batchFeature.register(context, services, trees);
   logger.info(`activated ${context.extension.packageJSON.version}`);
   // Exposed for the in-host integration tests (logUri: where VS Code writes the log channel).
-  return { services, trees, deploy, logs, agents, logUri: context.logUri };
+  return { services, trees, deploy, logs, agents, batch, logUri: context.logUri };
 }
 
 export function deactivate(): void {}

@@ -39,3 +39,12 @@ export function revisionContext(state: string, percent: number, canary: boolean)
   const traffic = percent >= 100 ? '.serving.all' : percent > 0 ? `.serving${canary ? '.canary' : ''}` : '';
   return `${NodeKind.revision}.${state}${traffic}`;
 }
+
+/** Batch prediction (issue 17): the Batch Jobs node, and each job by state (`mlServing.batchJob.running`). */
+export const BatchNodeKind = {
+  jobs: 'mlServing.batchJobs',
+  job: 'mlServing.batchJob',
+} as const;
+export function batchJobContext(state: string): string {
+  return `${BatchNodeKind.job}.${state}`;
+}

@@ -46,6 +46,8 @@ export class ServicesTree extends ExplorerTree {
   private cache?: Promise<ServiceNode[]>;
   private readonly busy = new Map<string, string>();
   private poller?: NodeJS.Timeout;
+  /** Nodes other flows add below the services (Batch Jobs), kept across reloads. */
+  readonly extraRoots: Node[] = [];
 
   constructor(session: Session, logger: Logger, private readonly pollMs = 3000) {
     super(session, logger, 'Cloud Run services');
@@ -83,9 +85,9 @@ export class ServicesTree extends ExplorerTree {
     this.schedulePoll(nodes);
     if (!nodes.length) {
       const all = this.session.settings.showAllServices;
-      return [new MessageNode('services:empty', { label: all ? 'No Cloud Run services' : 'No services deployed by ML Serving yet', description: all ? '' : 'right-click a model version → Deploy to Cloud Run', icon: { id: 'info' }, contextValue: NodeKind.info, collapsible: 'none' })];
+      return [new MessageNode('services:empty', { label: all ? 'No Cloud Run services' : 'No services deployed by ML Serving yet', description: all ? '' : 'right-click a model version → Deploy to Cloud Run', icon: { id: 'info' }, contextValue: NodeKind.info, collapsible: 'none' }), ...this.extraRoots];
     }
-    return nodes;
+    return [...nodes, ...this.extraRoots];
   }
 
   private async load(): Promise<ServiceNode[]> {
