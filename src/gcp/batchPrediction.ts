@@ -64,19 +64,23 @@ export function toBatchJob(j: Json): BatchJob {
 /** Only the start of each output file is read: a preview needs the first lines, not gigabytes. */
 const PREVIEW_BYTES = 4 << 20;
 
-interface FileLike { name: string; download(o?: { start?: number; end?: number }): Promise<[Buffer]> }
+interface FileLike { name: string; metadata?: { size?: string | number }; download(o?: { start?: number; end?: number }): Promise<[Buffer]> }
 interface BucketLike { getFiles(q: object): Promise<[FileLike[], Json | null, Json?]>; file(name: string): FileLike }
 
 export function batchPredictionApi(clients: GcpClients): BatchPredictionApi {
   const jobsIn = (region: string) => clients.vertex(region).jobs;
   const bucket = (name: string) => (clients.storage() as unknown as { bucket(b: string): BucketLike }).bucket(name);
 
-  async function listObjects(b: string, prefix: string, accept: (name: string) => boolean, limit: number): Promise<string[]> {
+  async function listObjects(b: string, prefix: string, accept: (name: string) => boolean, limit: number, sizes?: Map<string, number>): Promise<string[]> {
     const out: string[] = [];
     let query: Json | null = { prefix, autoPaginate: false, maxResults: 1000 };
     while (query && out.length < limit) {
       const [files, next] = await withRetry(() => bucket(b).getFiles(query!));
-      for (const f of files) if (accept(f.name) && out.length < limit) out.push(f.name);
+      for (const f of files) {
+        if (!accept(f.name) || out.length >= limit) continue;
+        out.push(f.name);
+        sizes?.set(f.name, Number(f.metadata?.size ?? NaN));
+      }
       query = next && next.pageToken ? next : null;
     }
     return out;
@@ -125,11 +129,14 @@ export function batchPredictionApi(clients: GcpClients): BatchPredictionApi {
       const m = /^gs:\/\/([^/]+)\/?(.*)$/.exec(outputDirectory);
       if (!m) throw new Error(`outputDirectory: "${outputDirectory}" is not a gs:// folder`);
       const prefix = m[2] ? m[2].replace(/\/*$/, '/') : '';
-      const names = (await listObjects(m[1], prefix, n => outputFileKind(n) !== undefined, 10_000)).sort();
+      const sizes = new Map<string, number>();
+      const names = (await listObjects(m[1], prefix, n => outputFileKind(n) !== undefined, 10_000, sizes)).sort();
       const out: BatchOutput = { files: names.map(n => `gs://${m[1]}/${n}`), results: [], errors: [], unreadable: [] };
       for (const n of names) {
         const kind = outputFileKind(n)!;
         if (kind === 'results' ? out.results.length >= max.results : out.errors.length >= max.errors) continue;
+        // An empty file (no errors) has no byte range to read: Cloud Storage answers 416.
+        if (sizes.get(n) === 0) continue;
         const lines = await readLines(m[1], n);
         const base = n.split('/').pop();
         lines.forEach((line, i) => {
