@@ -67,10 +67,16 @@ describe('Batch Predict in the workbench (issue 17)', function () {
       return kids.length ? kids : undefined;
     });
     await wb.contextMenu(wb.treeRowAt('Models', versions[0].index), 'Batch Predict…');
+    // Each step is answered once its own box shows (the widget stays open between steps).
+    const step = (n: number) => eventually(`step ${n}/4 of Batch Predict`, async () => (await wb.quickInputTitle()).includes(`(${n}/4)`));
+    await step(1);
     await wb.answerInput(`gs://${BUCKET}/${root}/in/*.jsonl`);
+    await step(2);
     await wb.answerInput(`gs://${BUCKET}/${root}/out`);
+    await step(3);
     await wb.exactQuickPickRow('n1-standard-4').waitFor({ timeout: WAIT });
     await wb.pick('n1-standard-4');
+    await step(4);
     await wb.answerInput('1');
     const plan = await wb.answerDialog('Start');
     assert.match(plan, /Start batch prediction job "recsys-retrieval-batch-\d{8}T\d{6}"\?/);
