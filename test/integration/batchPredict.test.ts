@@ -141,4 +141,37 @@ describe('Batch Predict (issue 17)', function () {
       messages.restore();
     }
   });
+  it('Cancel on a running job asks first, then the job ends Cancelled', async () => {
+    const cloud = await a.services.session.cloud();
+    const bucket = (cloud.clients.storage() as unknown as { bucket(b: string): Bucket }).bucket(BUCKET);
+    const root = `itest-batch-cancel-${Date.now()}`;
+    await bucket.file(`${root}/in.jsonl`).save(Buffer.from(Array.from({ length: 50 }, (_, i) => JSON.stringify({ user_id: `u${i}`, hour_of_day: 1 })).join('\n')), { resumable: false });
+    const node = await versionNode(a, 'recsys-retrieval');
+    let answer: string | undefined;
+    const messages = captureMessages(m => (m.modal ? answer : undefined));
+    try {
+      answer = 'Start';
+      const job = await vscode.commands.executeCommand<{ name: string }>('mlServing.batch.predict', node, { input: `gs://${BUCKET}/${root}/in.jsonl`, outputPrefix: `gs://${BUCKET}/${root}/out`, machineType: 'e2-standard-4' });
+      assert.ok(job?.name);
+      const row = await jobRow(a, job.name);
+      assert.ok(row && /\.(pending|running)$/.test(String(row.item.contextValue)), `the job is pending or running: ${row?.item.contextValue}`);
+      // Dismissed: the job keeps running.
+      answer = undefined;
+      await vscode.commands.executeCommand('mlServing.batch.cancel', row.node);
+      const asked = await messages.waitFor(m => !!m.modal && m.text.startsWith('Cancel batch prediction job'), 'the cancel confirmation');
+      assert.equal(asked.actions[0], 'Cancel Job');
+      assert.ok(!/cancel/i.test(String((await jobRow(a, job.name))?.item.contextValue)), 'dismissing cancels nothing');
+      answer = 'Cancel Job';
+      assert.equal(await vscode.commands.executeCommand('mlServing.batch.cancel', row.node), true);
+      const end = Date.now() + 120_000;
+      let state = '';
+      while (!/\.cancelled$/.test(state)) {
+        assert.ok(Date.now() < end, `the job did not end Cancelled: ${state}`);
+        await new Promise(r => setTimeout(r, 1000));
+        state = String((await jobRow(a, job.name))?.item.contextValue);
+      }
+    } finally {
+      messages.restore();
+    }
+  });
 });
