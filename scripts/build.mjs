@@ -55,7 +55,7 @@ const CORE_DIRS = ['src/common/', 'src/gcp/', 'src/operations/', 'src/serving/',
 // into the features that use them.
 const NOT_CORE = ['src/gcp/bundles/', 'src/serving/warmup/', 'src/serving/savedModel/schema.ts'];
 const inCore = rel => CORE_DIRS.some(d => rel.startsWith(d)) && !NOT_CORE.some(d => rel.startsWith(d));
-const FEATURES = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents', 'endpoints'];
+const FEATURES = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents', 'endpoints', 'batch'];
 
 // The shared modules the feature bundles import (filled by shareCore; the core is built after them).
 const usedCore = new Set();

@@ -72,6 +72,7 @@ export function activate(context: vscode.ExtensionContext) {
     get logs() { return use('logs'); },
     get agents() { return use('agents'); },
     get endpoints() { return use('endpoints'); },
+    get batch() { return use('batch'); },
     logUri: context.logUri,
   };
 }

@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type * as agents from '../features/agents/register';
+import type * as batch from '../features/batch/register';
 import type * as deploy from '../features/deploy/register';
 import type * as endpoints from '../features/endpoints/register';
 import type * as explorer from '../features/explorer/register';
@@ -27,6 +28,7 @@ interface Modules {
   logs: typeof logs;
   predict: typeof predict;
   agents: typeof agents;
+  batch: typeof batch;
   endpoints: typeof endpoints;
 }
 
@@ -37,6 +39,7 @@ export interface FeatureApis {
   logs: ReturnType<typeof logs.register>;
   predict: ReturnType<typeof predict.register>;
   agents: ReturnType<typeof agents.register>;
+  batch: ReturnType<typeof batch.register>;
   endpoints: ReturnType<typeof endpoints.register>;
 }
 
@@ -53,6 +56,7 @@ const BUNDLES: { [K in FeatureName]: () => Modules[K] } = {
   logs: () => (fromDist ? require('./feature-logs.js') : require('../features/logs/register')),
   predict: () => (fromDist ? require('./feature-predict.js') : require('../features/predict/register')),
   agents: () => (fromDist ? require('./feature-agents.js') : require('../features/agents/register')),
+  batch: () => (fromDist ? require('./feature-batch.js') : require('../features/batch/register')),
   endpoints: () => (fromDist ? require('./feature-endpoints.js') : require('../features/endpoints/register')),
 };
 
@@ -102,6 +106,7 @@ export class Features {
       case 'logs': return BUNDLES.logs().register(context, services) as FeatureApis[K];
       case 'predict': return BUNDLES.predict().register(context, services) as FeatureApis[K];
       case 'agents': return BUNDLES.agents().register(context, services) as FeatureApis[K];
+      case 'batch': return BUNDLES.batch().register(context, services) as FeatureApis[K];
       case 'endpoints': return BUNDLES.endpoints().register(context, services) as FeatureApis[K];
       default: throw new Error(`unknown feature ${String(feature)}`);
     }

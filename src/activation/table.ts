@@ -7,9 +7,9 @@
  */
 import { CommandIds } from '../serving/commandIds';
 
-export type FeatureName = 'session' | 'explorer' | 'deploy' | 'logs' | 'predict' | 'agents' | 'endpoints';
+export type FeatureName = 'session' | 'explorer' | 'deploy' | 'logs' | 'predict' | 'agents' | 'endpoints' | 'batch';
 
-export const FEATURES: readonly FeatureName[] = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents', 'endpoints'];
+export const FEATURES: readonly FeatureName[] = ['session', 'explorer', 'deploy', 'logs', 'predict', 'agents', 'endpoints', 'batch'];
 
 /** Command id → the feature that registers its handler. */
 export const COMMANDS: Readonly<Record<string, FeatureName>> = {
@@ -47,6 +47,9 @@ export const COMMANDS: Readonly<Record<string, FeatureName>> = {
   [CommandIds.undeployFromEndpoint]: 'endpoints',
   [CommandIds.deleteEndpoint]: 'endpoints',
   [CommandIds.openEndpointLogs]: 'endpoints',
+  [CommandIds.batchPredict]: 'batch',
+  [CommandIds.openBatchOutput]: 'batch',
+  [CommandIds.cancelBatchJob]: 'batch',
 };
 
 /** The explorer's tree views (package.json `views`): created by the shell, filled by the explorer. */

@@ -53,3 +53,12 @@ export function endpointContext(deployedCount: number): string {
 export function deployedModelContext(percent: number, onlyOneWithTraffic: boolean): string {
   return `${NodeKind.deployedModel}.${percent > 0 ? (onlyOneWithTraffic ? 'serving.last' : 'serving') : 'idle'}`;
 }
+
+/** Batch prediction (issue 17): the Batch Jobs node, and each job by state (`mlServing.batchJob.running`). */
+export const BatchNodeKind = {
+  jobs: 'mlServing.batchJobs',
+  job: 'mlServing.batchJob',
+} as const;
+export function batchJobContext(state: string): string {
+  return `${BatchNodeKind.job}.${state}`;
+}

@@ -22,6 +22,7 @@ import { gcsObjectExists, writeGcsObject } from './storageWrite';
 import type { RunApi, VertexApi } from './types';
 import { vertexApi } from './vertex';
 import { vertexEndpointsApi, type VertexEndpointsApi } from './vertexEndpoints';
+import { batchPredictionApi, type BatchPredictionApi } from './batchPrediction';
 
 export type { LogsApi, TailResponse, TailStream } from './logs';
 export type { RunApi, VertexApi } from './types';
@@ -78,6 +79,8 @@ export interface CloudApis {
   readonly storage: StorageApi;
   /** Vertex AI endpoints: deployed models, traffic, predict and rawPredict. */
   readonly endpoints: VertexEndpointsApi;
+  /** Vertex AI batch prediction jobs and their Cloud Storage input and output. */
+  readonly batch: BatchPredictionApi;
   /** Rejects when Application Default Credentials give no access token (not signed in). */
   checkCredentials(): Promise<void>;
   /** Closes every client built so far. */
@@ -100,6 +103,7 @@ export function cloudApisOver(clients: GcpClients, opts: CloudApisOptions = {}):
   let tokens: IdTokenApi | undefined;
   let logs: LogsApi | undefined;
   let endpoints: VertexEndpointsApi | undefined;
+  let batch: BatchPredictionApi | undefined;
   const runWrite: RunWriteApi = {
     ...deploy,
     async read(name) {
@@ -125,6 +129,7 @@ export function cloudApisOver(clients: GcpClients, opts: CloudApisOptions = {}):
       exists: (uri: string) => gcsObjectExists(clients, uri),
       write: (uri: string, data: Uint8Array, contentType?: string) => writeGcsObject(clients, uri, data, contentType),
     }, 'roles/storage.objectUser'),
+    get batch() { return (batch ??= advised(batchPredictionApi(clients), 'roles/aiplatform.user')); },
     get endpoints() { return (endpoints ??= advised(vertexEndpointsApi(clients), 'roles/aiplatform.user')); },
     async checkCredentials() {
       await clients.auth().getAccessToken();

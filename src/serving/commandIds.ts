@@ -45,6 +45,10 @@ export const CommandIds = {
   undeployFromEndpoint: 'mlServing.endpoints.undeploy',
   deleteEndpoint: 'mlServing.endpoints.delete',
   openEndpointLogs: 'mlServing.endpoints.openLogs',
+  // batch prediction (Vertex AI)
+  batchPredict: 'mlServing.batch.predict',
+  openBatchOutput: 'mlServing.batch.openOutput',
+  cancelBatchJob: 'mlServing.batch.cancel',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

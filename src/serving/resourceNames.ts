@@ -57,3 +57,8 @@ export function regionOf(name: string): string {
 
 /** A Vertex AI endpoint: projects/P/locations/R/endpoints/ID. */
 export const ENDPOINT_NAME = /^projects\/[^/]+\/locations\/[a-z0-9-]+\/endpoints\/[^/]+$/;
+
+/** The last part of a Cloud Storage object name or path (`gs://b/dir/x.jsonl` → `x.jsonl`). */
+export function fileNameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}

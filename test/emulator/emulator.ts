@@ -19,6 +19,7 @@ import { modelService } from './vertex/models';
 import { jobService, pipelineService } from './vertex/jobs';
 import { EndpointStore, endpointService } from './vertex/endpoints';
 import { predictionService } from './vertex/prediction';
+import { batchPredictionService } from './vertex/batch';
 import { RunStore } from './run/store';
 import { Deployer } from './run/deployer';
 import { servicesService } from './run/services';
@@ -143,7 +144,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   try {
     const vertexAddr = await serve(0, [
       ['google.cloud.aiplatform.v1.ModelService', modelService(ctx, vertex, vertexOps, { operationMs: opts.operationMs ?? 200 })],
-      ['google.cloud.aiplatform.v1.JobService', jobService(ctx, vertex)],
+      ['google.cloud.aiplatform.v1.JobService', { ...jobService(ctx, vertex), ...batchPredictionService(ctx, { store: vertex, ops: vertexOps, logs, gcsRoot: dataDir, serving, operationMs: opts.operationMs }) }],
       ['google.cloud.aiplatform.v1.PipelineService', pipelineService(ctx, vertex)],
       ['google.cloud.aiplatform.v1.EndpointService', endpointService(ctx, vertex, vertexEndpoints, vertexOps, { operationMs: opts.operationMs ?? 200, logs, projectNumber: PROJECT_NUMBER, gcsRoot: dataDir, serving, startStandIn, predictors })],
       ['google.cloud.aiplatform.v1.PredictionService', predictionService(ctx, vertexEndpoints, { logs, projectNumber: PROJECT_NUMBER })],

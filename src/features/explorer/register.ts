@@ -13,11 +13,14 @@ import { filterDescription } from './runFilter';
 import { RunsTree } from './runsTree';
 import { ServicesTree } from './servicesTree';
 import { CommandIds } from '../../serving/commandIds';
+import { BatchJobsNode } from './batchJobsNode';
 
 export interface ExplorerTrees {
   runs: RunsTree;
   models: ModelsTree;
   services: ServicesTree;
+  /** The Serving view's Batch Jobs node (Vertex AI batch prediction jobs). */
+  batchJobs: BatchJobsNode;
   /** The Training Runs view (its title shows the filter). */
   runsView?: vscode.TreeView<Node>;
 }
@@ -36,7 +39,10 @@ export function register(context: vscode.ExtensionContext, services: Services, v
   const models = new ModelsTree(session, log);
   const svc = new ServicesTree(session, log);
   const runsView = views.runs;
-  const trees: ExplorerTrees = { runs, models, services: svc, runsView };
+  const batchJobs = new BatchJobsNode(session);
+  batchJobs.tree = svc;
+  svc.extraRoots.push(batchJobs);
+  const trees: ExplorerTrees = { runs, models, services: svc, batchJobs, runsView };
   const modelsView = views.models;
   // The title says when a filter hides runs.
   const showFilter = () => { runsView.description = filterDescription(runs.filter); };
@@ -45,7 +51,7 @@ export function register(context: vscode.ExtensionContext, services: Services, v
   // and when done the Serving row re-reads and the Models tree's "served by" too.
   for (const [name, text] of operations.inProgress()) svc.setBusy(name, text);
   context.subscriptions.push(
-    runs, models, svc,
+    runs, models, svc, batchJobs,
     operations.onDidChange(e => {
       svc.setBusy(e.service, e.state === 'busy' ? e.text : undefined);
       if (e.state === 'done') models.invalidate();

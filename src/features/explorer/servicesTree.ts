@@ -54,6 +54,8 @@ export class ServicesTree extends ExplorerTree {
   private cache?: Promise<ServiceNode[]>;
   private readonly busy = new Map<string, string>();
   private poller?: NodeJS.Timeout;
+  /** Nodes other flows add below the services (Batch Jobs), kept across reloads. */
+  readonly extraRoots: Node[] = [];
 
   constructor(session: Session, logger: Logger, private readonly pollMs = 3000) {
     super(session, logger, 'Cloud Run services');
@@ -93,9 +95,9 @@ export class ServicesTree extends ExplorerTree {
     const endpoints = new EndpointsGroupNode(this.session, name => this.busyText(name));
     if (!nodes.length) {
       const all = this.session.settings.showAllServices;
-      return [new MessageNode('services:empty', { label: all ? 'No Cloud Run services' : 'No services deployed by ML Serving yet', description: all ? '' : 'right-click a model version → Deploy to Cloud Run', icon: { id: 'info' }, contextValue: NodeKind.info, collapsible: 'none' }), endpoints];
+      return [new MessageNode('services:empty', { label: all ? 'No Cloud Run services' : 'No services deployed by ML Serving yet', description: all ? '' : 'right-click a model version → Deploy to Cloud Run', icon: { id: 'info' }, contextValue: NodeKind.info, collapsible: 'none' }), endpoints, ...this.extraRoots];
     }
-    return [...nodes, endpoints];
+    return [...nodes, endpoints, ...this.extraRoots];
   }
 
   private async load(): Promise<ServiceNode[]> {

@@ -5,6 +5,9 @@
  */
 import * as vscode from 'vscode';
 
+/** The key of the Serving view's Batch Jobs node: creating or cancelling a job re-lists it when done. */
+export const BATCH_JOBS = 'batchJobs';
+
 export type OperationEvent =
   | { service: string; state: 'busy'; text: string }
   /** Finished (or failed): the service and what serves which model may have changed. */

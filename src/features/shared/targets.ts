@@ -8,6 +8,7 @@
 import { ValidationError } from '../../common/errors';
 import type { CloudRunService, ModelVersion, RegisteredModel, Revision, RunArtifact, TrainingRun } from '../../serving/domain';
 import type { VertexEndpoint } from '../../serving/endpoints/types';
+import type { BatchJob } from '../../serving/batch/job';
 
 export type Target =
   | { kind: 'run'; run: TrainingRun }
@@ -17,7 +18,8 @@ export type Target =
   | { kind: 'service'; service: CloudRunService }
   | { kind: 'revision'; service: CloudRunService; revision: Revision }
   | { kind: 'endpoint'; endpoint: VertexEndpoint }
-  | { kind: 'deployedModel'; endpoint: VertexEndpoint; deployedModelId: string };
+  | { kind: 'deployedModel'; endpoint: VertexEndpoint; deployedModelId: string }
+  | { kind: 'batchJob'; job: BatchJob };
 
 export type TargetKind = Target['kind'];
 export type TargetOf<K extends TargetKind> = Extract<Target, { kind: K }>;
@@ -27,7 +29,7 @@ export interface Targeted {
   readonly target: Target;
 }
 
-const KINDS: readonly TargetKind[] = ['run', 'artifact', 'model', 'modelVersion', 'service', 'revision', 'endpoint', 'deployedModel'];
+const KINDS: readonly TargetKind[] = ['run', 'artifact', 'model', 'modelVersion', 'service', 'revision', 'endpoint', 'deployedModel', 'batchJob'];
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
@@ -59,6 +61,7 @@ export function targetOf(arg: unknown): Target | undefined {
     case 'service': record(t, 'service', ['name', 'id']); break;
     case 'revision': record(t, 'service', ['name', 'id']); record(t, 'revision', ['name', 'id']); break;
     case 'endpoint': record(t, 'endpoint', ['name', 'region']); break;
+    case 'batchJob': record(t, 'job', ['name']); break;
     case 'deployedModel':
       record(t, 'endpoint', ['name', 'region']);
       if (typeof t.deployedModelId !== 'string' || !t.deployedModelId) throw new ValidationError('target.deployedModelId', `expected a non-empty string, got ${JSON.stringify(t.deployedModelId) ?? 'undefined'}`);

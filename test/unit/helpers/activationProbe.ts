@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   await step('logs', () => api.logs);
   await step('agents', () => api.agents);
   await step('endpoints', () => api.endpoints);
+  await step('batch', () => api.batch);
   await new Promise(r => setTimeout(r, 50));
   // No project (no setting, no gcloud on PATH): core's session throws NoProjectError and the
   // explorer's tree answers no rows (the welcome view) only if it recognises that class.

@@ -15,6 +15,7 @@ import type { PageRequest, RunApi, UploadModelRequest, VertexApi } from '../../.
 import type { ModelVersion, Page, RegisteredModel, Revision, TrafficTarget, TrainingRun } from '../../../src/serving/domain';
 import type { ModelInspection } from '../../../src/serving/savedModel/inspection';
 import type { VertexEndpointsApi } from '../../../src/gcp/vertexEndpoints';
+import type { BatchPredictionApi } from '../../../src/gcp/batchPrediction';
 
 type Json = Record<string, any>;
 
@@ -70,6 +71,9 @@ export class FakeCloud implements CloudApis {
   /** Not faked: the endpoint commands are tested in-host against the emulator. */
   get endpoints(): VertexEndpointsApi {
     throw new Error('FakeCloud has no Vertex AI endpoints');
+  }
+  get batch(): BatchPredictionApi {
+    throw new Error('FakeCloud has no Vertex AI batch prediction');
   }
 
   constructor(o: FakeCloudOptions = {}) {

@@ -1,6 +1,8 @@
 /** Small text helpers for tree descriptions and tooltips (no vscode import). */
 import { readableLabelValue } from '../../../serving/labels';
 
+export { duration } from '../../../serving/duration';
+
 export function age(d: Date | undefined, now = Date.now()): string {
   if (!d) return '';
   const s = Math.max(0, Math.round((now - d.getTime()) / 1000));
@@ -10,13 +12,6 @@ export function age(d: Date | undefined, now = Date.now()): string {
   return `${Math.floor(s / 86400)}d ago`;
 }
 
-export function duration(start: Date | undefined, end: Date | undefined, now = Date.now()): string {
-  if (!start) return '';
-  const s = Math.max(0, Math.round(((end?.getTime() ?? now) - start.getTime()) / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-}
 
 /** Escapes markdown so resource names and labels render literally in tooltips. */
 export function md(text: string): string {
