@@ -14,10 +14,11 @@ export const REVISION_ID = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const body = (r: RegExp) => r.source.slice(1, -1);
 /**
- * The one service-name rule: projects/PROJECT/locations/REGION/services/SERVICE. The project part
- * is any one segment (an id or a project number, as Cloud Run may return); the API checks it.
+ * The one service-name rule: projects/PROJECT/locations/LOCATION/services/SERVICE. The project part
+ * is any one segment (an id or a project number, as Cloud Run may return) and the location any
+ * lowercase segment; the API checks both (REGION is for what a user types as a region).
  */
-export const SERVICE_NAME = new RegExp(`^projects/([^/]+)/locations/(${body(REGION)})/services/(${body(SERVICE_ID)})$`);
+export const SERVICE_NAME = new RegExp(`^projects/([^/]+)/locations/([a-z][a-z0-9-]*)/services/(${body(SERVICE_ID)})$`);
 
 export interface ServiceNameParts {
   project: string;
