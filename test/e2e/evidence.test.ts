@@ -216,6 +216,9 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
 
   it('Test Prediction: an open-loop run at 5 req/s for 3 s on the saved mix draws latency over time, shows goodput, and saves a report', async () => {
     await wb.runCommand('View: Close All Editors');
+    // The load-test command before this one left its summary as an untitled document: not saved.
+    await sleep(1000);
+    if (await wb.page.locator('.monaco-dialog-box').isVisible()) await wb.answerDialog("Don't Save");
     await wb.runCommand('ML Serving: Test Prediction');
     await wb.quickPickRow(SERVICE).waitFor({ timeout: WAIT });
     await wb.pick(SERVICE);
