@@ -236,5 +236,36 @@ class VertexContainer(rt.RealTensorFlowCase):
         self.assertIn("AIP_STORAGE_URI: %s holds neither saved_model.pb nor numeric version folders" % empty, g.output())
 
 
+class ThroughTensorFlowFileSystem(rt.RealTensorFlowCase):
+    """A gs:// AIP_STORAGE_URI is read with tf.io.gfile, never os. No Cloud Storage here, so the
+    zoo model is copied into TensorFlow's ram:// file system, which goes through the same code."""
+
+    def test_loads_and_serves_a_model_from_a_tensorflow_file_system(self):
+        import tensorflow as tf
+
+        import model_backend
+        from server import Servable, vertex_predict
+
+        entry = rt.manifest()["ranking"]
+        source = rt.model_folder(entry)
+        root = "ram://aip-%d/models/ranking" % os.getpid()
+        for folder, _, files in os.walk(source):
+            target = root + "/" + entry["version"] + folder[len(source):].replace(os.sep, "/")
+            tf.io.gfile.makedirs(target)
+            for name in files:
+                tf.io.gfile.copy(os.path.join(folder, name), target + "/" + name)
+        self.addCleanup(tf.io.gfile.rmtree, "ram://aip-%d" % os.getpid())
+
+        version, folder = model_backend.find_storage_version(root)
+        self.assertEqual((version, folder), (entry["version"], root + "/" + entry["version"]))
+        self.assertEqual(model_backend.find_storage_version(folder), (entry["version"], folder))
+        with self.assertRaisesRegex(model_backend.ModelNotFound, "AIP_STORAGE_URI: ram://nowhere is not a folder"):
+            model_backend.find_storage_version("ram://nowhere")
+        model = model_backend.load_saved_model(folder, version)
+        sample = entry["samples"][0]
+        text = vertex_predict(Servable("model", model), json.dumps({"instances": sample["request"]["instances"]}))
+        rt.assert_close(self, json.loads(text)["predictions"], sample["expected"]["predictions"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -54,9 +54,10 @@ def find_model_version(base_path, model_name):
 
 
 def _gfile(path):
-    """tf.io.gfile for gs:// paths (TensorFlow reads Cloud Storage itself); None for local ones,
-    which keep using os so the stand-in tests need no TensorFlow."""
-    if path.startswith("gs://"):
+    """tf.io.gfile for gs:// (and TensorFlow's other scheme://) paths: TensorFlow reads Cloud
+    Storage itself. None for local paths, which keep using os so the stand-in tests need no
+    TensorFlow."""
+    if "://" in path:
         import tensorflow as tf
 
         return tf.io.gfile
@@ -92,7 +93,7 @@ def _has_saved_model(folder):
 
 
 def join_path(folder, name):
-    return folder.rstrip("/") + "/" + name if folder.startswith("gs://") else os.path.join(folder, name)
+    return folder.rstrip("/") + "/" + name if "://" in folder else os.path.join(folder, name)
 
 
 def find_storage_version(uri, variable="AIP_STORAGE_URI"):
