@@ -120,6 +120,21 @@ class VertexBody(unittest.TestCase):
         status, body, _, _ = self.c.post("/v1/models/m:predict", {"instances": [[1.0]]})
         self.assertEqual((status, body), (200, {"predictions": [[2.5]]}))
 
+    def test_the_routes_the_extension_registers_are_tf_servings_own(self):
+        """src/serving/endpoints/deployPlan.ts registers healthRoute /v1/models/NAME and predictRoute
+        /v1/models/NAME:predict with MODEL_NAME=NAME; Vertex AI's body is read there too."""
+        from server import create_app
+        from standin_model import half_plus_two
+
+        c = support.Client(create_app(model=half_plus_two(), labels={}, environ=aip_env(
+            MODEL_NAME="m", AIP_HEALTH_ROUTE="/v1/models/m", AIP_PREDICT_ROUTE="/v1/models/m:predict")))
+        status, body, _, _ = c.get("/v1/models/m")
+        self.assertEqual((status, body["model_version_status"][0]["version"]), (200, "123"))
+        status, body, _, _ = c.post("/v1/models/m:predict", {"instances": [[2.0]],
+                                                             "parameters": {"signature_name": "regress_x2_to_y3"}})
+        self.assertEqual((status, body), (200, {"predictions": [[4.0]]}))
+        self.assertEqual(c.get("/v1/models/m/metadata")[0], 200)
+
 
 GATE_MODULE = '''"""Test-only: blocks the model load (EXTRA_OP_MODULES imports it first) until the gate file exists."""
 import os
