@@ -1,11 +1,19 @@
 """gunicorn settings for the Python TF Serving server (run: gunicorn -c gunicorn.conf.py "server:create_app()")."""
 import os
+import sys
 
-_port = os.environ.get("PORT", "8501")
-if not _port.isdigit():
-    raise SystemExit("PORT: expected a port number, got %r" % _port)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import aip  # noqa: E402
 
-bind = "0.0.0.0:" + _port
+try:
+    # On Vertex AI the port is AIP_HTTP_PORT (every AIP_* variable is checked here, so a bad one
+    # stops the server before it binds, named in the log); on Cloud Run it is PORT.
+    _vertex = aip.config_from_env(os.environ)
+    _port = _vertex.port if _vertex else aip.port_of(os.environ, "PORT", 8501)
+except aip.ConfigError as e:
+    raise SystemExit(str(e))
+
+bind = "0.0.0.0:%d" % _port
 # ONE worker: each worker would load its own copy of the model (~2 GB with ScaNN). Requests run
 # on threads instead; TensorFlow releases the GIL while it computes.
 workers = 1

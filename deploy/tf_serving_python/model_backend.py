@@ -53,6 +53,70 @@ def find_model_version(base_path, model_name):
     raise ModelNotFound("version folder %s holds no saved_model.pb" % path)
 
 
+def _gfile(path):
+    """tf.io.gfile for gs:// (and TensorFlow's other scheme://) paths: TensorFlow reads Cloud
+    Storage itself. None for local paths, which keep using os so the stand-in tests need no
+    TensorFlow."""
+    if "://" in path:
+        import tensorflow as tf
+
+        return tf.io.gfile
+    return None
+
+
+def path_exists(path):
+    g = _gfile(path)
+    return g.exists(path) if g else os.path.exists(path)
+
+
+def _is_dir(path):
+    g = _gfile(path)
+    return g.isdir(path) if g else os.path.isdir(path)
+
+
+def _list_dir(path):
+    g = _gfile(path)
+    return [e.rstrip("/") for e in g.listdir(path)] if g else os.listdir(path)
+
+
+def read_bytes(path):
+    g = _gfile(path)
+    if g:
+        with g.GFile(path, "rb") as f:
+            return f.read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _has_saved_model(folder):
+    return any(path_exists(join_path(folder, n)) for n in ("saved_model.pb", "saved_model.pbtxt"))
+
+
+def join_path(folder, name):
+    return folder.rstrip("/") + "/" + name if "://" in folder else os.path.join(folder, name)
+
+
+def find_storage_version(uri, variable="AIP_STORAGE_URI"):
+    """(version, folder) for Vertex AI's model folder: the folder itself when it holds
+    saved_model.pb (version = its name when numeric, else 1), else its highest numeric version
+    folder that holds one. Errors name the variable the folder came from."""
+    if not _is_dir(uri):
+        raise ModelNotFound("%s: %s is not a folder (or cannot be read)" % (variable, uri))
+    if _has_saved_model(uri):
+        name = uri.rstrip("/").rsplit("/", 1)[-1]
+        return (str(int(name)) if re.fullmatch(r"\d+", name) and int(name) < 2 ** 63 else "1"), uri
+    versions = []
+    for entry in _list_dir(uri):
+        if re.fullmatch(r"\d+", entry) and int(entry) < 2 ** 63 and _is_dir(join_path(uri, entry)):
+            versions.append((int(entry), join_path(uri, entry)))
+    if not versions:
+        raise ModelNotFound("%s: %s holds neither saved_model.pb nor numeric version folders" % (variable, uri))
+    number, path = max(versions)
+    if not _has_saved_model(path):
+        raise ModelNotFound("%s: version folder %s holds no saved_model.pb" % (variable, path))
+    return str(number), path
+
+
 # Custom op namespaces (the part before ">") and the package that registers them, as the routing
 # knows them (src/serving/savedModel/customOps.ts KNOWN_CUSTOM_OP_SETS): (pip package, module).
 OP_PACKAGES = {
@@ -243,13 +307,11 @@ def read_meta_graph(folder):
     from tensorflow.core.protobuf import saved_model_pb2
 
     proto = saved_model_pb2.SavedModel()
-    pb = os.path.join(folder, "saved_model.pb")
-    if os.path.exists(pb):
-        with open(pb, "rb") as f:
-            proto.ParseFromString(f.read())
+    pb = join_path(folder, "saved_model.pb")
+    if path_exists(pb):
+        proto.ParseFromString(read_bytes(pb))
     else:
-        with open(os.path.join(folder, "saved_model.pbtxt")) as f:
-            text_format.Parse(f.read(), proto)
+        text_format.Parse(read_bytes(join_path(folder, "saved_model.pbtxt")).decode("utf-8"), proto)
     graphs = [g for g in proto.meta_graphs if "serve" in g.meta_info_def.tags]
     if not graphs:
         raise ModelNotFound("%s has no meta graph tagged 'serve'" % folder)

@@ -12,6 +12,13 @@ import before loading, optional; scann is imported when installed or when the gr
 MAX_REQUEST_BYTES (default 33554432, Cloud Run's 32 MiB request limit; larger bodies get 413),
 MAX_INSTANCES_PER_REQUEST (default 10000; more instances, or a longer batch in "inputs", get 400).
 
+As a Vertex AI custom container (aip.py: AIP_HTTP_PORT, AIP_HEALTH_ROUTE, AIP_PREDICT_ROUTE,
+AIP_STORAGE_URI) the model loads in the background from AIP_STORAGE_URI: the health route answers
+503 until it is loaded, then 200; the predict route takes {"instances", "parameters"} (or TF
+Serving's own body, as rawPredict sends it); TF Serving's paths above keep working. A model that
+fails to load there ends the process (gunicorn's APP_LOAD_ERROR), so the deployment fails with
+the reason in the container's log.
+
 At load the model's assets.extra/tf_serving_warmup_requests are replayed, as TF Serving does; a
 model that fails to load (a missing op library, a failing warm-up request) stops the server with
 the reason in the log.
@@ -22,23 +29,22 @@ Run: gunicorn -c gunicorn.conf.py "server:create_app()"
 import logging
 import os
 import re
+import threading
 import urllib.parse
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+import aip
 import request_json
 import response_json
-from rest_routes import is_rest_api_path, route
+from aip import ConfigError
+from rest_routes import Route, is_rest_api_path, route
 from tfs_errors import TfServingError, internal, invalid_argument, not_found, unimplemented
 
 log = logging.getLogger("tf_serving_python")
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-
-
-class ConfigError(Exception):
-    """A bad environment setting, named in the message."""
 
 
 DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024  # Cloud Run's request size limit
@@ -125,7 +131,10 @@ def _raw_path():
 
 
 def predict(servable, r, body, max_instances=DEFAULT_MAX_INSTANCES):
-    doc = request_json.parse_body(body)
+    return predict_doc(servable, r, request_json.parse_body(body), max_instances)
+
+
+def predict_doc(servable, r, doc, max_instances=DEFAULT_MAX_INSTANCES):
     signature_name = request_json.signature_name_of(doc)
     model = servable.resolve(r)
     key = signature_name or "serving_default"
@@ -135,6 +144,39 @@ def predict(servable, r, body, max_instances=DEFAULT_MAX_INSTANCES):
     request_format, inputs = request_json.read_predict_request(doc, signature.inputs, max_instances)
     outputs = model.predict(key, inputs)
     return response_json.predict_body(outputs, request_format)
+
+
+VERTEX_PARAMETERS = ("signature_name",)
+
+
+def vertex_predict(servable, body, max_instances=DEFAULT_MAX_INSTANCES):
+    """Vertex AI's predict body {"instances": [...], "parameters": {...}} answered with TF Serving's
+    row format ({"predictions": [...]}). parameters may name the signature; without parameters the
+    body is TF Serving's own (rawPredict forwards it as sent), "inputs" included."""
+    doc = request_json.parse_body(body)
+    if "parameters" in doc:
+        params = doc["parameters"]
+        if params is None:
+            params = {}
+        if not isinstance(params, dict):
+            raise invalid_argument("parameters: expected a JSON object, got ", request_json.bounded(
+                request_json.json_text(params)))
+        unknown = sorted(k for k in params if k not in VERTEX_PARAMETERS)
+        if unknown:
+            raise invalid_argument("parameters: unknown key ", request_json.bounded(", ".join(unknown)),
+                                   "; this server accepts ", ", ".join(VERTEX_PARAMETERS))
+        doc = {k: v for k, v in doc.items() if k != "parameters"}
+        if "signature_name" in params:
+            if not isinstance(params["signature_name"], str):
+                raise invalid_argument("parameters.signature_name: expected a string")
+            if "signature_name" in doc and doc["signature_name"] != params["signature_name"]:
+                raise invalid_argument("parameters.signature_name: differs from the body's signature_name")
+            doc["signature_name"] = params["signature_name"]
+        if "instances" not in doc:
+            raise invalid_argument("instances: missing; Vertex AI's predict body is "
+                                   '{"instances": [...], "parameters": {...}}')
+    r = Route("predict", "predict", servable.name, None, None)
+    return predict_doc(servable, r, doc, max_instances)
 
 
 def handle(servable, http_method, path, body, max_instances=DEFAULT_MAX_INSTANCES):
@@ -152,20 +194,31 @@ def handle(servable, http_method, path, body, max_instances=DEFAULT_MAX_INSTANCE
                         "call :predict with the signature_name of the ", r.method, " signature")
 
 
-def create_app(model=None, model_name=None, labels=None, environ=None):
+def create_app(model=None, model_name=None, labels=None, environ=None, on_load_failure=None):
     """The Flask app. Without a model, loads the one MODEL_BASE_PATH/MODEL_NAME points at (this is
-    what gunicorn calls); tests pass a stand-in model object."""
+    what gunicorn calls); tests pass a stand-in model object. Under Vertex AI (AIP_* set) the model
+    loads on a thread while the health route answers 503; on_load_failure(error) runs when that
+    load fails (default: end the process)."""
     environ = os.environ if environ is None else environ
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if model_name is None:
         model_name = model_name_from_env(environ)
     max_bytes = positive_int_env(environ, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES)
     max_instances = positive_int_env(environ, "MAX_INSTANCES_PER_REQUEST", DEFAULT_MAX_INSTANCES)
-    if model is None:
-        model = load_model(environ, model_name)
-    if labels is None:
-        labels = parse_labels(environ.get("MODEL_VERSION_LABELS", ""), str(model.version))
-    servable = Servable(model_name, model, labels)
+    vertex = aip.config_from_env(environ)
+    # state["servable"] is None while a Vertex AI model loads in the background.
+    state = {"servable": None}
+
+    def make_servable(m):
+        return Servable(model_name, m, parse_labels(environ.get("MODEL_VERSION_LABELS", ""), str(m.version))
+                        if labels is None else labels)
+
+    if model is not None:
+        state["servable"] = make_servable(model)
+    elif vertex is None:
+        state["servable"] = make_servable(load_model(environ, model_name))
+    else:
+        _load_in_background(environ, model_name, vertex, state, make_servable, on_load_failure or _halt)
 
     app = Flask("tf_serving_python")
     # Werkzeug stops reading a body past this, also a chunked one without Content-Length.
@@ -175,14 +228,32 @@ def create_app(model=None, model_name=None, labels=None, environ=None):
     @app.route("/<path:path>", methods=_METHODS)
     def serve(path):  # noqa: ARG001  the raw path is read from the environ
         raw = _raw_path()
-        if not is_rest_api_path(raw):
+        servable = state["servable"]
+        if vertex is not None and request.path == vertex.health_route:
+            if request.method not in ("GET", "HEAD"):
+                return _json(405, response_json.error_body("Method %s not allowed on AIP_HEALTH_ROUTE %s"
+                                                           % (request.method, vertex.health_route)))
+            if servable is None:
+                return _json(503, response_json.error_body("model %s is loading from %s"
+                                                           % (model_name, vertex.storage_uri or "MODEL_BASE_PATH")))
+            return _json(200, response_json.status_body([servable.version]))
+        is_vertex_predict = vertex is not None and request.path == vertex.predict_route
+        if is_vertex_predict and request.method != "POST":
+            return _json(405, response_json.error_body("Method %s not allowed on AIP_PREDICT_ROUTE %s (use POST)"
+                                                       % (request.method, vertex.predict_route)))
+        if not is_vertex_predict and not is_rest_api_path(raw):
             # TF Serving's HTTP server has no handler outside /v1/.
             return _json(404, response_json.error_body("Not found: %s %s (this server answers /v1/models/...)"
                                                        % (request.method, raw)))
         try:
             if request.content_length is not None and request.content_length > max_bytes:
                 raise RequestEntityTooLarge()
-            status, text = handle(servable, request.method, raw, request.get_data(cache=False), max_instances)
+            if servable is None:
+                raise TfServingError("UNAVAILABLE", "model %s is still loading" % model_name)
+            if is_vertex_predict:
+                status, text = 200, vertex_predict(servable, request.get_data(cache=False), max_instances)
+            else:
+                status, text = handle(servable, request.method, raw, request.get_data(cache=False), max_instances)
         except RequestEntityTooLarge:
             # Cloud Run refuses such bodies before they reach the container; this server does too.
             # The rest of the body is read and dropped (never kept) so the client, still sending,
@@ -201,18 +272,44 @@ def create_app(model=None, model_name=None, labels=None, environ=None):
             status, text = err.http_status, response_json.error_body(err.message)
         return _json(status, text)
 
-    app.config["servable"] = servable
+    app.config["servable"] = state["servable"]
+    app.config["state"] = state
     return app
 
 
-def load_model(environ, model_name):
-    """Loads MODEL_BASE_PATH/MODEL_NAME's highest version and replays its warm-up requests; on
-    failure logs why (TensorFlow's own text included) and raises, so the server does not start."""
+# gunicorn's arbiter stops (instead of starting a new worker) when a worker exits with this code.
+APP_LOAD_ERROR = 4
+
+
+def _halt(error):  # noqa: ARG001  already logged
+    logging.shutdown()
+    os._exit(APP_LOAD_ERROR)
+
+
+def _load_in_background(environ, model_name, vertex, state, make_servable, on_failure):
+    def run():
+        try:
+            state["servable"] = make_servable(load_model(environ, model_name, vertex))
+        except Exception as e:
+            log.error("model %s failed to load from %s: %s: %s", model_name,
+                      vertex.storage_uri or "MODEL_BASE_PATH", type(e).__name__, getattr(e, "message", None) or e)
+            on_failure(e)
+
+    threading.Thread(target=run, name="load-model", daemon=True).start()
+
+
+def load_model(environ, model_name, vertex=None):
+    """Loads MODEL_BASE_PATH/MODEL_NAME's highest version (under Vertex AI: AIP_STORAGE_URI's) and
+    replays its warm-up requests; on failure logs why (TensorFlow's own text included) and raises,
+    so the server does not start."""
     import model_backend  # TensorFlow is imported only here
     import warmup
 
-    base = environ.get("MODEL_BASE_PATH", "/models")
-    version, folder = model_backend.find_model_version(base, model_name)
+    if vertex is not None and vertex.storage_uri:
+        version, folder = model_backend.find_storage_version(vertex.storage_uri, vertex.storage_var)
+    else:
+        base = environ.get("MODEL_BASE_PATH", "/models")
+        version, folder = model_backend.find_model_version(base, model_name)
     log.info("loading model %s version %s from %s", model_name, version, folder)
     try:
         model = model_backend.load_saved_model(folder, version, environ.get("EXTRA_OP_MODULES", ""))

@@ -164,8 +164,10 @@ def read_requests(path):
 def run_warmup(folder, model):
     """Replays folder's warm-up requests on model (model.predict); returns how many ran, 0 when
     there is no file. Raises WarmupError naming the record that failed."""
-    path = os.path.join(folder, REQUESTS_FILE)
-    if not os.path.exists(path):
+    import model_backend  # its path_exists reads gs:// folders (Vertex AI) through TensorFlow
+
+    path = model_backend.join_path(folder, REQUESTS_FILE)
+    if not model_backend.path_exists(path):
         log.info("No warmup data file found at %s", path)
         return 0
     start = time.monotonic()
