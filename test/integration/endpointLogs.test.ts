@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { VertexEndpoint } from '../../src/serving/endpoints/types';
 import type { LogsFeature } from '../../src/features/logs/register';
 import { DEMO_PROJECT, emulatorAdmin, emulatorPost, until, useDemoProject, type ExtensionApi } from './support/extension';
+import { captureMessages } from './support/messages';
 import { zooManifest, zooModel } from './support/zoo';
 
 type DeployResult = { endpoint: VertexEndpoint; deployedModelId: string } | undefined;
@@ -79,9 +80,18 @@ describe('Vertex AI endpoints: Tail Endpoint Logs', function () {
     endpoint = deployed.endpoint;
     const dmId = deployed.deployedModelId;
 
-    // Bad arguments are refused naming the field, before any tail opens.
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('mlServing.endpoints.tailLogs', { endpoint: endpoint.name, deployedModelId: 'x" OR "1"="1' })), /deployedModelId/);
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('mlServing.endpoints.tailLogs', { endpoint: 'projects/p/endpoints/1' })), /endpoint/);
+    // Bad arguments are refused with an error naming the field, and no tail opens.
+    const before = logs.tails.size;
+    const shown = captureMessages();
+    try {
+      assert.equal(await vscode.commands.executeCommand('mlServing.endpoints.tailLogs', { endpoint: endpoint.name, deployedModelId: 'x" OR "1"="1' }), undefined);
+      await shown.waitFor(m => m.level === 'error' && /^deployedModelId: expected a deployed model id/.test(m.text), 'the deployedModelId error');
+      assert.equal(await vscode.commands.executeCommand('mlServing.endpoints.tailLogs', { endpoint: 'projects/p/endpoints/1' }), undefined);
+      await shown.waitFor(m => m.level === 'error' && /^endpoint: expected projects\/P\/locations\/R\/endpoints\/ID/.test(m.text), 'the endpoint error');
+    } finally {
+      shown.restore();
+    }
+    assert.equal(logs.tails.size, before, 'bad input opened no tail');
 
     const row = await deployedModelRow(a, NAME, dmId);
     let text = '';
@@ -111,7 +121,9 @@ describe('Vertex AI endpoints: Tail Endpoint Logs', function () {
       assert.equal(p.deployedModelId, dmId);
       await until(() => text.includes(`{"deployedModelId":"${dmId}","status":200}`), `the prediction's access line in the channel (have:\n${text})`);
       assert.match(text, new RegExp(`^\\S+ \\S+ INFO +- \\{"deployedModelId":"${dmId}","status":200\\}$`, 'm'), text);
-      assert.match(text, /^---- following projects\/demo-project\/locations\/us-central1\/endpoints\/\S+\/deployedModels\/\S+;/m);
+      // The prediction container's own output (the real server starting) is in the same channel.
+      assert.match(text, /tf_serving_python: model model version \d+ AVAILABLE/, text);
+      assert.match(logs.channels.channel(tailName)!.name, new RegExp(`^ML Serving Logs: endpoint ${NAME} / recsys-ranking v\\d+$`));
       assert.ok(!text.includes('line of another deployed model'), `another deployed model's line reached the channel:\n${text}`);
     } finally {
       sub.dispose();
