@@ -2,7 +2,7 @@
 // TensorFlow server behind the emulator), the deployed model's row in the Serving view is tailed
 // with mlServing.endpoints.tailLogs, a prediction is sent through the endpoint, and the endpoint's
 // output channel shows the access-log line Vertex AI writes for that request, and not a line of
-// another deployed model of the same endpoint.
+// another deployed model of the same endpoint; the endpoint's own row shows both.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { VertexEndpoint } from '../../src/serving/endpoints/types';
@@ -20,7 +20,7 @@ function logsOf(a: ExtensionApi): LogsFeature {
 }
 
 /** The Serving view's row of one deployed model of endpoint `name` (what the user right-clicks). */
-async function deployedModelRow(a: ExtensionApi, name: string, deployedModelId: string): Promise<unknown> {
+async function deployedModelRow(a: ExtensionApi, name: string, deployedModelId: string): Promise<{ row: unknown; endpointRow: unknown }> {
   a.trees.services.reset();
   const roots = await a.trees.services.getChildren();
   const rootItems = await Promise.all(roots.map(r => a.trees.services.getTreeItem(r)));
@@ -35,7 +35,7 @@ async function deployedModelRow(a: ExtensionApi, name: string, deployedModelId: 
   assert.ok(row, `deployed model ${deployedModelId} under ${name}`);
   const item = await a.trees.services.getTreeItem(row);
   assert.match(String(item.contextValue), /^mlServing\.deployedModel\./, 'the row the Tail Endpoint Logs menu item is on');
-  return row;
+  return { row, endpointRow: epNode };
 }
 
 describe('Vertex AI endpoints: Tail Endpoint Logs', function () {
@@ -93,7 +93,7 @@ describe('Vertex AI endpoints: Tail Endpoint Logs', function () {
     }
     assert.equal(logs.tails.size, before, 'bad input opened no tail');
 
-    const row = await deployedModelRow(a, NAME, dmId);
+    const { row, endpointRow } = await deployedModelRow(a, NAME, dmId);
     let text = '';
     const sub = logs.channels.onDidAppend(e => { if (e.service === tailName) text += e.text + '\n'; });
     try {
@@ -127,6 +127,18 @@ describe('Vertex AI endpoints: Tail Endpoint Logs', function () {
       assert.ok(!text.includes('line of another deployed model'), `another deployed model's line reached the channel:\n${text}`);
     } finally {
       sub.dispose();
+    }
+
+    // The endpoint's row: every deployed model's lines, this one's request included.
+    let all = '';
+    const allSub = logs.channels.onDidAppend(e => { if (e.service === endpoint!.name) all += e.text + '\n'; });
+    try {
+      assert.equal(await vscode.commands.executeCommand<string>('mlServing.endpoints.tailLogs', endpointRow), endpoint.name);
+      await until(() => all.includes('line of another deployed model') && all.includes(`{"deployedModelId":"${dmId}","status":200}`), `both deployed models' lines in the endpoint's channel (have:\n${all})`);
+      assert.equal(logs.channels.channel(endpoint.name)!.name, `ML Serving Logs: endpoint ${NAME}`);
+    } finally {
+      allSub.dispose();
+      await vscode.commands.executeCommand('mlServing.logs.stop', endpoint.name);
     }
   });
 });
