@@ -138,7 +138,13 @@ describe('Vertex AI endpoints: Tail Endpoint Logs', function () {
       assert.equal(logs.channels.channel(endpoint.name)!.name, `ML Serving Logs: endpoint ${NAME}`);
     } finally {
       allSub.dispose();
-      await vscode.commands.executeCommand('mlServing.logs.stop', endpoint.name);
     }
+    // Stopped by the name the tail command returned, and by the deployed model's row.
+    assert.equal(await vscode.commands.executeCommand<string>('mlServing.logs.stop', endpoint.name), endpoint.name);
+    assert.equal(logs.channels.isFollowing(endpoint.name), false);
+    assert.equal(await vscode.commands.executeCommand<string>('mlServing.logs.stop', row), tailName);
+    assert.equal(logs.channels.isFollowing(tailName!), false);
+    assert.equal(logs.tails.get(tailName!), undefined, 'the tail closed when nothing listens');
+    tailName = undefined;
   });
 });
