@@ -47,6 +47,8 @@ export const COMMANDS: Readonly<Record<string, FeatureName>> = {
   [CommandIds.undeployFromEndpoint]: 'endpoints',
   [CommandIds.deleteEndpoint]: 'endpoints',
   [CommandIds.openEndpointLogs]: 'endpoints',
+  // The tail, its channel and the registry live in the logs feature, whatever the target.
+  [CommandIds.tailEndpointLogs]: 'logs',
   [CommandIds.batchPredict]: 'batch',
   [CommandIds.openBatchOutput]: 'batch',
   [CommandIds.cancelBatchJob]: 'batch',

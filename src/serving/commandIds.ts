@@ -45,6 +45,7 @@ export const CommandIds = {
   undeployFromEndpoint: 'mlServing.endpoints.undeploy',
   deleteEndpoint: 'mlServing.endpoints.delete',
   openEndpointLogs: 'mlServing.endpoints.openLogs',
+  tailEndpointLogs: 'mlServing.endpoints.tailLogs',
   // batch prediction (Vertex AI)
   batchPredict: 'mlServing.batch.predict',
   openBatchOutput: 'mlServing.batch.openOutput',

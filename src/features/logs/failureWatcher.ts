@@ -32,6 +32,8 @@ export class FailureWatcher implements vscode.Disposable {
   constructor(tails: TailRegistry, private readonly session: Session, private readonly logger: Logger, private readonly notify = true) {
     this.untap = tails.tap((s, e) => {
       if (e.type !== 'items') return;
+      // Its advice and fixes are Cloud Run's (redeploy a service): never offered on an endpoint's lines.
+      if (s.target.kind !== 'service') return;
       for (const item of e.items) {
         if (item.kind !== 'entry') continue;
         // The tail is narrowed to the service's region; an entry from a same-named service in

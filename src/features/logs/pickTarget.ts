@@ -3,11 +3,17 @@ import type { Session } from '../shared/session';
 import { pickService } from '../shared/pickService';
 import { targetIn } from '../shared/targets';
 import type { CloudRunService } from '../../serving/domain';
-import { idOf, REVISION_ID, SERVICE_NAME } from '../../serving/resourceNames';
+import { idOf, ENDPOINT_NAME, REVISION_ID, SERVICE_NAME } from '../../serving/resourceNames';
+import { endpointTargetName, LogFilterError, parseLogTarget } from '../../serving/logs/filter';
 
-/** Which logs a command shows: a service (full resource name), optionally one revision. */
+/**
+ * Which logs a command shows: a service (full resource name), optionally one revision; or a
+ * Vertex AI endpoint, optionally one deployed model (`service` is then the tail's name for it,
+ * projects/P/locations/R/endpoints/E[/deployedModels/D]).
+ */
 export interface LogTarget {
   service: string;
+  /** What the channel is called after: the service id, or `endpoint NAME[ / DEPLOYED MODEL]`. */
   serviceId: string;
   revision?: string;
   /** The service as last read, when the caller had it (tree node, picker). */
@@ -47,4 +53,43 @@ function fromName(name: string, revision: unknown): LogTarget {
 async function pick(session: Session, title: string): Promise<LogTarget> {
   const s = await pickService(session, title);
   return { service: s.name, serviceId: s.id, info: s };
+}
+
+/**
+ * The endpoint (or one deployed model) whose logs to tail: an endpoint or deployed-model row of
+ * the Serving view, or `{endpoint: "projects/P/locations/R/endpoints/E", deployedModelId?}`.
+ * Node data and arguments are untrusted: a bad name or id is a ValidationError naming the field.
+ */
+export function resolveEndpointTarget(arg: unknown): LogTarget {
+  const node = targetIn(arg, 'endpoint', 'deployedModel');
+  let name: unknown;
+  let deployedModelId: unknown;
+  let label: string | undefined;
+  if (node) {
+    name = node.endpoint.name;
+    label = node.endpoint.displayName;
+    if (node.kind === 'deployedModel') {
+      deployedModelId = node.deployedModelId;
+      const d = node.endpoint.deployedModels?.find(m => m.id === node.deployedModelId);
+      label = `${label || idOf(node.endpoint.name)} / ${d ? `${d.displayName || idOf(d.model)} v${d.modelVersionId}` : `deployed model ${node.deployedModelId}`}`;
+    }
+  } else if (isObj(arg) && !('target' in arg)) {
+    name = arg.endpoint;
+    deployedModelId = arg.deployedModelId;
+  } else if (typeof arg === 'string') {
+    name = arg;
+  } else {
+    throw new ValidationError('endpoint', 'run this on an endpoint or deployed model in the Serving view');
+  }
+  if (typeof name !== 'string' || !ENDPOINT_NAME.test(name)) throw new ValidationError('endpoint', `expected projects/P/locations/R/endpoints/ID, got ${JSON.stringify(name) ?? 'undefined'}`);
+  if (deployedModelId !== undefined && (typeof deployedModelId !== 'string' || !deployedModelId)) throw new ValidationError('deployedModelId', `expected the id of a model deployed to the endpoint, got ${JSON.stringify(deployedModelId)}`);
+  const service = endpointTargetName(name, deployedModelId as string | undefined);
+  try {
+    parseLogTarget(service);
+  } catch (e) {
+    if (e instanceof LogFilterError) throw new ValidationError(e.field, e.message.slice(e.field.length + 2));
+    throw e;
+  }
+  const what = label ?? (deployedModelId ? `${idOf(name)} / deployed model ${deployedModelId}` : idOf(name));
+  return { service, serviceId: `endpoint ${what}` };
 }

@@ -8,6 +8,7 @@ import type { Services } from '../../services';
 import { openLogsPanel } from './commands/openPanel';
 import { stopTailing } from './commands/stop';
 import { tailLogs } from './commands/tail';
+import { tailEndpointLogs } from './commands/tailEndpoint';
 import { FailureWatcher } from './failureWatcher';
 import { LOGS_VIEW_TYPE, LogsPanels } from './logsPanel';
 import { ServiceLogChannels } from './outputChannels';
@@ -53,6 +54,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     panels, channels, failures, sessionChanged,
     { dispose: () => tails.dispose() },
     registerCommand(CommandIds.tailLogs, tailLogs(session, channels), logger),
+    registerCommand(CommandIds.tailEndpointLogs, tailEndpointLogs(channels), logger),
     registerCommand(CommandIds.stopLogs, stopTailing(session, channels), logger),
     registerCommand(CommandIds.openLogsPanel, openLogsPanel(session, panels), logger),
   );

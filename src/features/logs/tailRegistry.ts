@@ -6,7 +6,7 @@
  */
 import { adviceText, UserError } from '../../common/errors';
 import type { LogItem } from '../../serving/logs/items';
-import { serviceProjectOf } from '../../serving/logs/filter';
+import { logTargetProjectOf } from '../../serving/logs/filter';
 import type { LogSource } from '../../serving/logs/source';
 import { TailSession, type TailEvent, type TailListener, type TailTiming } from '../../serving/logs/tailSession';
 
@@ -118,9 +118,9 @@ export class TailRegistry {
    */
   ensureCapacity(service: string): void {
     if (this.sessions.has(service)) return;
-    const project = serviceProjectOf(service);
+    const project = logTargetProjectOf(service);
     const max = this.opts.maxPerProject ?? MAX_TAILS_PER_PROJECT;
-    const open = [...this.sessions.values()].filter(s => serviceProjectOf(s.session.service) === project);
+    const open = [...this.sessions.values()].filter(s => logTargetProjectOf(s.session.service) === project);
     if (open.length >= max) {
       throw new UserError(
         `Already following ${open.length} services' logs${project ? ` in ${project}` : ''}: ML Serving opens at most ${max} live tails per project (Cloud Logging allows 10, shared with your other windows and tools).`,

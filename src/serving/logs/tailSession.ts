@@ -1,12 +1,12 @@
 /**
- * One live tail of a Cloud Run service's logs: a backfill of recent entries (ListLogEntries), then
+ * One live tail of a Cloud Run service's (or a Vertex AI endpoint's) logs: a backfill of recent entries (ListLogEntries), then
  * the live stream (TailLogEntries). When the stream ends or fails it reconnects with backoff and
  * re-reads the entries written meanwhile, de-duplicated by insertId, with a marker where a gap may
  * remain. No vscode import: unit tests drive it with a fake LogSource.
  */
 import { DedupeWindow } from './dedupe';
 import { lineSize, normalizeEntry, type LogLine } from './entry';
-import { serviceIdOf, serviceLocationOf, serviceLogFilter } from './filter';
+import { logTargetFilter, parseLogTarget, type LogTargetRef } from './filter';
 import { formatTime } from './format';
 import type { LogItem, MarkerItem, MarkerLevel, TailState } from './items';
 import type { LogSource, TailResponse, TailStream } from './source';
@@ -75,7 +75,10 @@ const REASONS: Record<string, string> = {
 };
 
 export interface TailSessionOptions {
-  /** Full resource name projects/P/locations/R/services/S (or just S). */
+  /**
+   * What to follow: a service's full resource name projects/P/locations/R/services/S (or just S),
+   * or an endpoint's projects/P/locations/R/endpoints/E (with /deployedModels/D for one deployed model).
+   */
   service: string;
   /** Called on every (re)connect, so a session picks up new clients after a project change. */
   source: () => Promise<LogSource>;
@@ -87,7 +90,10 @@ export interface TailSessionOptions {
 
 export class TailSession {
   readonly service: string;
+  /** The service id, or `endpoints/E[/deployedModels/D]` for an endpoint (messages, pickers). */
   readonly serviceId: string;
+  /** What the name stands for: a Cloud Run service or a Vertex AI endpoint. */
+  readonly target: LogTargetRef;
   /** The service's region, when the name carries it: the filter is narrowed to it. */
   readonly location?: string;
   private readonly timing: TailTiming;
@@ -115,17 +121,18 @@ export class TailSession {
 
   constructor(private readonly opts: TailSessionOptions) {
     this.service = opts.service;
-    this.serviceId = serviceIdOf(opts.service);
-    this.location = serviceLocationOf(opts.service);
+    this.target = parseLogTarget(opts.service);
+    this.serviceId = this.target.id;
+    this.location = this.target.location;
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.dedupe = new DedupeWindow(Math.max(10_000, this.timing.reconnectPageSize * 4));
     // Validates the id now, so a bad one fails the caller instead of the background connect.
     this.filter();
   }
 
-  /** This service's entries (in its region), optionally since a time. */
+  /** This target's entries (in its region), optionally since a time. */
   private filter(since?: Date): string {
-    return serviceLogFilter({ service: this.serviceId, location: this.location, since });
+    return logTargetFilter(this.target, since);
   }
 
   /** Bytes the history holds now (tests and the status). */

@@ -1,14 +1,20 @@
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../../../common/errors';
 import type { ServiceLogChannels } from '../outputChannels';
-import { resolveTarget } from '../pickTarget';
+import { resolveEndpointTarget, resolveTarget } from '../pickTarget';
+import { targetIn } from '../../shared/targets';
 import type { Session } from '../../shared/session';
 
-/** "Stop Tailing Serving Logs": the node's service, or a pick among the services being followed. */
+/** "Stop Tailing Serving Logs": the node's service or endpoint (or a tail's name), or a pick among the tails being followed. */
 export function stopTailing(session: Session, channels: ServiceLogChannels) {
   return async (arg?: unknown) => {
     let service: string;
-    if (arg !== undefined) {
+    if (typeof arg === 'string' && channels.isFollowing(arg)) {
+      // the name Tail Endpoint Logs (or Tail Serving Logs) returned
+      service = arg;
+    } else if (targetIn(arg, 'endpoint', 'deployedModel') || (typeof arg === 'object' && arg !== null && 'endpoint' in arg)) {
+      service = resolveEndpointTarget(arg).service;
+    } else if (arg !== undefined) {
       service = (await resolveTarget(arg, session, 'Stop tailing which service?')).service;
     } else {
       const following = channels.following();
