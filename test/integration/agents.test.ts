@@ -210,14 +210,19 @@ describe('language model tools against the emulator', function () {
   });
 
   it('lists Vertex AI endpoints with each deployed model, its version and traffic', async () => {
-    const cloud = await a.services.session.cloud();
-    const eps = await cloud.apis.endpoints.listEndpoints(DEMO_REGION);
-    const r = await call('mlServing_list', { kind: 'endpoints', region: DEMO_REGION });
-    assert.match(r, /^Vertex AI endpoints in /);
-    if (!eps.length) return assert.match(r, /No endpoints\./);
-    for (const e of eps) {
-      assert.ok(r.includes(e.name), `${e.name} in:\n${r}`);
-      for (const d of e.deployedModels) assert.ok(r.includes(`${d.model} version ${d.modelVersionId}, traffic ${e.trafficSplit[d.id] ?? 0}%`), `${d.id} in:\n${r}`);
+    const api = (await a.services.session.cloud()).apis.endpoints;
+    // A real endpoint on the emulator with one deployed model (a real TF server behind it).
+    const ep = await api.createEndpoint(DEMO_REGION, 'itest-agents-ep', {});
+    try {
+      const dm = await api.deployModel(ep.name, { model: `${model}@${version}`, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficSplit: { 0: 100 } });
+      const r = await call('mlServing_list', { kind: 'endpoints', region: DEMO_REGION });
+      assert.match(r, /^Vertex AI endpoints in /);
+      assert.ok(r.includes(`itest-agents-ep [1 deployed] ${DEMO_REGION} — ${ep.name}`), r);
+      assert.ok(r.includes(`(deployed model ${dm.id}): ${model} version ${version}, traffic 100%`), r);
+    } finally {
+      const fresh = await api.getEndpoint(ep.name).catch(() => undefined);
+      for (const d of fresh?.deployedModels ?? []) await api.undeployModel(ep.name, d.id, undefined).catch(() => undefined);
+      await api.deleteEndpoint(ep.name).catch(() => undefined);
     }
   });
 
