@@ -71,6 +71,7 @@ export const TOOLS: readonly string[] = [
   'mlServing_deploy',
   'mlServing_moveTraffic',
   'mlServing_predict',
+  'mlServing_compare',
 ];
 
 /** `npm run demo` marks its workspace with this file; the explorer opens the view for it. */

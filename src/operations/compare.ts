@@ -56,6 +56,14 @@ export interface CompareOutcome {
   current: CloudRunService;
 }
 
+/** The confirmation for adding tags; the chat tool shows the very same text before it runs. */
+export function tagConfirmation(service: CloudRunService, added: string[], a: string, b: string): { question: string; detail: string } {
+  return {
+    question: `Add tag${added.length > 1 ? 's' : ''} ${added.join(', ')} to ${service.id} to reach ${a} and ${b}?`,
+    detail: `Traffic of ${service.id}: no traffic moves. A tag gives a revision its own URL; the comparison sends its requests there.`,
+  };
+}
+
 export async function compareRevisions(apis: CompareApis, service: CloudRunService, a: string, b: string, requests: CompareRequest[], k: number, hooks: CompareHooks): Promise<CompareOutcome> {
   if (!requests.length) throw new UserError('No requests to compare with.', 'Save payloads in Test Prediction or pass a JSONL file.');
   if (requests.length > MAX_COMPARE_REQUESTS) throw new ValidationError('requests', `${requests.length} requests; at most ${MAX_COMPARE_REQUESTS} per comparison`);
@@ -64,8 +72,8 @@ export async function compareRevisions(apis: CompareApis, service: CloudRunServi
   if (plan.traffic) {
     const moves = trafficMoves(current, plan.traffic);
     if (moves.length) throw new Error(`internal: adding tags would move traffic (${describeMoves(moves)}); nothing was changed`);
-    const ok = await hooks.confirmTags(`Add tag${plan.added.length > 1 ? 's' : ''} ${plan.added.join(', ')} to ${service.id} to reach ${a} and ${b}?`,
-      `Traffic of ${service.id}: no traffic moves. A tag gives a revision its own URL; the comparison sends its requests there.`);
+    const ask = tagConfirmation(service, plan.added, a, b);
+    const ok = await hooks.confirmTags(ask.question, ask.detail);
     if (!ok) throw new CancelledError();
     current = hooks.writeTraffic ? await hooks.writeTraffic(current, plan.traffic) : await apis.runWrite.setTraffic(current.name, plan.traffic, hooks.signal);
   }

@@ -4,6 +4,8 @@
 // chat session, code-server 4.99 shows its own workbench dialog for a tool's confirmation, which
 // the extension host cannot click, so those calls use the registered tool objects directly.
 import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { emulatorAdmin, emulatorPost, useDemoProject, type ExtensionApi, DEMO_PROJECT, DEMO_REGION } from './support/extension';
 import { captureMessages } from './support/messages';
@@ -48,7 +50,7 @@ describe('language model tools against the emulator', function () {
 
   it('contributes and registers every tool with its schema', () => {
     const ours = vscode.lm.tools.filter(t => t.name.startsWith('mlServing_'));
-    assert.deepEqual(ours.map(t => t.name).sort(), ['mlServing_deploy', 'mlServing_inspectModel', 'mlServing_list', 'mlServing_moveTraffic', 'mlServing_predict', 'mlServing_serviceErrors']);
+    assert.deepEqual(ours.map(t => t.name).sort(), ['mlServing_compare', 'mlServing_deploy', 'mlServing_inspectModel', 'mlServing_list', 'mlServing_moveTraffic', 'mlServing_predict', 'mlServing_serviceErrors']);
     for (const t of ours) assert.equal((t.inputSchema as { type?: string }).type, 'object', t.name);
   });
 
@@ -63,7 +65,7 @@ describe('language model tools against the emulator', function () {
   });
 
   it('a bad input is refused naming the field', async () => {
-    await assert.rejects(call('mlServing_list', { kind: 'endpoints' }), /kind: expected one of runs, models, services/);
+    await assert.rejects(call('mlServing_list', { kind: 'deployments' }), /kind: expected one of runs, models, services, endpoints/);
     await assert.rejects(call('mlServing_list', { kind: 'runs', region: 'mars-north1' }), /region: /);
     await assert.rejects(call('mlServing_inspectModel', { modelUri: '/etc/passwd' }), /modelUri: expected a gs:\/\/bucket\/path/);
     await assert.rejects(call('mlServing_serviceErrors', { service: 'itest-agents' }), /service: expected a Cloud Run service name/);
@@ -205,5 +207,78 @@ describe('language model tools against the emulator', function () {
     assert.match(r, new RegExp(`^${SVC} \\(${DEMO_REGION}\\), last 30 min: \\d+ log entries read`));
     assert.match(r, new RegExp(`Recognised failures:\\n- op TopKDot is not registered in this container .* — 1×, e\\.g\\. in ${rev}`));
     assert.match(r, new RegExp(`ERROR ${rev}: Loading servable failed: Op type not registered 'TopKDot'`));
+  });
+
+  it('lists Vertex AI endpoints with each deployed model, its version and traffic', async () => {
+    const api = (await a.services.session.cloud()).apis.endpoints;
+    // A real endpoint on the emulator with one deployed model (a real TF server behind it).
+    const ep = await api.createEndpoint(DEMO_REGION, 'itest-agents-ep', {});
+    try {
+      const dm = await api.deployModel(ep.name, { model: `${model}@${version}`, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficSplit: { 0: 100 } });
+      const r = await call('mlServing_list', { kind: 'endpoints', region: DEMO_REGION });
+      assert.match(r, /^Vertex AI endpoints in /);
+      assert.ok(r.includes(`itest-agents-ep [1 deployed] ${DEMO_REGION} — ${ep.name}`), r);
+      assert.ok(r.includes(`(deployed model ${dm.id}): ${model} version ${version}, traffic 100%`), r);
+    } finally {
+      const fresh = await api.getEndpoint(ep.name).catch(() => undefined);
+      for (const d of fresh?.deployedModels ?? []) await api.undeployModel(ep.name, d.id, undefined).catch(() => undefined);
+      await api.deleteEndpoint(ep.name).catch(() => undefined);
+    }
+  });
+
+  it('compares two revisions: the numbers the command finds, tags only after the confirmation shown in chat', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'the integration stage opens a workspace folder');
+    const cloud = await a.services.session.cloud();
+    const ready = (await cloud.run.listRevisions(NAME)).filter(r => r.state === 'ready').map(r => r.id).sort();
+    assert.ok(ready.length >= 2, ready.join(', '));
+    const [ra, rb] = [ready[0], ready[ready.length - 1]];
+    const ins = await call('mlServing_inspectModel', { modelUri });
+    const inputs = [...ins.matchAll(/^ {4}in {2}(\S+): (DT_\w+)/gm)];
+    const row = (u: string) => Object.fromEntries(inputs.map(([, n, dt]) => [n, dt === 'DT_STRING' ? u : /INT/.test(dt) ? 3 : 1.5]));
+    writeFileSync(path.join(folder, 'compare-tool.jsonl'), ['user_1', 'user_2', 'user_3'].map(u => JSON.stringify({ instances: [row(u)] })).join('\n') + '\n');
+    const input = { service: NAME, a: ra, b: rb, requests: 'compare-tool.jsonl' };
+    const tagsOf = async () => (await cloud.run.getService(NAME))!.traffic.filter(t => t.tag).map(t => t.tag).sort();
+
+    // Bad fields are named.
+    await assert.rejects(Promise.resolve(tools.mlServing_compare.invoke({ input: { service: NAME, b: rb }, toolInvocationToken: undefined }, never)), /a: required/);
+    await assert.rejects(Promise.resolve(tools.mlServing_compare.invoke({ input: { ...input, b: ra }, toolInvocationToken: undefined }, never)), /b: must differ from a/);
+    await assert.rejects(Promise.resolve(tools.mlServing_compare.invoke({ input: { ...input, a: `${SVC}-00077-nop` }, toolInvocationToken: undefined }, never)), /a: ".*" is not a ready revision/);
+    await assert.rejects(Promise.resolve(tools.mlServing_compare.invoke({ input: { ...input, requests: '../elsewhere.jsonl' }, toolInvocationToken: undefined }, never)), /requests: .*outside the workspace/);
+    await assert.rejects(Promise.resolve(tools.mlServing_compare.invoke({ input: { ...input, k: 5 }, toolInvocationToken: undefined }, never)), /k: unknown field/);
+
+    const tagsBefore = await tagsOf();
+    const split = async () => JSON.stringify((await cloud.run.getService(NAME))!.trafficStatuses.map(t => [t.revision, t.percent]));
+    const splitBefore = await split();
+    const msgs = captureMessages(() => undefined);
+    try {
+      // Not confirmed in chat: the command's own modal, dismissed; no tag is added.
+      const unconfirmed = textOf((await tools.mlServing_compare.invoke({ input, toolInvocationToken: undefined }, never))!);
+      assert.match(unconfirmed, /did not run/);
+      const modal = await msgs.waitFor(m => Boolean(m.modal) && m.text.startsWith('Add tag'), 'the tag modal');
+      assert.deepEqual(await tagsOf(), tagsBefore, 'no tag without a confirmation');
+
+      const { prepared, result } = await confirmedCall('mlServing_compare', input);
+      assert.equal(prepared!.confirmationMessages!.title, modal.text, 'chat shows the modal\'s question');
+      assert.equal(prepared!.confirmationMessages!.message, modal.detail, 'and its detail');
+      assert.equal(msgs.shown.filter(m => m.modal).length, 1, `only the unconfirmed call's modal: ${JSON.stringify(msgs.shown.filter(m => m.modal))}`);
+      assert.equal(await split(), splitBefore, 'no traffic moved');
+      assert.doesNotMatch(result, /Bearer|eyJ[A-Za-z0-9_-]{10,}/);
+
+      // The command on the same input (tags exist now: no question) finds the same numbers.
+      const cmd = await vscode.commands.executeCommand<{ summary: { verdict: string; recall: number | null; jaccard: number | null; spearman: number | null; errorsA: number; errorsB: number; requests: number } }>(
+        'mlServing.deploy.compare', { service: NAME }, { a: ra, b: rb, requests: path.join(folder, 'compare-tool.jsonl') });
+      assert.ok(cmd, 'the command compared');
+      const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+      const k = 10;
+      assert.equal(cmd.summary.requests, 3);
+      assert.ok(result.includes(`recall@${k}: ${f(cmd.summary.recall)}; Jaccard@${k}: ${f(cmd.summary.jaccard)}; rank correlation (Spearman): ${f(cmd.summary.spearman)}`), result);
+      assert.ok(result.includes(`errors: A ${cmd.summary.errorsA}, B ${cmd.summary.errorsB}`), result);
+      assert.equal(cmd.summary.errorsA + cmd.summary.errorsB, 0, result);
+      assert.match(result, new RegExp(`, 3 requests, 3 instances, K=${k}`));
+      assert.match(result, /latency A: p50 \d+ ms, p99 \d+ ms; latency B: p50 \d+ ms, p99 \d+ ms/);
+    } finally {
+      msgs.restore();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../../services';
+import { compareTool, COMPARE_TOOL } from './compare';
 import { deployTool, DEPLOY_TOOL } from './deployModel';
 import { inspectModelTool, INSPECT_TOOL } from './inspectModel';
 import { listResourcesTool, LIST_TOOL } from './listResources';
@@ -13,7 +14,7 @@ import { trafficTool, TRAFFIC_TOOL } from './traffic';
  * The registration shell registers them with vscode.lm (activation/table.ts lists them) and
  * passes each call on to these objects.
  */
-export function register(_context: vscode.ExtensionContext, { session }: Services) {
+export function register(context: vscode.ExtensionContext, { session }: Services) {
   const tools: Record<string, vscode.LanguageModelTool<unknown>> = {
     [INSPECT_TOOL]: inspectModelTool(session),
     [LIST_TOOL]: listResourcesTool(session),
@@ -21,6 +22,7 @@ export function register(_context: vscode.ExtensionContext, { session }: Service
     [DEPLOY_TOOL]: deployTool(),
     [TRAFFIC_TOOL]: trafficTool(session),
     [PREDICT_TOOL]: predictTool(session),
+    [COMPARE_TOOL]: compareTool(session, context),
   };
   // For the in-host tests: the same tool objects VS Code calls.
   return { tools };

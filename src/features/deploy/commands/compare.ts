@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { CancelledError, UserError, ValidationError } from '../../../common/errors';
 import { unattendedAllowed } from '../../../common/unattended';
+import { chatDecision } from '../../../common/chatConfirmation';
 import { compareRevisions as compareOperation, requestsFromJsonl } from '../../../operations/compare';
 import type { CompareSummary, RequestRow } from '../../../serving/compare/metrics';
 import { revisionTarget } from '../../shared/targets';
@@ -120,8 +121,13 @@ export function compareRevisions(d: TrafficDeps, context: vscode.ExtensionContex
     let outcome;
     try {
       outcome = await compareOperation(cloud.apis, service, a, b, requests, k, {
-        confirmTags: async (question, detail) => (opts.confirmed === true && unattendedAllowed())
-          || (await vscode.window.showWarningMessage(question, { modal: true, detail }, 'Add Tags')) === 'Add Tags',
+        confirmTags: async (question, detail) => {
+          // A chat token confirms exactly this text (the compare tool showed it); else the modal.
+          const chat = chatDecision(opts.confirmed, `${question}\n${detail}`);
+          if (chat === 'preview') return false;
+          return chat === 'confirmed' || (opts.confirmed === true && unattendedAllowed())
+            || (await vscode.window.showWarningMessage(question, { modal: true, detail }, 'Add Tags')) === 'Add Tags';
+        },
         writeTraffic: (s, traffic) => applyTraffic(d, s, traffic, `Tagging ${a} and ${b}`),
         progress: onProgress,
         signal: ac.signal,
