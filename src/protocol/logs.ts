@@ -3,31 +3,11 @@
  * both sides compile this file. Messages from the webview are untrusted: each type is declared once
  * in `LogsMessages` and checked by parseWebviewMessage before the host acts on it.
  */
-import type { LogLine } from '../serving/logs/entry';
+import type { LogItem, TailState } from '../serving/logs/items';
 import { int, message, messageParser, str, type MessageOf } from './messages';
 import { REVISION_ID, SERVICE_NAME } from '../serving/resourceNames';
 
-/** A log entry as shown, numbered by its tail session (seq grows by one per item). */
-export type EntryItem = LogLine & { kind: 'entry'; seq: number };
-
-export type MarkerLevel = 'gap' | 'reconnected' | 'suppressed' | 'failure' | 'error' | 'info';
-
-/** A line that is not a log entry: a possible gap, a rate-limit notice, a recognised failure. */
-export interface MarkerItem {
-  kind: 'marker';
-  seq: number;
-  timestamp: number;
-  level: MarkerLevel;
-  text: string;
-  /** Detail shown under the text (what to do). */
-  detail?: string;
-  /** A fix the user can run from the panel; the host keeps what it does, the webview only its id. */
-  action?: { id: string; title: string };
-}
-
-export type LogItem = EntryItem | MarkerItem;
-
-export type TailState = 'connecting' | 'live' | 'reconnecting' | 'stopped' | 'failed';
+export type { EntryItem, LogItem, MarkerItem, MarkerLevel, TailState } from '../serving/logs/items';
 
 export type HostToWebview =
   | { type: 'init'; service: string; serviceId: string; revisions: string[]; revision?: string; maxLines: number }

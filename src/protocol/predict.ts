@@ -14,6 +14,7 @@ import type { LatencyStats, HistogramBin } from '../serving/predict/stats';
 import { utf8Length, validatePredictRequest, type FieldError } from '../serving/predict/validate';
 import { bool, int, list, message, messageParser, num, str, type MessageOf } from './messages';
 import { SERVICE_NAME } from '../serving/resourceNames';
+import type { AnswerTiming } from '../serving/predict/timing';
 
 export const PREDICT_VIEW_TYPE = 'mlServing.predict';
 
@@ -110,18 +111,8 @@ export const MAX_CHART_POINTS = 2000;
 
 // --- host → webview ----------------------------------------------------------------------------
 
-/** How an answer came back: shared by the host's service client and the "response" message. */
-export interface AnswerTiming {
-  /** The last attempt, from sending to the end of the body. */
-  latencyMs: number;
-  /** From the first attempt to the end, including cold-start retries and their waits. */
-  totalMs: number;
-  retries: number;
-  /** 503/429 were retried before this answer: the service was starting. */
-  coldStart: boolean;
-  /** The ID token's identity, when one was sent. */
-  identity?: string;
-}
+/** How an answer came back (the host's service client and the "response" message). */
+export type { AnswerTiming } from '../serving/predict/timing';
 
 export type HostMessage =
   | { type: 'init'; service: ServiceInfo; latencyTargetMs: number; payloads: SavedPayload[]; history: HistoryEntry[] }
