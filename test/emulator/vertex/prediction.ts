@@ -30,17 +30,31 @@ export function fromValue(v: any): unknown {
   }
 }
 
-/** A deployed model by the traffic split (weighted at random, as Vertex AI spreads requests). */
-export function pickDeployed(rec: EndpointRecord, random = Math.random): string {
+/** Each endpoint's running credit per deployed model (smooth weighted round robin). */
+const credit = new WeakMap<EndpointRecord, Map<string, number>>();
+
+/**
+ * A deployed model by the traffic split. Vertex AI spreads requests at random; the emulator spreads
+ * them evenly by weight (smooth weighted round robin), so a 10% canary answers one request in ten
+ * and a test never waits on luck.
+ */
+export function pickDeployed(rec: EndpointRecord): string {
   const entries = Object.entries(rec.proto.trafficSplit ?? {}).map(([k, v]) => [k, Number(v)] as const).filter(([, v]) => v > 0);
   if (!entries.length) {
     throw failedPrecondition(rec.proto.deployedModels.length
       ? `Endpoint ${rec.proto.name} has no deployed model that takes traffic (traffic_split is empty).`
       : `Endpoint ${rec.proto.name} does not have any deployed models.`);
   }
-  let x = random() * entries.reduce((s, [, v]) => s + v, 0);
-  for (const [k, v] of entries) { if ((x -= v) < 0) return k; }
-  return entries[entries.length - 1][0];
+  let c = credit.get(rec);
+  if (!c) credit.set(rec, (c = new Map()));
+  const total = entries.reduce((s, [, v]) => s + v, 0);
+  let best = entries[0][0];
+  for (const [k, v] of entries) {
+    c.set(k, (c.get(k) ?? 0) + v);
+    if (c.get(k)! > c.get(best)!) best = k;
+  }
+  c.set(best, c.get(best)! - total);
+  return best;
 }
 
 export interface PredictionOptions {
