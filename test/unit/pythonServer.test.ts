@@ -119,7 +119,9 @@ describe('deploy/ Python tests (TF Serving REST server on real TensorFlow, conta
     }
     assert.equal(python.noTf, undefined, python.noTf);
     assert.ok(real.length >= 15, `expected the real-TensorFlow tests in the report, got ${real.length}`);
-    assert.deepEqual(real.filter(r => r.outcome !== 'passed').map(r => `${r.id}: ${r.outcome} ${r.detail.slice(0, 300)}`), []);
+    // Without ../shared beside the project (a user's clone) the fixture tests skip; CI=true requires them.
+    const fixtureSkip = (r: PyRecord) => !ci && r.outcome === 'skipped' && /fixtures absent/.test(r.detail);
+    assert.deepEqual(real.filter(r => r.outcome !== 'passed' && !fixtureSkip(r)).map(r => `${r.id}: ${r.outcome} ${r.detail.slice(0, 300)}`), []);
   });
 
   const byClass = new Map<string, PyRecord[]>();
