@@ -142,6 +142,8 @@ export function batchPredictionApi(clients: GcpClients): BatchPredictionApi {
       const batchPredictionJob = {
         displayName: request.displayName, model,
         inputConfig: src.kind === 'gcs' ? { instancesFormat: 'jsonl', gcsSource: { uris: [src.uri] } } : { instancesFormat: 'bigquery', bigquerySource: { inputUri: src.uri } },
+        // Vertex AI sends a BigQuery row as an array unless told `object`: TF Serving needs names.
+        ...(src.kind === 'bigquery' ? { instanceConfig: { instanceType: 'object', ...(request.includedFields?.length ? { includedFields: request.includedFields } : {}) } } : {}),
         outputConfig: isBigQueryOutput(request.outputPrefix)
           ? { predictionsFormat: 'bigquery', bigqueryDestination: { outputUri: request.outputPrefix } }
           : { predictionsFormat: 'jsonl', gcsDestination: { outputUriPrefix: request.outputPrefix } },

@@ -28,6 +28,11 @@ export interface BatchRequest {
   machineType: string;
   startingReplicaCount: number;
   maxReplicaCount: number;
+  /**
+   * BigQuery input: the columns each instance carries (the signature's inputs), sent as an object
+   * keyed by column name; the other columns stay in the output only. Undefined: every column.
+   */
+  includedFields?: string[];
 }
 
 export class BatchInputError extends Error {

@@ -5,8 +5,9 @@
  * real TensorFlow server (pythonServer.ts) in batches, writes `prediction.results-*` and
  * `prediction.errors_stats-*` under `<prefix>/prediction-<model>-<time>/`, and ends SUCCEEDED,
  * PARTIALLY_SUCCEEDED or FAILED with completionStats, partialFailures and log entries.
- * A BigQuery input (`bq://PROJECT.DATASET.TABLE`) is read from the emulator's BigQuery, each row an
- * instance keyed by column name; a BigQuery output (`bq://PROJECT[.DATASET]`) gets, as Vertex AI
+ * A BigQuery input (`bq://PROJECT.DATASET.TABLE`) is read from the emulator's BigQuery; as in
+ * Vertex AI each row is an array of its column values unless instance_config.instance_type is
+ * `object` (keyed by column name), limited by included_fields / excluded_fields; a BigQuery output (`bq://PROJECT[.DATASET]`) gets, as Vertex AI
  * makes them, a dataset `prediction_<model>_<time>` (or the given one) with a `predictions` table
  * (input columns + `prediction`) and an `errors` table (input columns + `errors` {code, message}).
  * Without Python and TensorFlow the job fails with a message saying so (no stand-in batch).
@@ -112,6 +113,13 @@ function validate(req: any, store: VertexStore, parent: string): { model: Proto;
     if (!uris.length) throw invalidArgument('batch_prediction_job.input_config.gcs_source.uris: at least one gs:// URI is required');
     for (const u of uris) if (!/^gs:\/\/[^/]+\/.+/.test(u)) throw invalidArgument(`batch_prediction_job.input_config.gcs_source.uris: "${u}" is not a gs://BUCKET/OBJECT URI`);
   }
+  const inst = job.instanceConfig;
+  if (inst) {
+    if (inst.instanceType && !['object', 'array'].includes(inst.instanceType)) throw invalidArgument(`batch_prediction_job.instance_config.instance_type: "${inst.instanceType}" is not supported (object, array)`);
+    if (inst.includedFields?.length && inst.excludedFields?.length) throw invalidArgument('batch_prediction_job.instance_config.excluded_fields: must be empty when included_fields is set');
+    if (inst.keyField) throw invalidArgument('batch_prediction_job.instance_config.key_field: not supported by the emulator');
+    if (ic.instancesFormat !== 'bigquery' && (inst.includedFields?.length || inst.excludedFields?.length)) throw invalidArgument('batch_prediction_job.instance_config.included_fields: the emulator applies fields to bigquery input only');
+  }
   const oc = job.outputConfig;
   if (!oc) throw invalidArgument('batch_prediction_job.output_config: required');
   if (oc.predictionsFormat !== 'jsonl' && oc.predictionsFormat !== 'bigquery') throw invalidArgument(`batch_prediction_job.output_config.predictions_format: "${oc.predictionsFormat ?? ''}" is not supported (supported: jsonl, bigquery)`);
@@ -180,6 +188,9 @@ export function batchPredictionService(ctx: CallContext, deps: BatchDeps): Recor
       if (!table) return fail(grpc.status.INVALID_ARGUMENT, `BigQuery table ${p}.${d}.${t} not found (input_config.bigquery_source.input_uri).`);
       inputSchema = table.schema;
       inputRows = table.rows.slice();
+      const included: string[] = job.instanceConfig?.includedFields ?? [];
+      const missing = included.find(f => !table.schema.some(c => c.name === f));
+      if (missing) return fail(grpc.status.INVALID_ARGUMENT, `Field ${missing} of instance_config.included_fields is not a column of ${p}.${d}.${t}.`);
     } else {
       for (const u of job.inputConfig.gcsSource.uris as string[]) {
         const matched = matchGcs(deps.gcsRoot, u);
@@ -198,7 +209,16 @@ export function batchPredictionService(ctx: CallContext, deps: BatchDeps): Recor
 
     // Every line (or row) is an instance; a blank line is skipped, a line that is not JSON fails alone.
     const lines: Array<{ raw: string; instance?: unknown; parseError?: string; row?: Record<string, unknown> }> = [];
-    for (const row of inputRows) lines.push({ raw: JSON.stringify(row), instance: instanceOf(row, inputSchema), row });
+    if (fromBq) {
+      const ic: Proto = job.instanceConfig ?? {};
+      const excluded = new Set<string>(ic.excludedFields ?? []);
+      const fields: string[] = ic.includedFields?.length ? ic.includedFields : inputSchema.map(f => f.name).filter(n => !excluded.has(n));
+      for (const row of inputRows) {
+        const all = instanceOf(row, inputSchema);
+        const instance = ic.instanceType === 'object' ? Object.fromEntries(fields.map(f => [f, all[f]])) : fields.map(f => all[f]);
+        lines.push({ raw: JSON.stringify(row), instance, row });
+      }
+    }
     for (const f of files) {
       for (const raw of fs.readFileSync(f, 'utf8').split('\n')) {
         if (!raw.trim()) continue;
@@ -334,6 +354,7 @@ export function batchPredictionService(ctx: CallContext, deps: BatchDeps): Recor
         inputConfig: j.inputConfig, outputConfig: j.outputConfig,
         dedicatedResources: { machineSpec: j.dedicatedResources.machineSpec, startingReplicaCount: Number(j.dedicatedResources.startingReplicaCount) || 1, maxReplicaCount: Number(j.dedicatedResources.maxReplicaCount) || Number(j.dedicatedResources.startingReplicaCount) || 1 },
         ...(j.manualBatchTuningParameters ? { manualBatchTuningParameters: j.manualBatchTuningParameters } : {}),
+        ...(j.instanceConfig ? { instanceConfig: j.instanceConfig } : {}),
         outputInfo,
         state: 'JOB_STATE_PENDING', completionStats: stats(0, 0, 0),
         createTime: nowTimestamp(), updateTime: nowTimestamp(), labels: j.labels ?? {},

@@ -96,10 +96,10 @@ function outputLine(prefix: string, model: string): string {
 
 /**
  * The table exists, has rows and has a column for every input of the signature Vertex AI serves
- * (serving_default, else the only one); returns the rows and columns for the confirmation. When
- * the model cannot be read, only the table is checked, and the line says so.
+ * (serving_default, else the only one); returns the confirmation's line and the columns each
+ * instance carries. When the model cannot be read, only the table is checked, and the line says so.
  */
-async function checkBigQueryInput(apis: CloudApis, version: ModelVersion, src: Extract<BatchSource, { kind: 'bigquery' }>): Promise<string> {
+async function checkBigQueryInput(apis: CloudApis, version: ModelVersion, src: Extract<BatchSource, { kind: 'bigquery' }>): Promise<{ line: string; inputs?: string[] }> {
   const table = await apis.bigquery.table({ project: src.project, dataset: src.dataset, table: src.table });
   const id = `${src.project}.${src.dataset}.${src.table}`;
   let signature = 'serving_default';
@@ -120,7 +120,13 @@ async function checkBigQueryInput(apis: CloudApis, version: ModelVersion, src: E
     if (e instanceof BatchInputError) throw new ValidationError(e.field, e.message.slice(e.field.length + 2));
     throw e;
   }
-  return `${describeTable(table!)}${inputs ? `; fits ${signature}` : note}`;
+  if (!inputs) return { line: `${describeTable(table!)}${note}` };
+  const names = Object.keys(inputs);
+  const rest = table!.columns.map(c => c.name).filter(c => !names.includes(c));
+  return {
+    line: `${describeTable(table!)}; each row sends ${names.join(', ')} to ${signature}${rest.length ? ` (${rest.join(', ')} kept in the output only)` : ''}`,
+    inputs: names,
+  };
 }
 
 function splitReplicas(v: string): { startingReplicaCount: string; maxReplicaCount?: string } {
@@ -155,8 +161,9 @@ export function batchPredict(session: Session, ops: Operations, logger: Logger) 
       inputLine = `${req.source.uri} (${files.length === 1000 ? '1000 or more' : files.length} file${files.length === 1 ? '' : 's'}: ${files.slice(0, 3).map(fileNameOf).join(', ')}${files.length > 3 ? ', …' : ''})`;
     } else {
       const src = req.source;
-      const table = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking ${src.uri}…` }, () => checkBigQueryInput(cloud.apis, t.version, src));
-      inputLine = `${src.uri} (BigQuery table: ${table})`;
+      const checked = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking ${src.uri}…` }, () => checkBigQueryInput(cloud.apis, t.version, src));
+      req.includedFields = checked.inputs;
+      inputLine = `${src.uri} (BigQuery table: ${checked.line})`;
       const dest = isBigQueryOutput(req.outputPrefix) ? parseBigQueryDestination(req.outputPrefix) : undefined;
       if (dest?.dataset && !(await cloud.apis.bigquery.datasetExists(dest.project, dest.dataset))) {
         throw new ValidationError('outputPrefix', `dataset ${dest.project}.${dest.dataset} does not exist (give bq://${dest.project} to let Vertex AI create one)`);
