@@ -174,4 +174,44 @@ describe('emulator: BigQuery REST v2 and batch prediction over BigQuery, with th
       await clients.dispose();
     }
   });
+
+  it('writes into a given dataset (timestamped tables) or to Cloud Storage, and Open Output reads either', async function () {
+    if (!python || !zoo) {
+      if (process.env.CI === 'true') throw new Error('MLSERVING_PYTHON / MLSERVING_ZOO are not set: CI serves with real TensorFlow');
+      this.skip();
+    }
+    await bq.createDataset('given_out').catch((e: any) => { if (e.code !== 409) throw e; });
+    const [intoDataset] = await jobs.createBatchPredictionJob({ parent: PARENT, batchPredictionJob: job(model, { displayName: 'into-dataset', outputConfig: { predictionsFormat: 'bigquery', bigqueryDestination: { outputUri: 'bq://demo-project.given_out' } } }) });
+    assert.equal(intoDataset.outputInfo.bigqueryOutputDataset, 'bq://demo-project.given_out');
+    assert.match(intoDataset.outputInfo.bigqueryOutputTable, /^predictions_\d{4}_\d\d_\d\dT[\d_]+Z$/);
+    const [toGcs] = await jobs.createBatchPredictionJob({ parent: PARENT, batchPredictionJob: job(model, { displayName: 'to-gcs', outputConfig: { predictionsFormat: 'jsonl', gcsDestination: { outputUriPrefix: 'gs://demo-project-models/bq-batch-out' } } }) });
+    const a = await finished(intoDataset.name);
+    const b = await finished(toGcs.name);
+    for (const d of [a, b]) {
+      assert.equal(d.state, 'JOB_STATE_PARTIALLY_SUCCEEDED', JSON.stringify(d.error));
+      assert.deepEqual([d.completionStats.successfulCount, d.completionStats.failedCount].map(String), [String(DEMO_BQ_ROWS - 1), '1']);
+    }
+    const errorsTable = a.outputInfo.bigqueryOutputTable.replace(/^predictions/, 'errors');
+    const [eRows] = await bq.dataset('given_out').table(errorsTable).getRows();
+    assert.deepEqual(eRows.map((r: any) => r.user_id), [`user_${DEMO_BQ_NULL_ROW}`]);
+
+    const clients = new GcpClients(conn, 'demo-project');
+    try {
+      const api = batchPredictionApi(clients);
+      const fromBq = await api.readOutput(a.outputInfo.bigqueryOutputDataset, { results: 3, errors: 3 }, a.outputInfo.bigqueryOutputTable);
+      assert.deepEqual(fromBq.files, [`bq://demo-project.given_out.${a.outputInfo.bigqueryOutputTable}`, `bq://demo-project.given_out.${errorsTable}`]);
+      assert.equal(fromBq.results.length, 3);
+      assert.equal(fromBq.errors.length, 1);
+      // Cloud Storage output of a BigQuery input: each results line's instance is the row's object.
+      const fromGcs = await api.readOutput(b.outputInfo.gcsOutputDirectory, { results: 3, errors: 3 });
+      // The tables keep every input column (country too); a results line holds the instance as sent.
+      const { country, ...sent } = fromBq.results[0].instance as Record<string, unknown>;
+      assert.equal(country, 'US');
+      assert.deepEqual(fromGcs.results[0].instance, sent);
+      assert.ok(fromGcs.results[0].ranked?.length);
+      assert.equal(fromGcs.errors.length, 1);
+    } finally {
+      await clients.dispose();
+    }
+  });
 });
