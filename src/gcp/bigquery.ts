@@ -58,7 +58,9 @@ export function bigqueryApi(clients: GcpClients): BigQueryApi {
         throw e;
       }
       const columns = ((meta.schema?.fields ?? []) as Json[]).map(f => ({ name: String(f.name), type: String(f.type ?? 'STRING').toUpperCase(), mode: String(f.mode ?? 'NULLABLE').toUpperCase() }));
-      return { id: `${ref.project}.${ref.dataset}.${ref.table}`, rows: Number(meta.numRows ?? 0) || 0, columns };
+      // numRows leaves out rows still in the streaming buffer (just inserted): count those too.
+      const rows = (Number(meta.numRows ?? 0) || 0) + (Number(meta.streamingBuffer?.estimatedRows ?? 0) || 0);
+      return { id: `${ref.project}.${ref.dataset}.${ref.table}`, rows, columns };
     },
     async rows(ref, max, signal) {
       const out: Array<Record<string, unknown>> = [];

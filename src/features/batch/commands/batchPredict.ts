@@ -2,8 +2,8 @@
  * Batch Predict on a model version (right-click, or the palette with a picker): input, output
  * prefix, machine type and replicas, checked before any call; a gs:// input must match at least
  * one object (listed first); a BigQuery input table must exist, have rows and have the columns
- * the model's signature needs (its output may be a bq:// destination); one modal confirmation; then the job is created and shows under
- * Serving → Batch Jobs. Options given as the second argument skip the input boxes, never the
+ * the model's signature needs (its output may be a bq:// destination); one modal confirmation;
+ * then the job is created and shows under Serving → Batch Jobs. Options given as the second argument skip the input boxes, never the
  * confirmation (except `yes` under the extension's own test runner).
  */
 import * as vscode from 'vscode';
