@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { BatchInputError, validateBatchForm } from '../../src/serving/batch/input';
 import { checkInputTable, describeTable, predictionDatasetName, type TableShape } from '../../src/serving/batch/bigqueryInput';
 import { errorFromRow, resultFromRow } from '../../src/serving/batch/results';
+import { bigqueryClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
 
 const USERS: TableShape = {
   id: 'demo-project.recsys.users', rows: 1000,
@@ -62,5 +63,18 @@ describe('batch prediction over BigQuery: checks before the job, reading its tab
 
   it('names the output dataset as Vertex AI does: prediction_<model, dataset-safe>_<ISO time with underscores>', () => {
     assert.equal(predictionDatasetName('recsys-retrieval v2', Date.UTC(2026, 10, 30, 18, 5, 9, 42)), 'prediction_recsys_retrieval_v2_2026_11_30T18_05_09_042Z');
+  });
+
+  it('connects the BigQuery client to the emulator named in its endpoints, with a fixed token; an emulator without BigQuery is named', () => {
+    const base = { vertex: '127.0.0.1:1', run: '127.0.0.1:2', logging: '127.0.0.1:3', storage: 'http://127.0.0.1:4', admin: 'http://127.0.0.1:5' };
+    const endpoints = parseEndpoints({ ...base, bigquery: 'http://127.0.0.1:6' });
+    assert.equal(endpoints.bigquery, 'http://127.0.0.1:6');
+    assert.throws(() => parseEndpoints({ ...base, bigquery: 'ftp://x' }), /emulator endpoints\.bigquery: expected "http:\/\/host:port"/);
+    class FakeOAuth { creds: object = {}; setCredentials(c: object) { this.creds = c; } }
+    const o = bigqueryClientOptions({ kind: 'emulator', endpoints }, FakeOAuth);
+    assert.equal(o.apiEndpoint, 'http://127.0.0.1:6');
+    assert.deepEqual((o.authClient as FakeOAuth).creds, { access_token: 'emulator', token_type: 'Bearer' });
+    assert.deepEqual(bigqueryClientOptions({ kind: 'google' }, FakeOAuth), {});
+    assert.throws(() => bigqueryClientOptions({ kind: 'emulator', endpoints: parseEndpoints(base) }, FakeOAuth), /This emulator has no BigQuery/);
   });
 });
