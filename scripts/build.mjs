@@ -44,7 +44,7 @@ const vertexV1Only = {
 };
 
 const common = { bundle: true, sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning', absWorkingDir: root };
-const gcpBundles = ['vertex', 'run', 'logging', 'storage', 'auth', 'inspect'];
+const gcpBundles = ['vertex', 'run', 'logging', 'storage', 'auth', 'inspect', 'bigquery'];
 const jobs = [];
 
 // Shared modules: one copy, in dist/core.js. A feature bundle that imports one gets

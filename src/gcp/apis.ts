@@ -23,9 +23,11 @@ import type { RunApi, VertexApi } from './types';
 import { vertexApi } from './vertex';
 import { vertexEndpointsApi, type VertexEndpointsApi } from './vertexEndpoints';
 import { batchPredictionApi, type BatchPredictionApi } from './batchPrediction';
+import { bigqueryApi, type BigQueryApi } from './bigquery';
 
 export type { LogsApi, TailResponse, TailStream } from './logs';
 export type { RunApi, VertexApi } from './types';
+export type { BigQueryApi, BigQueryColumn, BigQueryTableInfo, BigQueryTableRef } from './bigquery';
 
 type Json = Record<string, any>;
 
@@ -81,6 +83,8 @@ export interface CloudApis {
   readonly endpoints: VertexEndpointsApi;
   /** Vertex AI batch prediction jobs and their Cloud Storage input and output. */
   readonly batch: BatchPredictionApi;
+  /** BigQuery tables (Batch Predict's BigQuery input and output). */
+  readonly bigquery: BigQueryApi;
   /** Rejects when Application Default Credentials give no access token (not signed in). */
   checkCredentials(): Promise<void>;
   /** Closes every client built so far. */
@@ -104,6 +108,7 @@ export function cloudApisOver(clients: GcpClients, opts: CloudApisOptions = {}):
   let logs: LogsApi | undefined;
   let endpoints: VertexEndpointsApi | undefined;
   let batch: BatchPredictionApi | undefined;
+  let bigquery: BigQueryApi | undefined;
   const runWrite: RunWriteApi = {
     ...deploy,
     async read(name) {
@@ -130,6 +135,7 @@ export function cloudApisOver(clients: GcpClients, opts: CloudApisOptions = {}):
       write: (uri: string, data: Uint8Array, contentType?: string) => writeGcsObject(clients, uri, data, contentType),
     }, 'roles/storage.objectUser'),
     get batch() { return (batch ??= advised(batchPredictionApi(clients), 'roles/aiplatform.user')); },
+    get bigquery() { return (bigquery ??= advised(bigqueryApi(clients), 'roles/bigquery.dataViewer')); },
     get endpoints() { return (endpoints ??= advised(vertexEndpointsApi(clients), 'roles/aiplatform.user')); },
     async checkCredentials() {
       await clients.auth().getAccessToken();

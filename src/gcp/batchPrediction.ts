@@ -8,8 +8,9 @@ import { toDate } from './normalize';
 import { withRetry } from './retry';
 import { idOf, regionOf } from '../serving/domain';
 import { batchJobState, type BatchJob } from '../serving/batch/job';
-import { listPrefix, sourceMatches, type BatchRequest, type BatchSource } from '../serving/batch/input';
-import { outputFileKind, parseErrorLine, parseResultLine, type ErrorLine, type ResultLine } from '../serving/batch/results';
+import { isBigQueryOutput, listPrefix, sourceMatches, type BatchRequest, type BatchSource } from '../serving/batch/input';
+import { errorFromRow, outputFileKind, parseErrorLine, parseResultLine, resultFromRow, type ErrorLine, type ResultLine } from '../serving/batch/results';
+import { bigqueryApi } from './bigquery';
 import { fileNameOf } from '../serving/resourceNames';
 
 type Json = Record<string, any>;
@@ -38,8 +39,12 @@ export interface BatchPredictionApi {
   cancelJob(name: string): Promise<void>;
   /** `gs://` URIs of the objects a gs:// source names (at most `limit`). */
   inputFiles(source: GcsSource, limit?: number, signal?: AbortSignal): Promise<string[]>;
-  /** The first `results` predictions and `errors` error lines of a job's output folder. */
-  readOutput(outputDirectory: string, max: { results: number; errors: number }): Promise<BatchOutput>;
+  /**
+   * The first `results` predictions and `errors` error lines of a job's output folder, or of its
+   * BigQuery dataset (`bq://PROJECT.DATASET`, tables `outputTable` (default `predictions`) and the
+   * matching `errors` table).
+   */
+  readOutput(outputDirectory: string, max: { results: number; errors: number }, outputTable?: string): Promise<BatchOutput>;
 }
 
 const num = (v: unknown) => Number(typeof v === 'object' && v !== null ? String(v) : v ?? 0) || 0;
@@ -51,8 +56,9 @@ export function toBatchJob(j: Json): BatchJob {
     model: j.model ?? '', modelVersionId: j.modelVersionId || undefined,
     state: batchJobState(j.state), rawState: String(j.state ?? ''),
     inputUris: [...(j.inputConfig?.gcsSource?.uris ?? []), ...(j.inputConfig?.bigquerySource?.inputUri ? [j.inputConfig.bigquerySource.inputUri] : [])],
-    outputPrefix: j.outputConfig?.gcsDestination?.outputUriPrefix || undefined,
-    outputDirectory: j.outputInfo?.gcsOutputDirectory || undefined,
+    outputPrefix: j.outputConfig?.gcsDestination?.outputUriPrefix || j.outputConfig?.bigqueryDestination?.outputUri || undefined,
+    outputDirectory: j.outputInfo?.gcsOutputDirectory || j.outputInfo?.bigqueryOutputDataset || undefined,
+    outputTable: j.outputInfo?.bigqueryOutputTable || undefined,
     machineType: dr.machineSpec?.machineType || undefined,
     startingReplicaCount: num(dr.startingReplicaCount) || undefined, maxReplicaCount: num(dr.maxReplicaCount) || undefined,
     successful: num(j.completionStats?.successfulCount), failed: num(j.completionStats?.failedCount), incomplete: num(j.completionStats?.incompleteCount),
@@ -96,6 +102,32 @@ export function batchPredictionApi(clients: GcpClients): BatchPredictionApi {
     return lines.filter(l => l.trim());
   }
 
+  /** Vertex AI names the tables `predictions`/`errors` (or `predictions_<time>`/`errors_<time>`). */
+  async function readBigQueryOutput(dataset: string, max: { results: number; errors: number }, outputTable = 'predictions'): Promise<BatchOutput> {
+    const m = /^bq:\/\/([^.]+)\.([A-Za-z0-9_]+)$/.exec(dataset);
+    if (!m) throw new Error(`outputDirectory: "${dataset}" is not a BigQuery dataset (bq://PROJECT.DATASET)`);
+    const bq = bigqueryApi(clients);
+    const predictions = { project: m[1], dataset: m[2], table: outputTable };
+    const errors = { ...predictions, table: outputTable.replace(/^predictions/, 'errors') };
+    const out: BatchOutput = { files: [], results: [], errors: [], unreadable: [] };
+    for (const [ref, n] of [[predictions, max.results], [errors, max.errors]] as const) {
+      const info = await bq.table(ref);
+      if (!info) continue;
+      out.files.push(`${dataset}.${ref.table}`);
+      if (!n || !info.rows) continue;
+      const rows = await bq.rows(ref, n);
+      rows.forEach((row, i) => {
+        try {
+          if (ref === predictions) out.results.push(resultFromRow(row, `${ref.table}:${i + 1}`));
+          else out.errors.push(errorFromRow(row, `${ref.table}:${i + 1}`));
+        } catch (e) {
+          if (out.unreadable.length < 20) out.unreadable.push((e as Error).message);
+        }
+      });
+    }
+    return out;
+  }
+
   return {
     async listJobs(region, signal) {
       const [items] = await withRetry(() => jobsIn(region).listBatchPredictionJobs({ parent: `projects/${clients.projectId}/locations/${region}`, pageSize: 100 }, { autoPaginate: false }), { signal });
@@ -110,7 +142,11 @@ export function batchPredictionApi(clients: GcpClients): BatchPredictionApi {
       const batchPredictionJob = {
         displayName: request.displayName, model,
         inputConfig: src.kind === 'gcs' ? { instancesFormat: 'jsonl', gcsSource: { uris: [src.uri] } } : { instancesFormat: 'bigquery', bigquerySource: { inputUri: src.uri } },
-        outputConfig: { predictionsFormat: 'jsonl', gcsDestination: { outputUriPrefix: request.outputPrefix } },
+        // Vertex AI sends a BigQuery row as an array unless told `object`: TF Serving needs names.
+        ...(src.kind === 'bigquery' ? { instanceConfig: { instanceType: 'object', ...(request.includedFields?.length ? { includedFields: request.includedFields } : {}) } } : {}),
+        outputConfig: isBigQueryOutput(request.outputPrefix)
+          ? { predictionsFormat: 'bigquery', bigqueryDestination: { outputUri: request.outputPrefix } }
+          : { predictionsFormat: 'jsonl', gcsDestination: { outputUriPrefix: request.outputPrefix } },
         dedicatedResources: { machineSpec: { machineType: request.machineType }, startingReplicaCount: request.startingReplicaCount, maxReplicaCount: request.maxReplicaCount },
         labels: { 'ml-serving': 'batch', ...labels },
       };
@@ -126,7 +162,8 @@ export function batchPredictionApi(clients: GcpClients): BatchPredictionApi {
       const names = await listObjects(source.bucket, listPrefix(source), n => sourceMatches(source, n), limit);
       return names.map(n => `gs://${source.bucket}/${n}`);
     },
-    async readOutput(outputDirectory, max) {
+    async readOutput(outputDirectory, max, outputTable) {
+      if (outputDirectory.startsWith('bq://')) return readBigQueryOutput(outputDirectory, max, outputTable);
       const m = /^gs:\/\/([^/]+)\/?(.*)$/.exec(outputDirectory);
       if (!m) throw new Error(`outputDirectory: "${outputDirectory}" is not a gs:// folder`);
       const prefix = m[2] ? m[2].replace(/\/*$/, '/') : '';

@@ -9,6 +9,7 @@ export type LoggingBundle = typeof import('./bundles/logging');
 export type StorageBundle = typeof import('./bundles/storage');
 export type AuthBundle = typeof import('./bundles/auth');
 export type InspectBundle = typeof import('./bundles/inspect');
+export type BigQueryBundle = typeof import('./bundles/bigquery');
 
 
 function cached<T>(load: () => T): () => T {
@@ -26,3 +27,4 @@ export const loadLogging = cached<LoggingBundle>(() => (fromDist ? require('./gc
 export const loadStorage = cached<StorageBundle>(() => (fromDist ? require('./gcp-storage.js') : require('./bundles/storage')));
 export const loadAuth = cached<AuthBundle>(() => (fromDist ? require('./gcp-auth.js') : require('./bundles/auth')));
 export const loadInspector = cached<InspectBundle>(() => (fromDist ? require('./gcp-inspect.js') : require('./bundles/inspect')));
+export const loadBigQuery = cached<BigQueryBundle>(() => (fromDist ? require('./gcp-bigquery.js') : require('./bundles/bigquery')));

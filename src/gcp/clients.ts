@@ -2,8 +2,8 @@
  * Builds each Google client once (per region where the API is regional) and closes them all on
  * dispose. The service bundles are required on first use only.
  */
-import { loadAuth, loadLogging, loadRun, loadStorage, loadVertex } from './bundles';
-import { grpcClientOptions, storageClientOptions, vertexEndpoint, type Connection } from './endpoints';
+import { loadAuth, loadBigQuery, loadLogging, loadRun, loadStorage, loadVertex } from './bundles';
+import { bigqueryClientOptions, grpcClientOptions, storageClientOptions, vertexEndpoint, type Connection } from './endpoints';
 
 type Closable = { close?: () => Promise<void> | void };
 
@@ -53,6 +53,15 @@ export class GcpClients {
     return this.once('storage', () => {
       const b = loadStorage();
       return new b.Storage({ projectId: this.projectId, ...storageClientOptions(this.connection) });
+    });
+  }
+
+  bigquery() {
+    return this.once('bigquery', () => {
+      const b = loadBigQuery();
+      // The emulator's authClient is an OAuth2Client of the bundle's own google-auth-library.
+      const o = bigqueryClientOptions(this.connection, b.OAuth2Client) as ConstructorParameters<typeof b.BigQuery>[0];
+      return new b.BigQuery({ projectId: this.projectId, ...o });
     });
   }
 

@@ -13,6 +13,8 @@ export interface EmulatorEndpoints {
   storage: string;
   /** Base URL of the admin API (fault injection, `/endpoints`, GCE metadata stand-in). */
   admin: string;
+  /** Base URL of the BigQuery REST v2 API (`http://127.0.0.1:P`); absent from emulators without BigQuery. */
+  bigquery?: string;
 }
 
 export type Connection = { kind: 'google' } | { kind: 'emulator'; endpoints: EmulatorEndpoints };
@@ -53,6 +55,18 @@ export function storageClientOptions(conn: Connection): { apiEndpoint?: string }
   return { apiEndpoint: conn.endpoints.storage };
 }
 
+/**
+ * Options for the BigQuery client (REST v2). Against the emulator: its URL, and a fixed access
+ * token, because this client (unlike Storage's) authorizes requests to a custom endpoint too.
+ */
+export function bigqueryClientOptions(conn: Connection, OAuth2Client: new (o?: object) => { setCredentials(c: object): void }): { apiEndpoint?: string; authClient?: object } {
+  if (conn.kind === 'google') return {};
+  if (!conn.endpoints.bigquery) throw new Error('This emulator has no BigQuery (emulator endpoints.bigquery is missing): restart it with a current build.');
+  const authClient = new OAuth2Client();
+  authClient.setCredentials({ access_token: 'emulator', token_type: 'Bearer' });
+  return { apiEndpoint: conn.endpoints.bigquery, authClient };
+}
+
 /** Vertex AI is regional: `us-central1-aiplatform.googleapis.com`. */
 export function vertexEndpoint(region: string): string {
   return `${region}-aiplatform.googleapis.com`;
@@ -71,6 +85,10 @@ export function parseEndpoints(value: unknown): EmulatorEndpoints {
   for (const k of ['storage', 'admin'] as const) {
     if (typeof v[k] !== 'string' || !/^http:\/\/[^/]+$/.test(v[k] as string)) throw new Error(`emulator endpoints.${k}: expected "http://host:port"`);
     out[k] = v[k] as string;
+  }
+  if (v.bigquery !== undefined) {
+    if (typeof v.bigquery !== 'string' || !/^http:\/\/[^/]+$/.test(v.bigquery)) throw new Error('emulator endpoints.bigquery: expected "http://host:port"');
+    out.bigquery = v.bigquery;
   }
   return out as EmulatorEndpoints;
 }

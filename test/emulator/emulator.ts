@@ -1,6 +1,6 @@
 /**
  * The local Google Cloud emulator in one process, loopback only: Vertex AI, Cloud Run Admin v2 and
- * Cloud Logging over gRPC, Cloud Storage JSON over HTTP, and an admin HTTP API. `startEmulator` is
+ * Cloud Logging over gRPC, Cloud Storage JSON and BigQuery REST v2 over HTTP, and an admin HTTP API. `startEmulator` is
  * for tests and benchmarks in-process; main.ts is the command line.
  */
 import * as fs from 'node:fs';
@@ -25,6 +25,9 @@ import { Deployer } from './run/deployer';
 import { servicesService } from './run/services';
 import { revisionsService } from './run/revisions';
 import { startGcsServer } from './gcs/server';
+import { BigQueryStore } from './bigquery/store';
+import { startBigQueryServer } from './bigquery/server';
+import { seedBigQuery } from './demo/bigquery';
 import { startAdminServer } from './admin/server';
 import { startServingStandIn } from './serving/standIn';
 import type { PythonServing } from './serving/pythonServer';
@@ -42,7 +45,7 @@ export interface EmulatorOptions {
   coldStartMs?: number;
   /** Folder behind Cloud Storage (bucket = first path segment). Default: a new temp folder, removed on stop. */
   dataDir?: string;
-  /** Fixed ports: vertex P, run P+1, logging P+2, storage P+3, admin P+4. Default: free ports. */
+  /** Fixed ports: vertex P, run P+1, logging P+2, storage P+3, admin P+4, bigquery P+5. Default: free ports. */
   portBase?: number;
   /** How long a Cloud Run revision takes to become ready (default 300 ms). */
   deployMs?: number;
@@ -74,6 +77,8 @@ export interface Emulator {
   faults: Faults;
   logs: LogStore;
   vertex: VertexStore;
+  /** BigQuery datasets and tables (REST v2 at endpoints.bigquery). */
+  bigquery: BigQueryStore;
   /** Vertex AI endpoints and their running deployed models. */
   vertexEndpoints: EndpointStore;
   run: RunStore;
@@ -101,6 +106,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const ctx: CallContext = { faults, calls };
   const logs = new LogStore();
   const vertex = new VertexStore();
+  const bigquery = new BigQueryStore();
   const run = new RunStore();
   const predictors = new Map<string, unknown>();
 
@@ -122,6 +128,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let demo: DemoSummary | undefined;
   if (opts.demo) {
     demo = generateDemo({ dataDir, vertex, logs, predictors, runs: opts.runs ?? 40, models: opts.models ?? 12, zooDir: opts.zooDir });
+    seedBigQuery(bigquery, demo.project);
     log(`demo project ${demo.project}: ${demo.pipelineJobs} pipeline jobs, ${demo.customJobs} custom jobs, ${demo.models} models, buckets ${demo.buckets.join(', ')}`);
   }
 
@@ -144,7 +151,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   try {
     const vertexAddr = await serve(0, [
       ['google.cloud.aiplatform.v1.ModelService', modelService(ctx, vertex, vertexOps, { operationMs: opts.operationMs ?? 200 })],
-      ['google.cloud.aiplatform.v1.JobService', { ...jobService(ctx, vertex), ...batchPredictionService(ctx, { store: vertex, ops: vertexOps, logs, gcsRoot: dataDir, serving, operationMs: opts.operationMs }) }],
+      ['google.cloud.aiplatform.v1.JobService', { ...jobService(ctx, vertex), ...batchPredictionService(ctx, { store: vertex, ops: vertexOps, logs, gcsRoot: dataDir, bigquery, serving, operationMs: opts.operationMs }) }],
       ['google.cloud.aiplatform.v1.PipelineService', pipelineService(ctx, vertex)],
       ['google.cloud.aiplatform.v1.EndpointService', endpointService(ctx, vertex, vertexEndpoints, vertexOps, { operationMs: opts.operationMs ?? 200, logs, projectNumber: PROJECT_NUMBER, gcsRoot: dataDir, serving, startStandIn, predictors })],
       ['google.cloud.aiplatform.v1.PredictionService', predictionService(ctx, vertexEndpoints, { logs, projectNumber: PROJECT_NUMBER })],
@@ -158,6 +165,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const loggingAddr = await serve(2, [['google.logging.v2.LoggingServiceV2', loggingService(ctx, logs)]]);
     const gcs = await startGcsServer(dataDir, port(3));
     closers.push(gcs.close);
+    const bq = await startBigQueryServer(bigquery, port(5));
+    closers.push(bq.close);
     let endpoints!: EmulatorEndpoints;
     const admin = await startAdminServer({
       endpoints: () => ({ ...endpoints, serving: servingMode }), faults, logs, identity,
@@ -171,10 +180,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       }),
     }, port(4));
     closers.push(admin.close);
-    endpoints = { vertex: vertexAddr, run: runAddr, logging: loggingAddr, storage: gcs.url, admin: admin.url };
+    endpoints = { vertex: vertexAddr, run: runAddr, logging: loggingAddr, storage: gcs.url, admin: admin.url, bigquery: bq.url };
     let stopped = false;
     return {
-      endpoints, dataDir, faults, logs, vertex, vertexEndpoints, run, identity, predictors, demo, serving: servingMode,
+      endpoints, dataDir, faults, logs, vertex, bigquery, vertexEndpoints, run, identity, predictors, demo, serving: servingMode,
       async stop() {
         if (stopped) return;
         stopped = true;

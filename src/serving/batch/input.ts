@@ -1,7 +1,8 @@
 /**
  * The Batch Predict form, checked before any call: a `gs://` input (a `*` only in the last
- * segment) or a BigQuery table id, a `gs://` output prefix, an offered machine type and replica
- * counts. Each problem names the field, as the user typed it.
+ * segment) or a BigQuery table id, a `gs://` output prefix (or, for a BigQuery input, a
+ * `bq://PROJECT[.DATASET]` destination), an offered machine type and replica counts. Each problem
+ * names the field, as the user typed it.
  */
 import { isBatchMachineType, MAX_BATCH_REPLICAS } from './machineTypes';
 
@@ -27,6 +28,11 @@ export interface BatchRequest {
   machineType: string;
   startingReplicaCount: number;
   maxReplicaCount: number;
+  /**
+   * BigQuery input: the columns each instance carries (the signature's inputs), sent as an object
+   * keyed by column name; the other columns stay in the output only. Undefined: every column.
+   */
+  includedFields?: string[];
 }
 
 export class BatchInputError extends Error {
@@ -36,6 +42,16 @@ export class BatchInputError extends Error {
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
+const PROJECT = '[a-z][a-z0-9-]{4,28}[a-z0-9]';
+const BQ_DESTINATION = new RegExp(`^bq://(${PROJECT})(?:\\.([A-Za-z0-9_]{1,1024}))?$`);
+
+/** A `bq://PROJECT` or `bq://PROJECT.DATASET` destination: Vertex AI writes its tables there. */
+export function parseBigQueryDestination(value: string): { project: string; dataset?: string } | undefined {
+  const m = BQ_DESTINATION.exec(value);
+  return m ? { project: m[1], dataset: m[2] } : undefined;
+}
+
+export const isBigQueryOutput = (outputPrefix: string) => outputPrefix.startsWith('bq://');
 
 /** `gs://bucket/dir/part-*.jsonl` or `bq://project.dataset.table`. */
 export function parseBatchSource(value: unknown): BatchSource {
@@ -86,12 +102,18 @@ export function defaultDisplayName(modelDisplayName: string, now = new Date()): 
 
 export function validateBatchForm(f: BatchFormInput): BatchRequest {
   const source = parseBatchSource(f.input);
-  if (typeof f.outputPrefix !== 'string' || !f.outputPrefix.trim()) throw new BatchInputError('outputPrefix', 'required: a gs://BUCKET/PATH folder for the predictions');
+  if (typeof f.outputPrefix !== 'string' || !f.outputPrefix.trim()) throw new BatchInputError('outputPrefix', `required: a gs://BUCKET/PATH folder for the predictions${source.kind === 'bigquery' ? ' or a BigQuery destination bq://PROJECT' : ''}`);
   const out = f.outputPrefix.trim().replace(/\/+$/, '');
-  const om = /^gs:\/\/([^/]*)(\/.*)?$/.exec(out);
-  if (!om) throw new BatchInputError('outputPrefix', `"${out}" is not a gs:// URI`);
-  if (!BUCKET.test(om[1])) throw new BatchInputError('outputPrefix', `"${om[1]}" is not a valid bucket name`);
-  if (out.includes('*')) throw new BatchInputError('outputPrefix', `"${out}" must not contain a wildcard`);
+  if (isBigQueryOutput(out)) {
+    if (source.kind !== 'bigquery') throw new BatchInputError('outputPrefix', `"${out}": a BigQuery destination needs a BigQuery input (bq://PROJECT.DATASET.TABLE); for gs:// input write to a gs:// folder`);
+    if (!parseBigQueryDestination(out)) throw new BatchInputError('outputPrefix', `"${out}" is not a BigQuery destination (bq://PROJECT or bq://PROJECT.DATASET)`);
+  }
+  const om = isBigQueryOutput(out) ? undefined : /^gs:\/\/([^/]*)(\/.*)?$/.exec(out);
+  if (!isBigQueryOutput(out)) {
+    if (!om) throw new BatchInputError('outputPrefix', `"${out}" is not a gs:// URI${source.kind === 'bigquery' ? ' nor a bq:// destination' : ''}`);
+    if (!BUCKET.test(om[1])) throw new BatchInputError('outputPrefix', `"${om[1]}" is not a valid bucket name`);
+    if (out.includes('*')) throw new BatchInputError('outputPrefix', `"${out}" must not contain a wildcard`);
+  }
   if (typeof f.machineType !== 'string' || !isBatchMachineType(f.machineType)) {
     throw new BatchInputError('machineType', `${JSON.stringify(f.machineType ?? '')} is not a machine type batch prediction offers (e.g. n1-standard-4)`);
   }

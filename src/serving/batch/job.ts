@@ -16,8 +16,10 @@ export interface BatchJob {
   rawState: string;
   inputUris: string[];
   outputPrefix?: string;
-  /** The folder the job writes into (known once the job is created). */
+  /** The folder the job writes into (known once the job is created); `bq://PROJECT.DATASET` for BigQuery output. */
   outputDirectory?: string;
+  /** The predictions table in that dataset (BigQuery output only). */
+  outputTable?: string;
   machineType?: string;
   startingReplicaCount?: number;
   maxReplicaCount?: number;

@@ -41,6 +41,27 @@ export function parseErrorLine(line: string, where = 'line'): ErrorLine {
   return { instance: v.instance, message };
 }
 
+/**
+ * One row of a BigQuery `predictions` table (the input columns plus `prediction`) as a results
+ * line. A JSON or STRING prediction column is parsed when it holds JSON.
+ */
+export function resultFromRow(row: Record<string, unknown>, where = 'row'): ResultLine {
+  if (!isObj(row) || !('prediction' in row)) throw new Error(`${where}: the predictions table has no prediction column`);
+  const { prediction: raw, ...instance } = row;
+  let prediction = raw;
+  if (typeof raw === 'string') { try { prediction = JSON.parse(raw); } catch { prediction = raw; } }
+  const ranked = isObj(prediction) ? detectRanked(prediction)?.instances[0] : undefined;
+  return { instance, prediction, ranked };
+}
+
+/** One row of a BigQuery `errors` table (the input columns plus `errors`, a google.rpc.Status). */
+export function errorFromRow(row: Record<string, unknown>, where = 'row'): ErrorLine {
+  if (!isObj(row)) throw new Error(`${where}: expected a row`);
+  const { errors, ...instance } = row;
+  const message = typeof errors === 'string' ? errors : isObj(errors) ? String(errors.message ?? JSON.stringify(errors)) : JSON.stringify(errors ?? null);
+  return { instance, message };
+}
+
 /** `prediction.results-00001-of-00002` → shard order; other names are not output files. */
 export function outputFileKind(name: string): 'results' | 'errors' | undefined {
   const base = fileNameOf(name);

@@ -5,6 +5,11 @@
  * real TensorFlow server (pythonServer.ts) in batches, writes `prediction.results-*` and
  * `prediction.errors_stats-*` under `<prefix>/prediction-<model>-<time>/`, and ends SUCCEEDED,
  * PARTIALLY_SUCCEEDED or FAILED with completionStats, partialFailures and log entries.
+ * A BigQuery input (`bq://PROJECT.DATASET.TABLE`) is read from the emulator's BigQuery; as in
+ * Vertex AI each row is an array of its column values unless instance_config.instance_type is
+ * `object` (keyed by column name), limited by included_fields / excluded_fields; a BigQuery output (`bq://PROJECT[.DATASET]`) gets, as Vertex AI
+ * makes them, a dataset `prediction_<model>_<time>` (or the given one) with a `predictions` table
+ * (input columns + `prediction`) and an `errors` table (input columns + `errors` {code, message}).
  * Without Python and TensorFlow the job fails with a message saying so (no stand-in batch).
  */
 import * as fs from 'node:fs';
@@ -20,11 +25,15 @@ import { nowTimestamp, timestampMs } from '../time';
 import { startRealServer, type PythonServing, type RealServer } from '../serving/pythonServer';
 import { isBatchMachineType, MAX_BATCH_REPLICAS } from '../../../src/serving/batch/machineTypes';
 import { Proto, VertexStore, checkLabels, checkParent } from './store';
+import { instanceOf, type BigQueryStore, type BqField } from '../bigquery/store';
+import { predictionDatasetName } from '../../../src/serving/batch/bigqueryInput';
 
 const V1 = 'google.cloud.aiplatform.v1.';
 const M = V1 + 'JobService.';
 const TERMINAL = new Set(['JOB_STATE_SUCCEEDED', 'JOB_STATE_FAILED', 'JOB_STATE_CANCELLED', 'JOB_STATE_PARTIALLY_SUCCEEDED', 'JOB_STATE_EXPIRED']);
 const NAME = /^projects\/[^/]+\/locations\/[^/]+\/batchPredictionJobs\/[^/]+$/;
+const BQ_TABLE = /^bq:\/\/([a-z][a-z0-9-]{4,28}[a-z0-9])\.([A-Za-z0-9_]{1,1024})\.([\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}]{1,1024})$/u;
+const BQ_DESTINATION = /^bq:\/\/([a-z][a-z0-9-]{4,28}[a-z0-9])(?:\.([A-Za-z0-9_]{1,1024}))?$/;
 /** Lines per results shard, so a large job writes several `-0000K-of-0000N` files as Vertex does. */
 const SHARD_LINES = 500;
 
@@ -34,6 +43,8 @@ export interface BatchDeps {
   logs: LogStore;
   /** Folder behind the emulator's Cloud Storage (bucket = first path segment). */
   gcsRoot: string;
+  /** The emulator's BigQuery (bigquery_source input, bigquery_destination output). */
+  bigquery?: BigQueryStore;
   serving?: PythonServing;
   /** Delay before a job starts running (default 200 ms). */
   operationMs?: number;
@@ -91,17 +102,35 @@ function validate(req: any, store: VertexStore, parent: string): { model: Proto;
   if (!model.name.startsWith(parent + '/')) throw invalidArgument(`batch_prediction_job.model: "${job.model}" is not in ${parent}`);
   const ic = job.inputConfig;
   if (!ic) throw invalidArgument('batch_prediction_job.input_config: required');
-  if (ic.instancesFormat !== 'jsonl') throw invalidArgument(`batch_prediction_job.input_config.instances_format: "${ic.instancesFormat ?? ''}" is not supported by this model (supported: jsonl)`);
-  if (ic.bigquerySource) throw invalidArgument('batch_prediction_job.input_config.bigquery_source: the emulator has no BigQuery; use gcs_source');
-  const uris: string[] = ic.gcsSource?.uris ?? [];
-  if (!uris.length) throw invalidArgument('batch_prediction_job.input_config.gcs_source.uris: at least one gs:// URI is required');
-  for (const u of uris) if (!/^gs:\/\/[^/]+\/.+/.test(u)) throw invalidArgument(`batch_prediction_job.input_config.gcs_source.uris: "${u}" is not a gs://BUCKET/OBJECT URI`);
+  if (ic.instancesFormat !== 'jsonl' && ic.instancesFormat !== 'bigquery') throw invalidArgument(`batch_prediction_job.input_config.instances_format: "${ic.instancesFormat ?? ''}" is not supported by this model (supported: jsonl, bigquery)`);
+  if (ic.instancesFormat === 'bigquery') {
+    const uri: string = ic.bigquerySource?.inputUri ?? '';
+    if (!BQ_TABLE.test(uri)) throw invalidArgument(`batch_prediction_job.input_config.bigquery_source.input_uri: "${uri}" is not a bq://PROJECT.DATASET.TABLE table`);
+    if (ic.gcsSource?.uris?.length) throw invalidArgument('batch_prediction_job.input_config.gcs_source: not allowed with instances_format "bigquery"');
+  } else {
+    if (ic.bigquerySource?.inputUri) throw invalidArgument('batch_prediction_job.input_config.bigquery_source: needs instances_format "bigquery"');
+    const uris: string[] = ic.gcsSource?.uris ?? [];
+    if (!uris.length) throw invalidArgument('batch_prediction_job.input_config.gcs_source.uris: at least one gs:// URI is required');
+    for (const u of uris) if (!/^gs:\/\/[^/]+\/.+/.test(u)) throw invalidArgument(`batch_prediction_job.input_config.gcs_source.uris: "${u}" is not a gs://BUCKET/OBJECT URI`);
+  }
+  const inst = job.instanceConfig;
+  if (inst) {
+    if (inst.instanceType && !['object', 'array'].includes(inst.instanceType)) throw invalidArgument(`batch_prediction_job.instance_config.instance_type: "${inst.instanceType}" is not supported (object, array)`);
+    if (inst.includedFields?.length && inst.excludedFields?.length) throw invalidArgument('batch_prediction_job.instance_config.excluded_fields: must be empty when included_fields is set');
+    if (inst.keyField) throw invalidArgument('batch_prediction_job.instance_config.key_field: not supported by the emulator');
+    if (ic.instancesFormat !== 'bigquery' && (inst.includedFields?.length || inst.excludedFields?.length)) throw invalidArgument('batch_prediction_job.instance_config.included_fields: the emulator applies fields to bigquery input only');
+  }
   const oc = job.outputConfig;
   if (!oc) throw invalidArgument('batch_prediction_job.output_config: required');
-  if (oc.predictionsFormat !== 'jsonl') throw invalidArgument(`batch_prediction_job.output_config.predictions_format: "${oc.predictionsFormat ?? ''}" is not supported (supported: jsonl)`);
-  if (oc.bigqueryDestination) throw invalidArgument('batch_prediction_job.output_config.bigquery_destination: the emulator has no BigQuery; use gcs_destination');
-  const prefix: string = oc.gcsDestination?.outputUriPrefix ?? '';
-  if (!/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/.*)?$/.test(prefix)) throw invalidArgument(`batch_prediction_job.output_config.gcs_destination.output_uri_prefix: "${prefix}" is not a gs://BUCKET[/PATH] URI`);
+  if (oc.predictionsFormat !== 'jsonl' && oc.predictionsFormat !== 'bigquery') throw invalidArgument(`batch_prediction_job.output_config.predictions_format: "${oc.predictionsFormat ?? ''}" is not supported (supported: jsonl, bigquery)`);
+  if (oc.predictionsFormat === 'bigquery') {
+    const uri: string = oc.bigqueryDestination?.outputUri ?? '';
+    if (!BQ_DESTINATION.test(uri)) throw invalidArgument(`batch_prediction_job.output_config.bigquery_destination.output_uri: "${uri}" is not bq://PROJECT or bq://PROJECT.DATASET`);
+    if (ic.instancesFormat !== 'bigquery') throw invalidArgument('batch_prediction_job.output_config.predictions_format: "bigquery" output needs a bigquery input in the emulator');
+  } else {
+    const prefix: string = oc.gcsDestination?.outputUriPrefix ?? '';
+    if (!/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/.*)?$/.test(prefix)) throw invalidArgument(`batch_prediction_job.output_config.gcs_destination.output_uri_prefix: "${prefix}" is not a gs://BUCKET[/PATH] URI`);
+  }
   const dr = job.dedicatedResources;
   if (!dr?.machineSpec?.machineType) throw invalidArgument('batch_prediction_job.dedicated_resources.machine_spec.machine_type: required for a custom-trained model');
   if (!isBatchMachineType(dr.machineSpec.machineType)) throw invalidArgument(`batch_prediction_job.dedicated_resources.machine_spec.machine_type: "${dr.machineSpec.machineType}" is not supported for batch prediction in ${parent.split('/')[3]}`);
@@ -148,12 +177,26 @@ export function batchPredictionService(ctx: CallContext, deps: BatchDeps): Recor
       touch(job, 'JOB_STATE_FAILED');
       log(job, 'ERROR', `Batch prediction job ${job.displayName} failed: ${message}`);
     };
-    const uris: string[] = job.inputConfig.gcsSource.uris;
+    const fromBq = job.inputConfig.instancesFormat === 'bigquery';
     const files: string[] = [];
-    for (const u of uris) {
-      const matched = matchGcs(deps.gcsRoot, u);
-      if (!matched.length) return fail(grpc.status.INVALID_ARGUMENT, `No files match the input URI ${u} (input_config.gcs_source.uris).`);
-      files.push(...matched);
+    let inputSchema: BqField[] = [];
+    let inputRows: Array<Record<string, unknown>> = [];
+    if (fromBq) {
+      const uri: string = job.inputConfig.bigquerySource.inputUri;
+      const [, p, d, t] = BQ_TABLE.exec(uri)!;
+      const table = deps.bigquery?.table(p, d, t);
+      if (!table) return fail(grpc.status.INVALID_ARGUMENT, `BigQuery table ${p}.${d}.${t} not found (input_config.bigquery_source.input_uri).`);
+      inputSchema = table.schema;
+      inputRows = table.rows.slice();
+      const included: string[] = job.instanceConfig?.includedFields ?? [];
+      const missing = included.find(f => !table.schema.some(c => c.name === f));
+      if (missing) return fail(grpc.status.INVALID_ARGUMENT, `Field ${missing} of instance_config.included_fields is not a column of ${p}.${d}.${t}.`);
+    } else {
+      for (const u of job.inputConfig.gcsSource.uris as string[]) {
+        const matched = matchGcs(deps.gcsRoot, u);
+        if (!matched.length) return fail(grpc.status.INVALID_ARGUMENT, `No files match the input URI ${u} (input_config.gcs_source.uris).`);
+        files.push(...matched);
+      }
     }
     if (!deps.serving) return fail(grpc.status.FAILED_PRECONDITION, 'The emulator has no Python with TensorFlow (start it with --python): batch prediction runs the real model server only.');
     const artifactDir = version.artifactUri ? gcsToLocal(deps.gcsRoot, version.artifactUri) : undefined;
@@ -162,10 +205,20 @@ export function batchPredictionService(ctx: CallContext, deps: BatchDeps): Recor
     }
     job.startTime = nowTimestamp();
     touch(job, 'JOB_STATE_RUNNING');
-    log(job, 'INFO', `Batch prediction job ${job.displayName} is running on ${job.dedicatedResources.machineSpec.machineType} (${files.length} input file(s)).`);
+    log(job, 'INFO', `Batch prediction job ${job.displayName} is running on ${job.dedicatedResources.machineSpec.machineType} (${fromBq ? `${inputRows.length} BigQuery row(s)` : `${files.length} input file(s)`}).`);
 
-    // Every line is an instance; a blank line is skipped, a line that is not JSON fails alone.
-    const lines: Array<{ raw: string; instance?: unknown; parseError?: string }> = [];
+    // Every line (or row) is an instance; a blank line is skipped, a line that is not JSON fails alone.
+    const lines: Array<{ raw: string; instance?: unknown; parseError?: string; row?: Record<string, unknown> }> = [];
+    if (fromBq) {
+      const ic: Proto = job.instanceConfig ?? {};
+      const excluded = new Set<string>(ic.excludedFields ?? []);
+      const fields: string[] = ic.includedFields?.length ? ic.includedFields : inputSchema.map(f => f.name).filter(n => !excluded.has(n));
+      for (const row of inputRows) {
+        const all = instanceOf(row, inputSchema);
+        const instance = ic.instanceType === 'object' ? Object.fromEntries(fields.map(f => [f, all[f]])) : fields.map(f => all[f]);
+        lines.push({ raw: JSON.stringify(row), instance, row });
+      }
+    }
     for (const f of files) {
       for (const raw of fs.readFileSync(f, 'utf8').split('\n')) {
         if (!raw.trim()) continue;
@@ -180,28 +233,29 @@ export function batchPredictionService(ctx: CallContext, deps: BatchDeps): Recor
     });
     if (!started.ok) return fail(grpc.status.INTERNAL, `The model server did not start: ${started.reason}`);
     run.server = started.server;
-    const results: string[] = [];
-    const errors: string[] = [];
+    type Line = (typeof lines)[number];
+    const results: Array<{ line: Line; prediction: unknown }> = [];
+    const errors: Array<{ line: Line; message: string }> = [];
     const partial: Array<{ code: number; message: string }> = [];
-    const addError = (instance: unknown, message: string) => {
-      errors.push(JSON.stringify({ instance, error: { code: grpc.status.INVALID_ARGUMENT, message } }));
+    const addError = (line: Line, message: string) => {
+      errors.push({ line, message });
       if (partial.length < 20 && !partial.some(p => p.message === message)) partial.push({ code: grpc.status.INVALID_ARGUMENT, message });
     };
     const batchSize = Number(job.manualBatchTuningParameters?.batchSize ?? 0) || 64;
     try {
       for (let i = 0; i < lines.length && !run.cancel; i += batchSize) {
         const chunk = lines.slice(i, i + batchSize);
-        for (const l of chunk) if (l.parseError) addError(l.raw, l.parseError);
+        for (const l of chunk) if (l.parseError) addError(l, l.parseError);
         const good = chunk.filter(l => !l.parseError);
         if (good.length) {
           const r = await predictBatch(started.server, good.map(l => l.instance));
-          if (r.ok) good.forEach((l, k) => results.push(JSON.stringify({ instance: l.instance, prediction: r.predictions[k] })));
+          if (r.ok) good.forEach((l, k) => results.push({ line: l, prediction: r.predictions[k] }));
           else {
             // One bad instance fails TF Serving's whole batch: retry one by one to name it.
             for (const l of good) {
               const one = await predictBatch(started.server, [l.instance]);
-              if (one.ok) results.push(JSON.stringify({ instance: l.instance, prediction: one.predictions[0] }));
-              else addError(l.instance, one.message);
+              if (one.ok) results.push({ line: l, prediction: one.predictions[0] });
+              else addError(l, one.message);
             }
           }
         }
@@ -212,16 +266,28 @@ export function batchPredictionService(ctx: CallContext, deps: BatchDeps): Recor
       await started.server.close();
       run.server = undefined;
     }
-    const outDir = job.outputInfo.gcsOutputDirectory as string;
-    const local = gcsToLocal(deps.gcsRoot, outDir)!;
-    fs.mkdirSync(local, { recursive: true });
-    const shards = Math.max(1, Math.ceil(results.length / SHARD_LINES));
     const shardName = (kind: string, k: number, n: number) => `prediction.${kind}-${String(k).padStart(5, '0')}-of-${String(n).padStart(5, '0')}`;
-    for (let k = 0; k < shards; k++) {
-      const part = results.slice(k * SHARD_LINES, (k + 1) * SHARD_LINES);
-      fs.writeFileSync(path.join(local, shardName('results', k, shards)), part.length ? part.join('\n') + '\n' : '');
+    let outDir: string;
+    let errorsAt: string;
+    if (job.outputConfig.predictionsFormat === 'bigquery') {
+      const out = writeBigQueryOutput(job, inputSchema, results.map(r => ({ row: r.line.row!, prediction: r.prediction })), errors.map(e => ({ row: e.line.row!, message: e.message })));
+      if (typeof out === 'string') return fail(grpc.status.INVALID_ARGUMENT, out);
+      outDir = job.outputInfo.bigqueryOutputDataset;
+      errorsAt = `${outDir}.${out.errors}`;
+    } else {
+      outDir = job.outputInfo.gcsOutputDirectory as string;
+      const local = gcsToLocal(deps.gcsRoot, outDir)!;
+      fs.mkdirSync(local, { recursive: true });
+      const resultLines = results.map(r => JSON.stringify({ instance: r.line.instance, prediction: r.prediction }));
+      const errorLines = errors.map(e => JSON.stringify({ instance: e.line.parseError ? e.line.raw : e.line.instance, error: { code: grpc.status.INVALID_ARGUMENT, message: e.message } }));
+      const shards = Math.max(1, Math.ceil(resultLines.length / SHARD_LINES));
+      for (let k = 0; k < shards; k++) {
+        const part = resultLines.slice(k * SHARD_LINES, (k + 1) * SHARD_LINES);
+        fs.writeFileSync(path.join(local, shardName('results', k, shards)), part.length ? part.join('\n') + '\n' : '');
+      }
+      fs.writeFileSync(path.join(local, shardName('errors_stats', 0, 1)), errorLines.length ? errorLines.join('\n') + '\n' : '');
+      errorsAt = `${outDir}/${shardName('errors_stats', 0, 1)}`;
     }
-    fs.writeFileSync(path.join(local, shardName('errors_stats', 0, 1)), errors.length ? errors.join('\n') + '\n' : '');
     job.completionStats = stats(results.length, errors.length, lines.length - results.length - errors.length);
     if (partial.length) job.partialFailures = partial;
     job.endTime = nowTimestamp();
@@ -230,11 +296,31 @@ export function batchPredictionService(ctx: CallContext, deps: BatchDeps): Recor
       job.error = { code: grpc.status.CANCELLED, message: 'CANCELED', details: [] };
       log(job, 'WARNING', `Batch prediction job ${job.displayName} was cancelled after ${results.length + errors.length} of ${lines.length} instances.`);
     } else if (!results.length && errors.length) {
-      fail(grpc.status.INVALID_ARGUMENT, `All ${errors.length} instances failed; see ${outDir}/${shardName('errors_stats', 0, 1)}. First error: ${partial[0]?.message ?? ''}`);
+      fail(grpc.status.INVALID_ARGUMENT, `All ${errors.length} instances failed; see ${errorsAt}. First error: ${partial[0]?.message ?? ''}`);
     } else {
       touch(job, errors.length ? 'JOB_STATE_PARTIALLY_SUCCEEDED' : 'JOB_STATE_SUCCEEDED');
       log(job, errors.length ? 'WARNING' : 'INFO', `Batch prediction job ${job.displayName} finished: ${results.length} predicted, ${errors.length} failed. Output: ${outDir}`);
     }
+  }
+
+  /**
+   * The predictions and errors tables, as Vertex AI writes them: input columns plus `prediction`
+   * (JSON) or `errors` (a google.rpc.Status STRUCT of code and message). A string is a failure.
+   */
+  function writeBigQueryOutput(job: Proto, schema: BqField[], ok: Array<{ row: Record<string, unknown>; prediction: unknown }>, bad: Array<{ row: Record<string, unknown>; message: string }>): { predictions: string; errors: string } | string {
+    const store = deps.bigquery;
+    if (!store) return 'The emulator has no BigQuery (output_config.bigquery_destination).';
+    const [, project, dataset] = /^bq:\/\/([^.]+)\.(.+)$/.exec(job.outputInfo.bigqueryOutputDataset)!;
+    const predictions: string = job.outputInfo.bigqueryOutputTable;
+    const errors = predictions.replace(/^predictions/, 'errors');
+    let d = store.dataset(project, dataset);
+    const given = Boolean(BQ_DESTINATION.exec(job.outputConfig.bigqueryDestination.outputUri)![2]);
+    if (!d && given) return `BigQuery dataset ${project}.${dataset} not found (output_config.bigquery_destination.output_uri).`;
+    d ??= store.createDataset(project, dataset);
+    store.createTable(d, predictions, [...schema, { name: 'prediction', type: 'JSON', mode: 'NULLABLE' }], ok.map(r => ({ ...r.row, prediction: JSON.stringify(r.prediction) })));
+    store.createTable(d, errors, [...schema, { name: 'errors', type: 'RECORD', mode: 'NULLABLE', fields: [{ name: 'code', type: 'INTEGER', mode: 'NULLABLE' }, { name: 'message', type: 'STRING', mode: 'NULLABLE' }] }],
+      bad.map(r => ({ ...r.row, errors: { code: grpc.status.INVALID_ARGUMENT, message: r.message } })));
+    return { predictions, errors };
   }
 
   const mustGet = (name: string): JobRun => {
@@ -251,14 +337,25 @@ export function batchPredictionService(ctx: CallContext, deps: BatchDeps): Recor
       const j = req.batchPredictionJob;
       const created = Date.now();
       const name = `${parent}/batchPredictionJobs/${store.newId()}`;
-      const prefix = String(j.outputConfig.gcsDestination.outputUriPrefix).replace(/\/+$/, '');
       const displayOf = String(model.displayName ?? modelName.split('/').pop());
+      let outputInfo: Proto;
+      if (j.outputConfig.predictionsFormat === 'bigquery') {
+        const [, p, d] = BQ_DESTINATION.exec(j.outputConfig.bigqueryDestination.outputUri)!;
+        // A project gets a new dataset with fixed table names; a given dataset gets timestamped tables.
+        outputInfo = d
+          ? { bigqueryOutputDataset: `bq://${p}.${d}`, bigqueryOutputTable: `predictions_${dirTime(created)}` }
+          : { bigqueryOutputDataset: `bq://${p}.${predictionDatasetName(displayOf, created)}`, bigqueryOutputTable: 'predictions' };
+      } else {
+        const prefix = String(j.outputConfig.gcsDestination.outputUriPrefix).replace(/\/+$/, '');
+        outputInfo = { gcsOutputDirectory: `${prefix}/prediction-${displayOf}-${dirTime(created)}` };
+      }
       const proto: Proto = {
         name, displayName: j.displayName, model: j.model, modelVersionId: model.versionId,
         inputConfig: j.inputConfig, outputConfig: j.outputConfig,
         dedicatedResources: { machineSpec: j.dedicatedResources.machineSpec, startingReplicaCount: Number(j.dedicatedResources.startingReplicaCount) || 1, maxReplicaCount: Number(j.dedicatedResources.maxReplicaCount) || Number(j.dedicatedResources.startingReplicaCount) || 1 },
         ...(j.manualBatchTuningParameters ? { manualBatchTuningParameters: j.manualBatchTuningParameters } : {}),
-        outputInfo: { gcsOutputDirectory: `${prefix}/prediction-${displayOf}-${dirTime(created)}` },
+        ...(j.instanceConfig ? { instanceConfig: j.instanceConfig } : {}),
+        outputInfo,
         state: 'JOB_STATE_PENDING', completionStats: stats(0, 0, 0),
         createTime: nowTimestamp(), updateTime: nowTimestamp(), labels: j.labels ?? {},
       };

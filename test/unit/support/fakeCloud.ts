@@ -16,6 +16,7 @@ import type { ModelVersion, Page, RegisteredModel, Revision, TrafficTarget, Trai
 import type { ModelInspection } from '../../../src/serving/savedModel/inspection';
 import type { VertexEndpointsApi } from '../../../src/gcp/vertexEndpoints';
 import type { BatchPredictionApi } from '../../../src/gcp/batchPrediction';
+import type { BigQueryApi, BigQueryColumn } from '../../../src/gcp/bigquery';
 
 type Json = Record<string, any>;
 
@@ -68,6 +69,9 @@ export class FakeCloud implements CloudApis {
   readonly models: ModelInspectorApi;
   readonly idTokens: IdTokenApi;
   readonly storage: StorageApi;
+  /** BigQuery tables by `project.dataset.table`: columns and rows (objects keyed by column). */
+  readonly bqTables = new Map<string, { columns: BigQueryColumn[]; rows: Array<Record<string, unknown>> }>();
+  readonly bigquery: BigQueryApi;
   /** Not faked: the endpoint commands are tested in-host against the emulator. */
   get endpoints(): VertexEndpointsApi {
     throw new Error('FakeCloud has no Vertex AI endpoints');
@@ -89,6 +93,15 @@ export class FakeCloud implements CloudApis {
       exists: async (uri: string) => this.objects.has(uri),
       write: async (uri: string, data: Uint8Array) => { this.objects.set(uri, data); },
     }), ctx('roles/storage.objectUser'));
+    this.bigquery = withCloudFailures(this.track('bigquery', {
+      table: async (r: { project: string; dataset: string; table: string }) => {
+        const id = `${r.project}.${r.dataset}.${r.table}`;
+        const t = this.bqTables.get(id);
+        return t ? { id, rows: t.rows.length, columns: t.columns } : undefined;
+      },
+      rows: async (r: { project: string; dataset: string; table: string }, max: number) => (this.bqTables.get(`${r.project}.${r.dataset}.${r.table}`)?.rows ?? []).slice(0, max),
+      datasetExists: async (project: string, dataset: string) => [...this.bqTables.keys()].some(k => k.startsWith(`${project}.${dataset}.`)),
+    }), ctx('roles/bigquery.dataViewer'));
     this.idTokens = this.track('idTokens', {
       get: async (audience: string): Promise<IdToken> => ({ token: `fake-token-for-${audience}`, identity: 'tester@example.com', source: 'emulator', expiresAt: Date.now() + 3_600_000 }),
       invalidate: () => undefined,

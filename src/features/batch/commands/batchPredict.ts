@@ -1,8 +1,9 @@
 /**
  * Batch Predict on a model version (right-click, or the palette with a picker): input, output
  * prefix, machine type and replicas, checked before any call; a gs:// input must match at least
- * one object (listed first); one modal confirmation; then the job is created and shows under
- * Serving → Batch Jobs. Options given as the second argument skip the input boxes, never the
+ * one object (listed first); a BigQuery input table must exist, have rows and have the columns
+ * the model's signature needs (its output may be a bq:// destination); one modal confirmation;
+ * then the job is created and shows under Serving → Batch Jobs. Options given as the second argument skip the input boxes, never the
  * confirmation (except `yes` under the extension's own test runner).
  */
 import * as vscode from 'vscode';
@@ -11,7 +12,9 @@ import type { Logger } from '../../../common/logger';
 import type { CloudContext, Session } from '../../shared/session';
 import { unattendedAllowed } from '../../../common/unattended';
 import { idOf, regionOf, type ModelVersion } from '../../../serving/domain';
-import { BatchInputError, defaultDisplayName, parseBatchSource, validateBatchForm, type BatchFormInput, type BatchRequest } from '../../../serving/batch/input';
+import { BatchInputError, defaultDisplayName, isBigQueryOutput, parseBatchSource, parseBigQueryDestination, validateBatchForm, type BatchFormInput, type BatchRequest, type BatchSource } from '../../../serving/batch/input';
+import { checkInputTable, describeTable } from '../../../serving/batch/bigqueryInput';
+import type { CloudApis } from '../../../gcp/apis';
 import { BATCH_MACHINE_TYPES, DEFAULT_BATCH_MACHINE_TYPE } from '../../../serving/batch/machineTypes';
 import type { BatchJob } from '../../../serving/batch/job';
 import { BATCH_JOBS, type Operations } from '../../shared/operations';
@@ -57,7 +60,7 @@ async function resolveTarget(arg: unknown, cloud: CloudContext): Promise<Target>
 const problemOf = (f: () => unknown) => { try { f(); return undefined; } catch (e) { return e instanceof BatchInputError ? e.message : String(e); } };
 
 /** The form, asked step by step (each box checks its field as the user types). */
-async function askForm(t: Target): Promise<BatchFormInput> {
+async function askForm(t: Target, project: string): Promise<BatchFormInput> {
   const ask = async (o: vscode.InputBoxOptions) => { const v = await vscode.window.showInputBox({ ignoreFocusOut: true, ...o }); if (v === undefined) throw new CancelledError(); return v; };
   const bucket = /^gs:\/\/([^/]+)/.exec(t.version.artifactUri)?.[1];
   const input = await ask({
@@ -65,9 +68,11 @@ async function askForm(t: Target): Promise<BatchFormInput> {
     placeHolder: 'gs://BUCKET/PATH/*.jsonl or bq://PROJECT.DATASET.TABLE', value: bucket ? `gs://${bucket}/` : 'gs://',
     validateInput: v => problemOf(() => parseBatchSource(v)),
   });
+  const bq = input.trim().startsWith('bq://');
   const outputPrefix = await ask({
-    title: 'Batch Predict (2/4)', prompt: 'Output prefix: the job writes prediction-<model>-<time>/ under it',
-    value: `${/^gs:\/\/[^/]+/.exec(input)?.[0] ?? (bucket ? `gs://${bucket}` : 'gs://BUCKET')}/batch-predictions/${t.version.displayName}`,
+    title: 'Batch Predict (2/4)',
+    prompt: bq ? 'Output: bq://PROJECT (a new dataset prediction_<model>_<time>), bq://PROJECT.DATASET, or a gs:// folder' : 'Output prefix: the job writes prediction-<model>-<time>/ under it',
+    value: bq ? `bq://${project}` : `${/^gs:\/\/[^/]+/.exec(input)?.[0] ?? (bucket ? `gs://${bucket}` : 'gs://BUCKET')}/batch-predictions/${t.version.displayName}`,
     validateInput: v => problemOf(() => validateBatchForm({ input, outputPrefix: v, machineType: DEFAULT_BATCH_MACHINE_TYPE })),
   });
   const picked = await vscode.window.showQuickPick(
@@ -79,6 +84,49 @@ async function askForm(t: Target): Promise<BatchFormInput> {
     validateInput: v => problemOf(() => validateBatchForm({ input, outputPrefix, machineType: picked.label, ...splitReplicas(v) })),
   });
   return { input, outputPrefix, machineType: picked.label, ...splitReplicas(replicas) };
+}
+
+function outputLine(prefix: string, model: string): string {
+  const dest = isBigQueryOutput(prefix) ? parseBigQueryDestination(prefix) : undefined;
+  if (!dest) return `${prefix}/prediction-${model}-<time>/`;
+  return dest.dataset
+    ? `BigQuery dataset ${dest.project}.${dest.dataset}: new tables predictions_<time> and errors_<time>`
+    : `BigQuery: a new dataset ${dest.project}.prediction_${model.replace(/[^A-Za-z0-9_]/g, '_')}_<time> with tables predictions and errors`;
+}
+
+/**
+ * The table exists, has rows and has a column for every input of the signature Vertex AI serves
+ * (serving_default, else the only one); returns the confirmation's line and the columns each
+ * instance carries. When the model cannot be read, only the table is checked, and the line says so.
+ */
+async function checkBigQueryInput(apis: CloudApis, version: ModelVersion, src: Extract<BatchSource, { kind: 'bigquery' }>): Promise<{ line: string; inputs?: string[] }> {
+  const table = await apis.bigquery.table({ project: src.project, dataset: src.dataset, table: src.table });
+  const id = `${src.project}.${src.dataset}.${src.table}`;
+  let signature = 'serving_default';
+  let inputs: Parameters<typeof checkInputTable>[3];
+  let note = '';
+  try {
+    const inspection = await apis.models.inspect(version.artifactUri);
+    const names = Object.keys(inspection.signatures);
+    signature = names.includes('serving_default') ? 'serving_default' : names.length === 1 ? names[0] : signature;
+    inputs = inspection.signatures[signature]?.inputs;
+    if (!inputs) note = `; columns not checked: the model has no signature ${signature}`;
+  } catch (e) {
+    note = `; columns not checked: the model could not be read (${(e as Error).message})`;
+  }
+  try {
+    checkInputTable(table, id, signature, inputs);
+  } catch (e) {
+    if (e instanceof BatchInputError) throw new ValidationError(e.field, e.message.slice(e.field.length + 2));
+    throw e;
+  }
+  if (!inputs) return { line: `${describeTable(table!)}${note}` };
+  const names = Object.keys(inputs);
+  const rest = table!.columns.map(c => c.name).filter(c => !names.includes(c));
+  return {
+    line: `${describeTable(table!)}; each row sends ${names.join(', ')} to ${signature}${rest.length ? ` (${rest.join(', ')} kept in the output only)` : ''}`,
+    inputs: names,
+  };
 }
 
 function splitReplicas(v: string): { startingReplicaCount: string; maxReplicaCount?: string } {
@@ -95,7 +143,7 @@ export function batchPredict(session: Session, ops: Operations, logger: Logger) 
     const form: BatchFormInput = options && options.input !== undefined ? {
       input: options.input, outputPrefix: options.outputPrefix, machineType: options.machineType ?? DEFAULT_BATCH_MACHINE_TYPE,
       startingReplicaCount: options.startingReplicaCount, maxReplicaCount: options.maxReplicaCount, displayName: options.displayName,
-    } : await askForm(t);
+    } : await askForm(t, cloud.apis.project);
     let req: BatchRequest;
     try {
       req = validateBatchForm(form);
@@ -112,13 +160,20 @@ export function batchPredict(session: Session, ops: Operations, logger: Logger) 
       if (!files.length) throw new ValidationError('input', `no object matches ${req.source.uri}`);
       inputLine = `${req.source.uri} (${files.length === 1000 ? '1000 or more' : files.length} file${files.length === 1 ? '' : 's'}: ${files.slice(0, 3).map(fileNameOf).join(', ')}${files.length > 3 ? ', …' : ''})`;
     } else {
-      inputLine = `${req.source.uri} (BigQuery table; not checked before the job starts)`;
+      const src = req.source;
+      const checked = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking ${src.uri}…` }, () => checkBigQueryInput(cloud.apis, t.version, src));
+      req.includedFields = checked.inputs;
+      inputLine = `${src.uri} (BigQuery table: ${checked.line})`;
+      const dest = isBigQueryOutput(req.outputPrefix) ? parseBigQueryDestination(req.outputPrefix) : undefined;
+      if (dest?.dataset && !(await cloud.apis.bigquery.datasetExists(dest.project, dest.dataset))) {
+        throw new ValidationError('outputPrefix', `dataset ${dest.project}.${dest.dataset} does not exist (give bq://${dest.project} to let Vertex AI create one)`);
+      }
     }
     const model = `${t.version.modelName}@${t.version.versionId}`;
     const detail = [
       `Model: ${t.version.displayName} v${t.version.versionId} (${idOf(t.version.modelName)}, ${t.region})`,
       `Input: ${inputLine}`,
-      `Output: ${req.outputPrefix}/prediction-${t.version.displayName}-<time>/`,
+      `Output: ${outputLine(req.outputPrefix, t.version.displayName)}`,
       `Machine: ${req.machineType}, replicas ${req.startingReplicaCount}${req.maxReplicaCount !== req.startingReplicaCount ? `–${req.maxReplicaCount}` : ''}`,
       'The job is billed for its machines while it runs. Nothing that serves changes.',
     ].join('\n');

@@ -24,13 +24,15 @@ export function openOutput(session: Session, docs: BatchOutputDocs) {
     const api = (await session.cloud()).apis.batch;
     const job = await api.getJob(name);
     if (!hasOutput(job)) throw new UserError(`"${job.displayName}" has no output yet (${stateLabel(job.state)}).`, job.error ? `Its error: ${job.error}` : 'Open it again once it has finished.');
-    const out = await api.readOutput(job.outputDirectory!, { results: FIRST_PREDICTIONS, errors: FIRST_ERRORS });
+    const out = await api.readOutput(job.outputDirectory!, { results: FIRST_PREDICTIONS, errors: FIRST_ERRORS }, job.outputTable);
     const summary = [
       `${stateLabel(job.state)}: ${progressText(job)}${job.endTime ? ` in ${duration(job.startTime ?? job.createTime, job.endTime)}` : ''}`,
       `Model: \`${job.model}\``,
       `Input: ${job.inputUris.map(u => `\`${u}\``).join(', ')}`,
       ...(job.error ? [`Error: ${job.error}`] : []),
-      `Files: ${out.files.map(f => `\`${fileNameOf(f)}\``).join(', ') || 'none'}`,
+      job.outputDirectory!.startsWith('bq://')
+        ? `Tables: ${out.files.map(f => `\`${f.replace(/^bq:\/\//, '')}\``).join(', ') || 'none'}`
+        : `Files: ${out.files.map(f => `\`${fileNameOf(f)}\``).join(', ') || 'none'}`,
       ...out.unreadable.map(u => `Unreadable: ${u}`),
     ];
     const text = previewMarkdown({
