@@ -4,7 +4,8 @@
 // for it, and not another deployed model's line; opening again reveals the same panel (one per
 // target). A custom-op model deployed on Vertex AI's prebuilt TF container fails to start (the
 // emulator runs it with the stock binary's ops): the endpoint's panel shows the recognised
-// failure with Vertex AI's advice. A restored panel with a forged state is closed, not followed.
+// failure with Vertex AI's advice, and so does a model server that dies at start (the emulator's
+// modelStartFails fault). A restored panel with a forged state is closed, not followed.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { VertexEndpoint } from '../../src/serving/endpoints/types';
@@ -12,7 +13,7 @@ import type { LogsFeature } from '../../src/features/logs/register';
 import type { RecognizedFailure } from '../../src/features/logs/failureWatcher';
 import type { LogsPanel } from '../../src/features/logs/logsPanel';
 import type { EntryItem, HostToWebview, LogItem, MarkerItem } from '../../src/protocol/logs';
-import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorPost, until, useDemoProject, type ExtensionApi } from './support/extension';
+import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, until, useDemoProject, type ExtensionApi } from './support/extension';
 import { zooManifest, zooModel } from './support/zoo';
 
 type DeployResult = { endpoint: VertexEndpoint; deployedModelId: string } | undefined;
@@ -186,9 +187,20 @@ describe('Vertex AI endpoints: the serving-logs panel', function () {
       const r = await until(() => recognized[0], 'the failure event');
       assert.deepEqual(r.failure, { kind: 'opNotRegistered', op: 'MlServingDemo>TopKDot' });
       assert.equal(recognized.length, 1, 'reported once for the deployed model');
+
+      // The emulator's modelStartFails fault: the model server dies at start, its line is recognised.
+      const ranking = await childByLabel(a, 'models', undefined, 'recsys-ranking');
+      const rv = ((await a.trees.models.getChildren(ranking as never)).pop() as { target?: { version?: { modelName: string; versionId: string } } }).target?.version;
+      assert.ok(rv);
+      await emulatorPost('/faults', { kind: 'modelStartFails' });
+      await assert.rejects(api.deployModel(ep.name, { model: `${rv.modelName}@${rv.versionId}`, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficSplit: { 0: 100 } }), /Model server exited unexpectedly/);
+      const died = await until(() => rec.items.find((i): i is MarkerItem => i.kind === 'marker' && i.level === 'failure' && /exited while starting/.test(i.text)), 'the model-server exit in the panel');
+      assert.match(died.text, /^The model server of deployed model \d+ exited while starting\.$/);
+      assert.match(died.detail ?? '', /the endpoint keeps its traffic.*injected fault/);
     } finally {
       watch.dispose();
       rec.dispose();
+      await emulatorDelete('/faults').catch(() => undefined);
     }
   });
 

@@ -90,7 +90,9 @@ export class FailureWatcher implements vscode.Disposable {
 
   private async reportEndpoint(s: TailSession, deployedModelId: string | undefined, failure: EndpointFailure, timestamp: number): Promise<void> {
     const advice = endpointAdviceFor(failure, await this.endpointFacts(s, deployedModelId));
-    await this.publish(s, deployedModelId, deployedModelId ? `deployed model ${deployedModelId}: ` : '', failure, advice, timestamp);
+    // Named once: in the prefix, unless the advice's title names the deployed model already.
+    const named = !deployedModelId || advice.title.includes(`deployed model ${deployedModelId}`);
+    await this.publish(s, deployedModelId, named ? '' : `deployed model ${deployedModelId}: `, failure, advice, timestamp);
   }
 
   /** Runs the action a marker offered; false when the id is unknown (stale or forged). */
