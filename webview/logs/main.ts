@@ -1,6 +1,6 @@
 /**
- * The serving-logs panel: toolbar (min severity, revision, text, pause/resume, clear, copy,
- * follow), a virtualised list, a status line. Talks to the host only through src/protocol/logs.
+ * The serving-logs panel: toolbar (min severity, revision — or deployed model on an endpoint's
+ * panel —, text, pause/resume, clear, copy, follow, Cloud Console), a virtualised list, a status line. Talks to the host only through src/protocol/logs.
  */
 import '../shared/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -24,6 +24,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 interface SavedState {
   service?: string;
   revision?: string;
+  /** The title the host gave (an endpoint's display name and model), for the restore. */
+  label?: string;
   filters?: Filters;
   follow?: boolean;
 }
@@ -43,7 +45,9 @@ const pauseBtn = custom('vscode-button', { secondary: '' }, 'Pause');
 const clearBtn = custom('vscode-button', { secondary: '' }, 'Clear');
 const copyBtn = custom('vscode-button', { secondary: '' }, 'Copy');
 const followBtn = custom('vscode-button', { secondary: '' }, 'Follow: on');
-toolbar.append(sevSelect, revSelect, textField, pauseBtn, clearBtn, copyBtn, followBtn);
+const consoleBtn = custom('vscode-button', { secondary: '', title: 'Open these logs in the Cloud Console\'s Logs Explorer' }, 'Cloud Console');
+consoleBtn.hidden = true;
+toolbar.append(sevSelect, revSelect, textField, pauseBtn, clearBtn, copyBtn, followBtn, consoleBtn);
 const viewport = h('div', { id: 'viewport', role: 'log', 'aria-live': 'off' });
 const spacer = h('div', { id: 'spacer' });
 viewport.append(spacer);
@@ -59,15 +63,17 @@ document.body.append(toolbar, viewport, jumpBtn, status);
 // ---- state
 let model = new LogModel(20_000);
 let service = saved.service ?? '';
-let serviceId = '';
+let serviceId = saved.label ?? '';
 let revisionsKnown: string[] = [];
+/** An endpoint's panel: the second filter selects a deployed model, not a revision. */
+let endpointTarget = false;
 const list = new VirtualList(viewport, spacer);
 list.follow = saved.follow ?? true;
 const initialFilters: Filters = isFilters(saved.filters) ? saved.filters : { ...NO_FILTERS };
 model.setFilters(initialFilters);
 
 function save(): void {
-  vscode.setState({ service, revision: model.filters.revision || undefined, filters: model.filters, follow: list.follow } satisfies SavedState);
+  vscode.setState({ service, revision: endpointTarget ? undefined : model.filters.revision || undefined, label: serviceId || undefined, filters: model.filters, follow: list.follow } satisfies SavedState);
 }
 
 function post(m: WebviewToHost): void {
@@ -94,7 +100,10 @@ function setState(state: TailState, detail?: string): void {
 function setRevisions(revs: string[]): void {
   revisionsKnown = revs;
   const current = model.filters.revision;
-  const opts = [custom('vscode-option', { value: '' }, 'All revisions'), ...revs.map(r => custom('vscode-option', { value: r }, r))];
+  const what = endpointTarget ? 'Deployed model' : 'Revision';
+  revSelect.setAttribute('aria-label', what);
+  revSelect.title = what;
+  const opts = [custom('vscode-option', { value: '' }, endpointTarget ? 'All deployed models' : 'All revisions'), ...revs.map(r => custom('vscode-option', { value: r }, endpointTarget ? `deployed model ${r}` : r))];
   if (current && !revs.includes(current)) opts.push(custom('vscode-option', { value: current }, current));
   revSelect.replaceChildren(...opts);
   revSelect.value = current;
@@ -175,6 +184,7 @@ followBtn.addEventListener('click', () => {
 });
 jumpBtn.addEventListener('click', () => list.jumpToNewest());
 reconnectBtn.addEventListener('click', () => post({ type: 'reconnect' }));
+consoleBtn.addEventListener('click', () => post({ type: 'openConsole' }));
 
 // ---- host messages
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
@@ -184,6 +194,8 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
     case 'init':
       service = m.service;
       serviceId = m.serviceId;
+      endpointTarget = m.target === 'endpoint';
+      consoleBtn.hidden = !m.console;
       list.serviceId = m.serviceId;
       document.title = `Logs: ${m.serviceId}`;
       if (model.maxLines !== m.maxLines) {

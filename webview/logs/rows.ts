@@ -1,5 +1,6 @@
 /** DOM of one row. Text goes in through textContent only: log text is untrusted. */
 import type { EntryItem, LogItem, MarkerItem } from '../../src/protocol/logs';
+import { partOf } from '../../src/serving/logs/entry';
 import { formatLatency, prettyJson } from '../../src/serving/logs/format';
 import { h } from '../shared/dom';
 
@@ -12,7 +13,10 @@ function clock(ms: number): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
 }
 
-/** The revision's distinguishing tail (`00002-abc` of `svc-00002-abc`); the full name is in the tooltip. */
+/**
+ * The revision's distinguishing tail (`00002-abc` of `svc-00002-abc`), or an endpoint entry's
+ * deployed model id; the full name is in the tooltip.
+ */
 function shortRevision(rev: string | undefined, serviceId: string): string {
   if (!rev) return '-';
   return rev.startsWith(`${serviceId}-`) ? rev.slice(serviceId.length + 1) : rev;
@@ -49,10 +53,11 @@ function entryRow(item: EntryItem, serviceId: string, expanded: boolean): HTMLEl
   const row = document.createElement('div');
   const expandable = isExpandable(item);
   row.className = `row sev-${item.severity}${expandable ? ' expandable' : ''}${expanded ? ' expanded' : ''}`;
-  row.title = `${item.time}  ${item.revision ?? ''}  ${item.log}${expandable && !expanded ? '  (click to expand)' : ''}`;
+  const part = partOf(item);
+  row.title = `${item.time}  ${item.deployedModelId ? `deployed model ${part}` : part ?? ''}  ${item.log}${expandable && !expanded ? '  (click to expand)' : ''}`;
   if (expandable) row.setAttribute('aria-expanded', String(expanded));
   row.append(span('caret', expandable ? (expanded ? '▾' : '▸') : ''));
-  row.append(span('t', clock(item.timestamp)), ' ', span('sev', item.severity), ' ', span('rev', shortRevision(item.revision, serviceId)), ' ');
+  row.append(span('t', clock(item.timestamp)), ' ', span('sev', item.severity), ' ', span('rev', shortRevision(part, serviceId)), ' ');
   const r = item.request;
   if (r) {
     const req = span('req', '');

@@ -1,17 +1,18 @@
 /**
- * The serving-logs panel (one per service): joins the service's shared tail, sends items to the
+ * The serving-logs panel (one per target: a service, a Vertex AI endpoint, or one model deployed
+ * to an endpoint): joins the target's shared tail, sends items to the
  * webview in batches, and acts on the webview's validated messages. Closing it leaves the tail to
  * other consumers (the output channel keeps following).
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
 import { PanelHost, PanelRegistry, panelOptions, panelPage, panelSerializer } from '../../common/panelHost';
-import { parseLogsPanelState, parseWebviewMessage, type HostToWebview, type LogItem, type WebviewToHost } from '../../protocol/logs';
+import { checkLogsPanelState, parseWebviewMessage, type HostToWebview, type LogItem, type WebviewToHost } from '../../protocol/logs';
 import type { FailureWatcher } from './failureWatcher';
-import type { LogTarget } from './pickTarget';
+import { targetFromName, type LogTarget } from './pickTarget';
 import type { TailRegistry, TailSubscription } from './tailRegistry';
 import { filterItems } from './tailRegistry';
-import { idOf } from '../../serving/resourceNames';
+import { logsExplorerUrl } from '../../serving/logs/filter';
 
 export const LOGS_VIEW_TYPE = 'mlServing.logs';
 /** Host → webview batching: one message per interval, or sooner when this many items wait. */
@@ -117,7 +118,10 @@ export class LogsPanel implements vscode.Disposable {
     this.flushTimer = undefined;
     const s = this.session;
     this.revisionsSent = s.revisions.join(',');
-    this.post({ type: 'init', service: s.service, serviceId: s.serviceId, revisions: s.revisions, revision: this.target.revision, maxLines: PANEL_MAX_LINES });
+    this.post({
+      type: 'init', service: s.service, serviceId: this.target.serviceId, target: s.target.kind, console: Boolean(logsExplorerUrl(s.target)),
+      revisions: s.revisions, revision: this.target.revision, maxLines: PANEL_MAX_LINES,
+    });
     const items = filterItems(s.snapshot(this.clearedSeq), this.target.revision);
     this.posted.items += items.length;
     this.posted.batches++;
@@ -143,6 +147,12 @@ export class LogsPanel implements vscode.Disposable {
       case 'reconnect':
         this.session.restart('reconnect requested');
         return;
+      case 'openConsole': {
+        // The URL comes from the target's own (validated) name, never from the webview.
+        const url = logsExplorerUrl(this.session.target);
+        if (url) await vscode.env.openExternal(vscode.Uri.parse(url, true));
+        return;
+      }
     }
   }
 
@@ -151,15 +161,20 @@ export class LogsPanel implements vscode.Disposable {
   }
 }
 
-/** One panel per service; opening again reveals it. */
+/** One panel per target key (a service, an endpoint, one deployed model); opening again reveals it. */
 export class LogsPanels implements vscode.Disposable {
   private readonly panels = new PanelRegistry<LogsPanel>();
   /** Restores panels after a reload (registered by the feature). */
   readonly serializer: vscode.WebviewPanelSerializer;
 
   constructor(private readonly deps: PanelDeps) {
-    this.serializer = panelSerializer(deps.logger, 'logs', parseLogsPanelState, (panel, s) => {
-      this.adopt(panel, { service: s.service, serviceId: idOf(s.service), revision: s.revision });
+    const parse = (raw: unknown) => {
+      const r = checkLogsPanelState(raw);
+      if (!r.ok) deps.logger.warn(`logs panel: not restored: ${r.error}`);
+      return r.ok ? r.state : undefined;
+    };
+    this.serializer = panelSerializer(deps.logger, 'logs', parse, (panel, s) => {
+      this.adopt(panel, targetFromName(s.service, s.revision, s.label));
     });
   }
 

@@ -77,7 +77,10 @@ export function resolveEndpointTarget(arg: unknown): LogTarget {
     name = arg.endpoint;
     deployedModelId = arg.deployedModelId;
   } else if (typeof arg === 'string') {
-    name = arg;
+    // A tail name as a command returned it: the endpoint, or …/endpoints/E/deployedModels/D.
+    const m = /^(.*\/endpoints\/[^/]+)\/deployedModels\/([^/]*)$/.exec(arg);
+    name = m ? m[1] : arg;
+    if (m) deployedModelId = m[2];
   } else {
     throw new ValidationError('endpoint', 'run this on an endpoint or deployed model in the Serving view');
   }
@@ -92,4 +95,22 @@ export function resolveEndpointTarget(arg: unknown): LogTarget {
   }
   const what = label ?? (deployedModelId ? `${idOf(name)} / deployed model ${deployedModelId}` : idOf(name));
   return { service, serviceId: `endpoint ${what}` };
+}
+
+/** Whether a command argument names an endpoint or deployed model (a row, `{endpoint}`, or a name). */
+export function isEndpointArg(arg: unknown): boolean {
+  if (targetIn(arg, 'endpoint', 'deployedModel')) return true;
+  if (isObj(arg) && !('target' in arg) && 'endpoint' in arg) return true;
+  return typeof arg === 'string' && /^projects\/[^/]+\/locations\/[^/]+\/endpoints\//.test(arg);
+}
+
+/**
+ * The target of a tail name already validated (a restored panel's state): a service's resource
+ * name with an optional revision, or an endpoint's tail name; `label` is the title it had.
+ */
+export function targetFromName(name: string, revision?: string, label?: string): LogTarget {
+  const t = parseLogTarget(name);
+  if (t.kind === 'service') return { service: name, serviceId: idOf(name), ...(revision ? { revision } : {}) };
+  const what = label ?? `endpoint ${t.deployedModelId ? `${t.endpointId} / deployed model ${t.deployedModelId}` : t.endpointId}`;
+  return { service: name, serviceId: what };
 }

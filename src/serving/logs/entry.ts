@@ -31,6 +31,11 @@ export interface LogLine {
   revision?: string;
   /** The region (resource.labels.location). */
   location?: string;
+  /**
+   * A Vertex AI endpoint's entry: the deployed model that wrote it (a resource label as the
+   * emulator writes it, or an entry label, since the Endpoint resource itself has no such label).
+   */
+  deployedModelId?: string;
   /** Set when the text or payload was cut at MAX_ENTRY_CHARS: the original size in characters. */
   truncated?: number;
   /** Short log id: `stdout`, `stderr`, `requests`, `varlog/system`, or the decoded LOG_ID. */
@@ -242,11 +247,22 @@ export function normalizeEntry(raw: unknown): LogLine {
   if (str(labels.service_name)) line.service = labels.service_name as string;
   if (str(labels.revision_name)) line.revision = labels.revision_name as string;
   if (str(labels.location)) line.location = labels.location as string;
+  const entryLabels = isObj(meta.labels) ? (meta.labels as Obj) : {};
+  const deployedModelId = str(labels.deployed_model_id) ?? str(entryLabels.deployed_model_id);
+  if (deployedModelId) line.deployedModelId = deployedModelId;
   if (truncated !== undefined) line.truncated = truncated;
   if (request) line.request = request;
   if (json !== undefined) line.json = json;
   if (protoType) line.protoType = protoType;
   return line;
+}
+
+/**
+ * The part of a log target an entry came from: a Cloud Run revision, or a Vertex AI deployed model
+ * (what the panel's second filter selects).
+ */
+export function partOf(line: { revision?: string; deployedModelId?: string }): string | undefined {
+  return line.revision ?? line.deployedModelId;
 }
 
 /** `POST 200 23 ms /v1/models/m:predict` */

@@ -134,3 +134,106 @@ export class FailureTracker {
     return f;
   }
 }
+
+// ---- Vertex AI endpoints
+
+/**
+ * Failures a Vertex AI endpoint's logs show. The texts: TensorFlow's own "Op type not registered"
+ * (the prebuilt TF container is the stock binary), TF Serving's model-path errors, Vertex AI's
+ * "Model server exited unexpectedly" and quota errors (RESOURCE_EXHAUSTED: "The following quota
+ * metrics exceed quota limits: aiplatform.googleapis.com/…"), and the missing SavedModel under
+ * artifact_uri as the emulator writes it and as Vertex AI's model upload words it.
+ */
+export type EndpointFailure =
+  | { kind: 'opNotRegistered'; op: string }
+  | { kind: 'modelMissing'; problem: ModelMissingProblem; path: string }
+  | { kind: 'artifactMissing'; uri: string }
+  | { kind: 'quotaExceeded'; metric: string; machineType?: string; region?: string }
+  | { kind: 'modelStartFailed'; reason: string };
+
+export type EndpointFailureKind = EndpointFailure['kind'];
+
+/** The failure an endpoint's log message shows, or undefined. */
+export function recognizeEndpointFailure(message: string): EndpointFailure | undefined {
+  const known = recognizeFailure(message);
+  if (known?.kind === 'opNotRegistered' || known?.kind === 'modelMissing') return known;
+
+  // The emulator (the deploy's own check), and Vertex AI's model upload for a prebuilt container
+  // ("Model directory gs://… is expected to contain exactly one of: [saved_model.pb, saved_model.pbtxt]").
+  let m = /Failed to find a SavedModel in (gs:\/\/[^\s:]+|\(no artifact_uri\))/.exec(message)
+    ?? /Model directory (gs:\/\/\S+?) is expected to contain exactly one of/.exec(message);
+  if (m) return { kind: 'artifactMissing', uri: m[1] };
+
+  m = /The following quota metrics exceed quota limits: ([\w./-]+)(?: \(machine type ([\w-]+)\))?(?: in region ([a-z0-9-]+))?/.exec(message);
+  if (m) return { kind: 'quotaExceeded', metric: m[1], ...(m[2] ? { machineType: m[2] } : {}), ...(m[3] ? { region: m[3] } : {}) };
+
+  if (/model server (?:failed to start|exited unexpectedly|never became ready)/i.test(message)) {
+    return { kind: 'modelStartFailed', reason: message.trim().slice(0, 300) };
+  }
+  return undefined;
+}
+
+/** What the product knows about the endpoint and the deployed model, to make the advice concrete. */
+export interface EndpointFacts {
+  /** projects/P/locations/R/endpoints/E */
+  endpoint: string;
+  deployedModelId?: string;
+  /** The deployed model's registry model (projects/P/locations/R/models/M) and version, when known. */
+  model?: string;
+  modelVersionId?: string;
+  /** Which container serves it: Vertex AI's prebuilt TF image, or a custom one (the Python image). */
+  container?: 'prebuilt' | 'custom';
+}
+
+export const DEPLOY_TO_ENDPOINT_COMMAND = CommandIds.deployToEndpoint;
+
+export function endpointAdviceFor(f: EndpointFailure, facts: EndpointFacts): FailureAdvice {
+  const who = facts.deployedModelId ? `deployed model ${facts.deployedModelId}` : 'the deployed model';
+  switch (f.kind) {
+    case 'opNotRegistered': {
+      if (facts.container === 'custom') {
+        return { title: `The model uses the custom op ${f.op}, which its custom container does not load.`, detail: `Add the package that registers ${f.op} to the Python image and import it before the model is loaded.` };
+      }
+      const redeploy = facts.model && facts.modelVersionId
+        ? { title: 'Deploy to Vertex AI Endpoint…', command: DEPLOY_TO_ENDPOINT_COMMAND, args: [{ model: facts.model, version: facts.modelVersionId, endpoint: facts.endpoint }] }
+        : undefined;
+      return {
+        title: `Vertex AI's prebuilt TensorFlow container cannot run this model: op ${f.op} is not in its binary.`,
+        detail: `This model needs the Python image; redeploy with Deploy to Vertex AI Endpoint (right-click the model version), which routes custom-op models to it and registers it as the model's custom container.`,
+        ...(redeploy ? { action: redeploy } : {}),
+      };
+    }
+    case 'modelMissing':
+    case 'artifactMissing': {
+      const where = f.kind === 'artifactMissing' ? f.uri : f.path;
+      return {
+        title: `No SavedModel for ${who}: nothing to load at ${where}.`,
+        detail: 'Vertex AI\'s TensorFlow container loads saved_model.pb directly under the model version\'s artifact_uri (not a numbered folder below it). Register a version whose artifact_uri is the folder that holds saved_model.pb (a TFX Pusher\'s pushed_model/<timestamp>/), then deploy that version.',
+      };
+    }
+    case 'quotaExceeded':
+      return {
+        title: `Vertex AI quota exceeded: ${f.metric}${f.machineType ? ` (machine type ${f.machineType})` : ''}${f.region ? ` in ${f.region}` : ''}.`,
+        detail: 'The deploy started no replica and the endpoint\'s traffic is unchanged. Ask for more of this quota in IAM & Admin → Quotas, or deploy with another machine type or fewer replicas.',
+      };
+    case 'modelStartFailed':
+      return {
+        title: `The model server of ${who} exited while starting.`,
+        detail: `Vertex AI gives up the deploy and the endpoint keeps its traffic. The prediction container's lines just before this one say why (${f.reason}).`,
+      };
+  }
+}
+
+/** Reports each kind of endpoint failure once per deployed model (a crash loop repeats itself). */
+export class EndpointFailureTracker {
+  private readonly reported = new Set<string>();
+
+  observe(line: LogLine): EndpointFailure | undefined {
+    const f = recognizeEndpointFailure(line.message);
+    if (!f) return undefined;
+    const key = `${line.deployedModelId ?? ''}|${f.kind}`;
+    if (this.reported.has(key)) return undefined;
+    this.reported.add(key);
+    return f;
+  }
+}

@@ -160,3 +160,12 @@ export function logTargetFilter(t: LogTargetRef, since?: Date): string {
 export function logTargetProjectOf(name: string): string | undefined {
   return ENDPOINT_TARGET.exec(name)?.[1] ?? serviceProjectOf(name);
 }
+
+/**
+ * The Cloud Console's Logs Explorer on the same entries as the tail (same filter); undefined for
+ * a bare service id, whose project is not known.
+ */
+export function logsExplorerUrl(t: LogTargetRef): string | undefined {
+  if (!t.project) return undefined;
+  return `https://console.cloud.google.com/logs/query;query=${encodeURIComponent(logTargetFilter(t))}?project=${encodeURIComponent(t.project)}`;
+}

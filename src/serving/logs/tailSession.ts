@@ -5,7 +5,7 @@
  * remain. No vscode import: unit tests drive it with a fake LogSource.
  */
 import { DedupeWindow } from './dedupe';
-import { lineSize, normalizeEntry, type LogLine } from './entry';
+import { lineSize, normalizeEntry, partOf, type LogLine } from './entry';
 import { logTargetFilter, parseLogTarget, type LogTargetRef } from './filter';
 import { formatTime } from './format';
 import type { LogItem, MarkerItem, MarkerLevel, TailState } from './items';
@@ -152,7 +152,7 @@ export class TailSession {
     return this.seqValue;
   }
 
-  /** Revisions seen in entries so far, newest first by name. */
+  /** Revisions (an endpoint's: deployed model ids) seen in entries so far, newest first by name. */
   get revisions(): string[] {
     return [...this.revisionSet].sort().reverse();
   }
@@ -268,7 +268,8 @@ export class TailSession {
         this.stats.duplicates++;
         continue;
       }
-      if (line.revision) this.revisionSet.add(line.revision);
+      const part = partOf(line);
+      if (part) this.revisionSet.add(part);
       if (this.lastTimestamp === undefined || line.timestamp > this.lastTimestamp) this.lastTimestamp = line.timestamp;
       items.push({ ...line, kind: 'entry', seq: ++this.seqValue });
     }

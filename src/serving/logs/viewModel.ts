@@ -3,7 +3,7 @@
  * filtered view, pause buffering. Pure, so unit tests run it under node.
  */
 import type { LogItem } from './items';
-import { lineSize } from './entry';
+import { lineSize, partOf } from './entry';
 import { SEVERITIES, severityRank, type Severity } from './severity';
 
 /** Bytes the panel keeps (entries are up to 16 K characters each, so the line cap alone is not a bound). */
@@ -17,7 +17,7 @@ function sizeOf(i: LogItem): number {
 
 export interface Filters {
   minSeverity: Severity;
-  /** '' = all revisions. */
+  /** '' = all revisions (or, on an endpoint's panel, all deployed models). */
   revision: string;
   /** Case-insensitive substring of the message, URL or JSON. */
   text: string;
@@ -33,7 +33,7 @@ export function isFilters(v: unknown): v is Filters {
 /** Text an item is searched by. */
 function haystack(item: LogItem): string {
   if (item.kind === 'marker') return `${item.text} ${item.detail ?? ''}`;
-  const parts = [item.message, item.revision ?? '', item.log];
+  const parts = [item.message, partOf(item) ?? '', item.log];
   if (item.request) parts.push(item.request.url, item.request.method, String(item.request.status ?? ''));
   if (item.json !== undefined) parts.push(JSON.stringify(item.json));
   return parts.join(' ');
@@ -43,7 +43,7 @@ export function matches(item: LogItem, f: Filters): boolean {
   // Markers (gaps, suppression, failures) are shown whatever the filter: they explain the stream.
   if (item.kind === 'marker') return !f.text || haystack(item).toLowerCase().includes(f.text.toLowerCase());
   if (severityRank(item.severity) < severityRank(f.minSeverity)) return false;
-  if (f.revision && item.revision !== f.revision) return false;
+  if (f.revision && partOf(item) !== f.revision) return false;
   if (f.text && !haystack(item).toLowerCase().includes(f.text.toLowerCase())) return false;
   return true;
 }
