@@ -50,14 +50,21 @@ export class EndpointPredictionTarget {
     /** Signatures of a deployed model's SavedModel (read from its artifact folder). */
     private readonly signaturesOf: (d: DeployedModelInfo) => Promise<Record<string, SignatureSummary>>,
     private readonly now: () => number = () => performance.now(),
+    /** The deployed model the form is for (opened on its row); absent or gone: the one taking the most traffic. */
+    readonly deployedModelId?: string,
   ) {}
+
+  /** The deployed model whose signatures make the form. */
+  formModel(): DeployedModelInfo | undefined {
+    return this.endpoint.deployedModels.find(d => d.id === this.deployedModelId) ?? mainDeployedModel(this.endpoint);
+  }
 
   async call(o: EndpointCall): Promise<CallResult> {
     const t0 = this.now();
     const timing = () => { const ms = this.now() - t0; return { latencyMs: ms, totalMs: ms, retries: 0, coldStart: false }; };
     if (o.method === 'GET') {
       if (!/\/metadata$/.test(o.path)) return { status: 404, text: JSON.stringify({ error: `Vertex AI endpoints answer predictions only, not GET ${o.path}` }), contentType: 'application/json', ...timing() };
-      const main = mainDeployedModel(this.endpoint);
+      const main = this.formModel();
       if (!main) return { status: 400, text: JSON.stringify({ error: `Endpoint ${this.endpoint.displayName} has no deployed models.` }), contentType: 'application/json', ...timing() };
       const sigs = await this.signaturesOf(main);
       return { status: 200, text: JSON.stringify(metadataBody('model', main.modelVersionId, sigs)), contentType: 'application/json', ...timing() };
@@ -98,7 +105,7 @@ export function endpointPredictionTarget(target: EndpointPredictionTarget): Pred
   };
   const metadataPath = '/v1/models/model/metadata';
   return {
-    info: serviceInfo(asService),
+    info: { ...serviceInfo(asService), kind: 'endpoint', ...(target.deployedModelId ? { deployedModelId: target.deployedModelId } : {}) },
     metadataPath,
     metadata: c => target.call({ method: 'GET', path: metadataPath, signal: c.signal }),
     predict: (body, c) => target.call({ method: 'POST', path: '/v1/models/model:predict', body, signal: c.signal }),
