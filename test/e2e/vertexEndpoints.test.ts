@@ -150,8 +150,13 @@ describe('Vertex AI endpoints in the workbench', function () {
     await view.locator('[data-field="hour_of_day"] input').fill(String(input.hour_of_day));
     await view.locator('[data-testid="send"]').click();
 
+    // Any answer first (an error shows its status and body at once), then the table.
+    const answered = view.locator('[data-testid="status-line"], [data-testid="request-failed"]').first();
+    await answered.waitFor({ timeout: 120_000 });
+    const status = ((await answered.textContent()) ?? '').trim();
+    assert.match(status, /^HTTP 200 /, `the endpoint answered: ${status} ${(await view.locator('[data-testid="error-body"]').allTextContents()).join(' ')}`);
     const table = view.locator('[data-testid="ranked-table"]').first();
-    await table.waitFor({ timeout: 120_000 });
+    await table.waitFor({ timeout: WAIT });
     const rows = await table.locator('tbody tr').evaluateAll(trs => trs.map(tr => [...tr.querySelectorAll('td')].map(td => (td.textContent ?? '').trim())));
     assert.equal(rows.length, manifest!.k, `the top ${manifest!.k} products`);
     rows.forEach((r, i) => {
@@ -181,7 +186,12 @@ describe('Vertex AI endpoints in the workbench', function () {
     await wb.reloadWindow();
     await eventually(`the "Test ${ENDPOINT}" tab after the reload`, async () => (await wb.editorTabs()).includes(`Test ${ENDPOINT}`), 60_000);
     const again = wb.visibleWebview();
-    await again.locator('[data-field="user_id"] input').waitFor({ timeout: 60_000 });
+    const restored = await eventually('the restored panel (its form, or the page saying why not)', async () => {
+      const problem = again.locator('[data-testid="restore-problem"]');
+      if (await problem.count()) return `not restored: ${await problem.textContent()}`;
+      return (await again.locator('[data-field="user_id"] input').count()) ? 'form' : undefined;
+    }, 60_000);
+    assert.equal(restored, 'form');
     assert.equal(await again.locator('[data-field="user_id"] input').inputValue(), input.user_id, 'the form as the user left it');
     await again.locator('[data-testid="send"]').click();
     const after = again.locator('[data-testid="ranked-table"]').first();
