@@ -176,7 +176,7 @@ describe('Vertex AI endpoints in the workbench', function () {
     await view.locator('#notice', { hasText: 'print-access-token' }).waitFor({ timeout: WAIT });
     const curl = await eventually('the curl on the clipboard', async () => {
       const text = String(await wb.page.evaluate('navigator.clipboard.readText()').catch(() => ''));
-      return text.includes('rawPredict') ? text : undefined;
+      return text.startsWith('curl ') ? text : undefined;
     });
     assert.match(curl, new RegExp(`https://us-central1-aiplatform\\.googleapis\\.com/v1/projects/demo-project/locations/us-central1/endpoints/[^/\\s']+:rawPredict`));
     assert.ok(curl.includes('-H "Authorization: Bearer $(gcloud auth print-access-token)"'), curl);

@@ -94,6 +94,20 @@ export class EndpointPredictionTarget {
   }
 }
 
+/**
+ * What to do about an endpoint's refusal: Vertex AI's causes, not Cloud Run's (the panel's generic
+ * hints speak of ID tokens and roles/run.invoker, which do not apply to an endpoint).
+ */
+export function endpointHint(status: number, error: string, e: Pick<VertexEndpoint, 'displayName' | 'id' | 'region'>, project?: string): string | undefined {
+  const where = `--region=${e.region}${project ? ` --project=${project}` : ''}`;
+  if (status === 401) return 'Vertex AI rejected the access token (expired or missing): sign in again with "gcloud auth application-default login" and retry.';
+  if (status === 403) return `The current credentials may not predict on endpoint ${e.displayName}: they need aiplatform.endpoints.predict (e.g. roles/aiplatform.user) on the project.`;
+  if (status === 404 && !/servable|signature/i.test(error)) return `Endpoint ${e.displayName} (${e.id}) or its deployed model is gone: refresh the Serving view (gcloud ai endpoints describe ${e.id} ${where}).`;
+  if (status === 429) return 'Vertex AI throttled the request (quota or the deployed models\' replicas are saturated): retry, or raise the max replicas.';
+  if (status === 503) return 'The endpoint\'s deployed model is not ready or is scaling: wait until the Serving view shows it ready, then retry.';
+  return undefined;
+}
+
 /** The endpoint as the panel's prediction target: keyed by the endpoint's resource name. */
 export function endpointPredictionTarget(target: EndpointPredictionTarget): PredictionTarget {
   const e = target.endpoint;
@@ -110,6 +124,7 @@ export function endpointPredictionTarget(target: EndpointPredictionTarget): Pred
     metadata: c => target.call({ method: 'GET', path: metadataPath, signal: c.signal }),
     predict: (body, c) => target.call({ method: 'POST', path: '/v1/models/model:predict', body, signal: c.signal }),
     curl: body => target.curl(body),
+    hint: (status, error) => endpointHint(status, error, e),
     dispose: () => undefined,
   };
 }

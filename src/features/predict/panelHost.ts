@@ -215,6 +215,8 @@ export class PredictPanel implements vscode.Disposable {
   }
 
   private hint(r: CallResult, error: string, signature?: string): string | undefined {
+    const own = r.status >= 200 && r.status < 300 ? undefined : this.target.hint?.(r.status, error);
+    if (own) return own;
     const sig = signature ? this.metadata?.signatures[signature] : undefined;
     const h = errorHint({
       status: r.status, error, modelName: this.info.modelName, signature,
@@ -234,6 +236,9 @@ export class PredictPanel implements vscode.Disposable {
   }
 
   private failureHint(e: unknown): string | undefined {
+    if (this.info.kind === 'endpoint' && (e instanceof CallError && e.code === 'token' || e instanceof IdTokenError || /credential|token/i.test((e as Error)?.message ?? ''))) {
+      return 'The panel calls Vertex AI with your access token: sign in with "gcloud auth application-default login", then retry.';
+    }
     if (e instanceof CallError && e.code === 'token' || e instanceof IdTokenError) {
       return 'The panel needs an ID token for this service: sign in with "gcloud auth application-default login" (or "gcloud auth login" for the gcloud fallback), then retry.';
     }

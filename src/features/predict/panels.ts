@@ -12,7 +12,7 @@ import type { IdTokenApi } from '../../gcp/apis';
 import { parsePanelState, PREDICT_VIEW_TYPE, type PanelTarget } from '../../protocol/predict';
 import { UserError } from '../../common/errors';
 import type { VertexEndpoint } from '../../serving/endpoints/types';
-import { EndpointPredictionTarget, endpointPredictionTarget } from './endpointTarget';
+import { EndpointPredictionTarget, endpointPredictionTarget, mainDeployedModel } from './endpointTarget';
 import type { CloudRunService } from '../../serving/domain';
 import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
 import { servingRevisions } from '../../serving/reports/savedReport';
@@ -65,7 +65,19 @@ export class PredictPanels implements vscode.Disposable {
 
   /** Opens (or reveals) the panel of a Vertex AI endpoint; `deployedModelId`: the form is that deployed model's. */
   async showEndpoint(endpoint: VertexEndpoint, deployedModelId?: string): Promise<PredictPanel> {
-    return this.showTarget(await this.endpointTarget(endpoint, deployedModelId));
+    return this.showTarget(await this.endpointTarget(endpoint, deployedModelId), this.endpointReportMeta(endpoint.name));
+  }
+
+  /** A load test of an endpoint is named after it, the deployed models taking traffic, and the main one's version. */
+  private endpointReportMeta(name: string): PanelDeps['reportMeta'] {
+    return async () => {
+      const e = await (await this.session.cloud()).apis.endpoints.getEndpoint(name);
+      return {
+        service: e.displayName || e.id,
+        revision: servingRevisions(Object.entries(e.trafficSplit).map(([revision, percent]) => ({ revision, percent }))),
+        modelVersion: mainDeployedModel(e)?.modelVersionId,
+      };
+    };
   }
 
   private async endpointTarget(endpoint: VertexEndpoint, deployedModelId?: string): Promise<PredictionTarget> {
@@ -117,7 +129,7 @@ export class PredictPanels implements vscode.Disposable {
           // A deployed model undeployed since: the form comes from the endpoint's main model.
           const kept = endpoint.deployedModels.some(d => d.id === target.deployedModelId) ? target.deployedModelId : undefined;
           if (target.deployedModelId && !kept) this.logger.info(`predict: deployed model ${target.deployedModelId} is no longer on ${target.name}; the form uses the endpoint's main model`);
-          return void this.adopt(panel, await this.endpointTarget(endpoint, kept));
+          return void this.adopt(panel, await this.endpointTarget(endpoint, kept), this.endpointReportMeta(endpoint.name));
         }
         problem = 'has no deployed models any more';
       }
