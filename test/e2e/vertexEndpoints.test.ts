@@ -16,6 +16,7 @@ const CONTAINER = 'ML Serving';
 // The two-tower retrieval model: its answer is a ranked list (product_ids, scores), the top-K table.
 const MODEL = 'recsys-retrieval';
 const ENDPOINT = 'e2e-retrieval-endpoint';
+const PAYLOAD = 'e2e endpoint user';
 
 describe('Vertex AI endpoints in the workbench', function () {
   this.timeout(240_000);
@@ -182,6 +183,18 @@ describe('Vertex AI endpoints in the workbench', function () {
     assert.ok(curl.includes('-H "Authorization: Bearer $(gcloud auth print-access-token)"'), curl);
     assert.ok(curl.includes(input.user_id), `the curl sends the form's body: ${curl}`);
 
+    // A saved payload and a short benchmark, on the endpoint as on a service.
+    await view.locator('[data-testid="payload-name"] input').fill(PAYLOAD);
+    await view.locator('[data-testid="save-payload"]').click();
+    await view.locator(`[data-testid="saved-payloads"] li[data-payload="${PAYLOAD}"]`).waitFor({ timeout: WAIT });
+    await view.locator('[data-testid="bench-count"] input').fill('10');
+    await view.locator('[data-testid="bench-run"]').click();
+    const stats = view.locator('[data-testid="bench-stats"] tbody td');
+    await stats.first().waitFor({ timeout: 120_000 });
+    const cells = (await stats.allTextContents()).map(t => t.trim());
+    assert.equal(cells[5], '0', `benchmark errors through the endpoint: ${cells.join(' | ')}`);
+    assert.match(await view.locator('[data-testid="benchmark"], #benchmark').first().textContent() ?? '', /10 of 10 requests at concurrency \d+/);
+
     // A window reload: the panel comes back on the same endpoint (its saved state names the endpoint).
     await wb.reloadWindow();
     await eventually(`the "Test ${ENDPOINT}" tab after the reload`, async () => (await wb.editorTabs()).includes(`Test ${ENDPOINT}`), 60_000);
@@ -198,5 +211,6 @@ describe('Vertex AI endpoints in the workbench', function () {
     await after.waitFor({ timeout: 120_000 });
     const firstRow = await after.locator('tbody tr').first().locator('td').allTextContents();
     assert.equal(firstRow[1].trim(), expected.product_ids[0], 'the restored panel answers through the endpoint');
+    await again.locator(`[data-testid="saved-payloads"] li[data-payload="${PAYLOAD}"]`).waitFor({ timeout: WAIT });
   });
 });
