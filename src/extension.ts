@@ -70,6 +70,7 @@ export function activate(context: vscode.ExtensionContext) {
     get trees() { return use('explorer'); },
     get deploy() { return use('deploy'); },
     get logs() { return use('logs'); },
+    get predict() { return use('predict'); },
     get agents() { return use('agents'); },
     get endpoints() { return use('endpoints'); },
     get batch() { return use('batch'); },

@@ -13,14 +13,19 @@ import type { FormState } from '../serving/predict/request';
 import type { LatencyStats, HistogramBin } from '../serving/predict/stats';
 import { utf8Length, validatePredictRequest, type FieldError } from '../serving/predict/validate';
 import { bool, int, list, message, messageParser, num, str, type MessageOf } from './messages';
-import { SERVICE_NAME } from '../serving/resourceNames';
+import { ENDPOINT_NAME, SERVICE_NAME } from '../serving/resourceNames';
+import { ValidationError } from '../common/errors';
 import type { AnswerTiming } from '../serving/predict/timing';
 
 export const PREDICT_VIEW_TYPE = 'mlServing.predict';
 
 export interface ServiceInfo {
-  /** projects/P/locations/R/services/S */
+  /** What the panel calls: a Cloud Run service, or a Vertex AI endpoint (absent: a service, as before endpoints). */
+  kind?: 'service' | 'endpoint';
+  /** projects/P/locations/R/services/S, or projects/P/locations/R/endpoints/E */
   name: string;
+  /** Endpoint panels opened on one deployed model: its signatures make the form. */
+  deployedModelId?: string;
   id: string;
   region: string;
   uri?: string;
@@ -186,15 +191,67 @@ export type WebviewMessage = MessageOf<(typeof PredictMessages)[keyof typeof Pre
 /** Checks a webview message against the protocol; throws a ValidationError naming the field. */
 export const parseWebviewMessage = messageParser(Object.values(PredictMessages));
 
+/** What a panel is opened on, kept in its state so a reload reopens the same target. */
+export type PanelTarget =
+  | { kind: 'service'; name: string }
+  | { kind: 'endpoint'; name: string; deployedModelId?: string };
+
 /** What the webview keeps with getState/setState; the serializer revives the panel from it. */
 export interface PanelState {
-  serviceName: string;
+  target: PanelTarget;
   signature?: string;
   form?: FormState;
   raw?: string;
   view?: 'form' | 'raw';
 }
 
-export function isPanelState(v: unknown): v is PanelState {
-  return typeof v === 'object' && v !== null && typeof (v as PanelState).serviceName === 'string' && SERVICE_NAME.test((v as PanelState).serviceName);
+/** The target the webview persists for the panel `info` describes. */
+export function panelTargetOf(info: ServiceInfo): PanelTarget {
+  return info.kind === 'endpoint'
+    ? { kind: 'endpoint', name: info.name, ...(info.deployedModelId ? { deployedModelId: info.deployedModelId } : {}) }
+    : { kind: 'service', name: info.name };
+}
+
+const DEPLOYED_MODEL_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks a saved panel state (untrusted: the webview wrote it) and returns the target to restore;
+ * throws a ValidationError naming the bad field. A state saved before endpoints (`{serviceName}`)
+ * still restores its service. Only the target matters to the host; the webview re-checks the rest.
+ */
+export function parsePanelState(v: unknown): PanelState {
+  if (!isObj(v)) throw new ValidationError('state', `expected an object, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`);
+  const name = (field: string, x: unknown, re: RegExp, what: string): string => {
+    if (typeof x !== 'string' || x.length > 512 || !re.test(x)) throw new ValidationError(field, `expected ${what}, got ${JSON.stringify(x)?.slice(0, 120) ?? 'undefined'}`);
+    return x;
+  };
+  let target: PanelTarget;
+  if (v.target === undefined && 'serviceName' in v) {
+    target = { kind: 'service', name: name('state.serviceName', v.serviceName, SERVICE_NAME, 'projects/P/locations/R/services/S') };
+  } else {
+    const t = v.target;
+    if (!isObj(t)) throw new ValidationError('state.target', `expected an object, got ${t === null ? 'null' : typeof t}`);
+    if (t.kind === 'service') target = { kind: 'service', name: name('state.target.name', t.name, SERVICE_NAME, 'projects/P/locations/R/services/S') };
+    else if (t.kind === 'endpoint') {
+      target = { kind: 'endpoint', name: name('state.target.name', t.name, ENDPOINT_NAME, 'projects/P/locations/R/endpoints/E') };
+      if (t.deployedModelId !== undefined) target.deployedModelId = name('state.target.deployedModelId', t.deployedModelId, DEPLOYED_MODEL_ID, 'a deployed model id');
+    } else throw new ValidationError('state.target.kind', `expected "service" or "endpoint", got ${JSON.stringify(t.kind) ?? 'undefined'}`);
+  }
+  const state: PanelState = { target };
+  if (typeof v.signature === 'string') state.signature = v.signature;
+  if (typeof v.raw === 'string') state.raw = v.raw;
+  if (v.view === 'form' || v.view === 'raw') state.view = v.view;
+  if (isObj(v.form)) state.form = v.form as unknown as FormState;
+  return state;
+}
+
+/** Whether `v` is a state the serializer restores (see parsePanelState). */
+export function isPanelState(v: unknown): boolean {
+  try {
+    parsePanelState(v);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { EndpointPredictionTarget, mainDeployedModel } from '../../src/features/predict/endpointTarget';
+import { EndpointPredictionTarget, endpointHint, endpointPredictionTarget, mainDeployedModel } from '../../src/features/predict/endpointTarget';
 import { toEndpoint } from '../../src/gcp/vertexEndpoints';
 import { parseModelMetadata } from '../../src/serving/predict/metadata';
 import type { SignatureSummary } from '../../src/serving/savedModel/inspection';
@@ -60,5 +60,28 @@ describe('endpoints: the Test Prediction target', function () {
       "-H 'Content-Type: application/json'",
       `-d '{"instances":[{"customer_id":"c"}]}'`,
     ].join(' \\\n  '));
+  });
+
+  it('a refused request gets Vertex AI\'s causes, not Cloud Run\'s (no ID token, no roles/run.invoker)', function () {
+    const t = endpointPredictionTarget(new EndpointPredictionTarget({ rawPredict: async () => ({ contentType: 'application/json', text: '{}' }) }, endpoint, async () => sigs));
+    assert.match(t.hint!(403, 'Permission denied') ?? '', /aiplatform\.endpoints\.predict/);
+    assert.match(t.hint!(401, '') ?? '', /access token/);
+    assert.match(t.hint!(404, '') ?? '', /Endpoint ranking \(777\) or its deployed model is gone/);
+    // TF Serving's own 404s (a signature, a servable) keep the generic hints.
+    assert.equal(endpointHint(404, 'Servable not found for request: Latest(model)', endpoint), undefined);
+    assert.equal(endpointHint(400, 'does not have named input: x', endpoint), undefined);
+    for (const status of [401, 403, 404, 429, 503]) assert.doesNotMatch(t.hint!(status, '') ?? '', /run\.invoker|ID token/);
+    assert.equal(t.info.kind, 'endpoint');
+  });
+
+  it('a panel opened on a deployed model builds its form from that model, falling back to the main one', async function () {
+    const asked: string[] = [];
+    const api = { rawPredict: async () => ({ contentType: 'application/json', text: '{}' }) };
+    const onA = new EndpointPredictionTarget(api, endpoint, async d => { asked.push(d.id); return sigs; }, undefined, 'a');
+    await onA.call({ method: 'GET', path: '/v1/models/model/metadata' });
+    const gone = new EndpointPredictionTarget(api, endpoint, async d => { asked.push(d.id); return sigs; }, undefined, 'zz');
+    await gone.call({ method: 'GET', path: '/v1/models/model/metadata' });
+    assert.deepEqual(asked, ['a', 'b']);
+    assert.equal(endpointPredictionTarget(onA).info.deployedModelId, 'a');
   });
 });

@@ -3,7 +3,7 @@
  * flight. One object, persisted (the parts worth keeping) with setState so the serializer can
  * restore the panel after a reload.
  */
-import type { HostMessage, PanelState, RequestRules, WebviewMessage } from '../../src/protocol/predict';
+import { panelTargetOf, type HostMessage, type PanelState, type RequestRules, type WebviewMessage } from '../../src/protocol/predict';
 import { exampleForm } from '../../src/serving/predict/examples';
 import type { FormSchema } from '../../src/serving/predict/formSchema';
 import type { FormState } from '../../src/serving/predict/request';
@@ -74,7 +74,7 @@ export const newId = () => `r${Date.now().toString(36)}${(seq++).toString(36)}`;
 
 export function persist(): void {
   if (!ui.init) return;
-  vscode.setState({ serviceName: ui.init.service.name, signature: ui.signature, form: ui.form, raw: ui.raw, view: ui.view });
+  vscode.setState({ target: panelTargetOf(ui.init.service), signature: ui.signature, form: ui.form, raw: ui.raw, view: ui.view });
 }
 
 export const schema = (): FormSchema | undefined => ui.schemas.find(s => s.signature === ui.signature);

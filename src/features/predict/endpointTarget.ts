@@ -50,14 +50,21 @@ export class EndpointPredictionTarget {
     /** Signatures of a deployed model's SavedModel (read from its artifact folder). */
     private readonly signaturesOf: (d: DeployedModelInfo) => Promise<Record<string, SignatureSummary>>,
     private readonly now: () => number = () => performance.now(),
+    /** The deployed model the form is for (opened on its row); absent or gone: the one taking the most traffic. */
+    readonly deployedModelId?: string,
   ) {}
+
+  /** The deployed model whose signatures make the form. */
+  formModel(): DeployedModelInfo | undefined {
+    return this.endpoint.deployedModels.find(d => d.id === this.deployedModelId) ?? mainDeployedModel(this.endpoint);
+  }
 
   async call(o: EndpointCall): Promise<CallResult> {
     const t0 = this.now();
     const timing = () => { const ms = this.now() - t0; return { latencyMs: ms, totalMs: ms, retries: 0, coldStart: false }; };
     if (o.method === 'GET') {
       if (!/\/metadata$/.test(o.path)) return { status: 404, text: JSON.stringify({ error: `Vertex AI endpoints answer predictions only, not GET ${o.path}` }), contentType: 'application/json', ...timing() };
-      const main = mainDeployedModel(this.endpoint);
+      const main = this.formModel();
       if (!main) return { status: 400, text: JSON.stringify({ error: `Endpoint ${this.endpoint.displayName} has no deployed models.` }), contentType: 'application/json', ...timing() };
       const sigs = await this.signaturesOf(main);
       return { status: 200, text: JSON.stringify(metadataBody('model', main.modelVersionId, sigs)), contentType: 'application/json', ...timing() };
@@ -87,6 +94,20 @@ export class EndpointPredictionTarget {
   }
 }
 
+/**
+ * What to do about an endpoint's refusal: Vertex AI's causes, not Cloud Run's (the panel's generic
+ * hints speak of ID tokens and roles/run.invoker, which do not apply to an endpoint).
+ */
+export function endpointHint(status: number, error: string, e: Pick<VertexEndpoint, 'displayName' | 'id' | 'region'>, project?: string): string | undefined {
+  const where = `--region=${e.region}${project ? ` --project=${project}` : ''}`;
+  if (status === 401) return 'Vertex AI rejected the access token (expired or missing): sign in again with "gcloud auth application-default login" and retry.';
+  if (status === 403) return `The current credentials may not predict on endpoint ${e.displayName}: they need aiplatform.endpoints.predict (e.g. roles/aiplatform.user) on the project.`;
+  if (status === 404 && !/servable|signature/i.test(error)) return `Endpoint ${e.displayName} (${e.id}) or its deployed model is gone: refresh the Serving view (gcloud ai endpoints describe ${e.id} ${where}).`;
+  if (status === 429) return 'Vertex AI throttled the request (quota or the deployed models\' replicas are saturated): retry, or raise the max replicas.';
+  if (status === 503) return 'The endpoint\'s deployed model is not ready or is scaling: wait until the Serving view shows it ready, then retry.';
+  return undefined;
+}
+
 /** The endpoint as the panel's prediction target: keyed by the endpoint's resource name. */
 export function endpointPredictionTarget(target: EndpointPredictionTarget): PredictionTarget {
   const e = target.endpoint;
@@ -98,11 +119,12 @@ export function endpointPredictionTarget(target: EndpointPredictionTarget): Pred
   };
   const metadataPath = '/v1/models/model/metadata';
   return {
-    info: serviceInfo(asService),
+    info: { ...serviceInfo(asService), kind: 'endpoint', ...(target.deployedModelId ? { deployedModelId: target.deployedModelId } : {}) },
     metadataPath,
     metadata: c => target.call({ method: 'GET', path: metadataPath, signal: c.signal }),
     predict: (body, c) => target.call({ method: 'POST', path: '/v1/models/model:predict', body, signal: c.signal }),
     curl: body => target.curl(body),
+    hint: (status, error) => endpointHint(status, error, e),
     dispose: () => undefined,
   };
 }

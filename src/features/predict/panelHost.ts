@@ -11,7 +11,7 @@ import { PanelHost, panelPage, type HandleResult } from '../../common/panelHost'
 import type { Session } from '../shared/session';
 import { IdTokenError } from '../../gcp/idToken';
 import {
-  checkRequest, parseWebviewMessage, type HostMessage, type LoadTestSummary, type PanelState, type ServiceInfo, type WebviewMessage,
+  checkRequest, panelTargetOf, parseWebviewMessage, type HostMessage, type LoadTestSummary, type PanelState, type ServiceInfo, type WebviewMessage,
 } from '../../protocol/predict';
 import { formSchemas, type FormSchema } from '../../serving/predict/formSchema';
 import { errorHint } from '../../serving/predict/hints';
@@ -80,7 +80,7 @@ export class PredictPanel implements vscode.Disposable {
 
   /** The state the webview would persist, for the serializer when nothing else was saved. */
   get initialState(): PanelState {
-    return { serviceName: this.info.name };
+    return { target: panelTargetOf(this.info) };
   }
 
   post(m: HostMessage): void {
@@ -215,6 +215,8 @@ export class PredictPanel implements vscode.Disposable {
   }
 
   private hint(r: CallResult, error: string, signature?: string): string | undefined {
+    const own = r.status >= 200 && r.status < 300 ? undefined : this.target.hint?.(r.status, error);
+    if (own) return own;
     const sig = signature ? this.metadata?.signatures[signature] : undefined;
     const h = errorHint({
       status: r.status, error, modelName: this.info.modelName, signature,
@@ -234,6 +236,9 @@ export class PredictPanel implements vscode.Disposable {
   }
 
   private failureHint(e: unknown): string | undefined {
+    if (this.info.kind === 'endpoint' && (e instanceof CallError && e.code === 'token' || e instanceof IdTokenError || /credential|token/i.test((e as Error)?.message ?? ''))) {
+      return 'The panel calls Vertex AI with your access token: sign in with "gcloud auth application-default login", then retry.';
+    }
     if (e instanceof CallError && e.code === 'token' || e instanceof IdTokenError) {
       return 'The panel needs an ID token for this service: sign in with "gcloud auth application-default login" (or "gcloud auth login" for the gcloud fallback), then retry.';
     }
@@ -245,7 +250,10 @@ export class PredictPanel implements vscode.Disposable {
   private async copyCurl(body: string): Promise<void> {
     const text = this.target.curl(body);
     await (this.deps.clipboard ?? (t => vscode.env.clipboard.writeText(t)))(text);
-    this.post({ type: 'notice', level: 'info', text: 'Copied the curl command (it runs gcloud auth print-identity-token for the token).' });
+    // Vertex AI takes an OAuth access token; a private Cloud Run service an ID token; a public one none.
+    const token = this.info.kind === 'endpoint' ? ' (it runs gcloud auth print-access-token for the token)'
+      : this.info.authenticated ? ' (it runs gcloud auth print-identity-token for the token)' : '';
+    this.post({ type: 'notice', level: 'info', text: `Copied the curl command${token}.` });
   }
 
   private savePayload(name: string, signature: string, body: string): void {

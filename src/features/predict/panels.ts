@@ -1,6 +1,7 @@
 /**
- * One Test Prediction panel per service: opening it again reveals the open one. Panels come back
- * after a reload through the serializer, from the state the webview saved (its service name).
+ * One Test Prediction panel per target (a Cloud Run service or a Vertex AI endpoint): opening it
+ * again reveals the open one. Panels come back after a reload through the serializer, from the
+ * state the webview saved (its target), checked first: webview state is untrusted.
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../common/logger';
@@ -8,7 +9,10 @@ import { PanelRegistry, panelOptions, panelSerializer } from '../../common/panel
 import type { Session } from '../shared/session';
 import { webviewPage } from '../../common/webviewPage';
 import type { IdTokenApi } from '../../gcp/apis';
-import { isPanelState, PREDICT_VIEW_TYPE } from '../../protocol/predict';
+import { parsePanelState, PREDICT_VIEW_TYPE, type PanelTarget } from '../../protocol/predict';
+import { UserError } from '../../common/errors';
+import type { VertexEndpoint } from '../../serving/endpoints/types';
+import { EndpointPredictionTarget, endpointPredictionTarget, mainDeployedModel } from './endpointTarget';
 import type { CloudRunService } from '../../serving/domain';
 import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
 import { servingRevisions } from '../../serving/reports/savedReport';
@@ -25,7 +29,14 @@ export class PredictPanels implements vscode.Disposable {
   constructor(private readonly session: Session, private readonly logger: Logger, private readonly store: PayloadStore, private readonly extensionUri: vscode.Uri) {
     // One token cache per session (CloudApis): a new project or connection starts empty.
     this.tokens = async () => (await session.cloud()).apis.idTokens;
-    this.serializer = panelSerializer(logger, 'predict', s => (isPanelState(s) ? s : undefined), (panel, state) => this.restore(panel, state.serviceName));
+    this.serializer = panelSerializer(logger, 'predict', s => {
+      try {
+        return parsePanelState(s);
+      } catch (e) {
+        this.logger.warn(`predict: the restored panel's saved state is refused: ${(e as Error).message}`);
+        return undefined;
+      }
+    }, (panel, state) => this.restore(panel, state.target));
   }
 
   get(serviceName: string): PredictPanel | undefined {
@@ -52,6 +63,33 @@ export class PredictPanels implements vscode.Disposable {
     return this.adopt(panel, target, reportMeta);
   }
 
+  /** Opens (or reveals) the panel of a Vertex AI endpoint; `deployedModelId`: the form is that deployed model's. */
+  async showEndpoint(endpoint: VertexEndpoint, deployedModelId?: string): Promise<PredictPanel> {
+    return this.showTarget(await this.endpointTarget(endpoint, deployedModelId), this.endpointReportMeta(endpoint.name));
+  }
+
+  /** A load test of an endpoint is named after it, the deployed models taking traffic, and the main one's version. */
+  private endpointReportMeta(name: string): PanelDeps['reportMeta'] {
+    return async () => {
+      const e = await (await this.session.cloud()).apis.endpoints.getEndpoint(name);
+      return {
+        service: e.displayName || e.id,
+        revision: servingRevisions(Object.entries(e.trafficSplit).map(([revision, percent]) => ({ revision, percent }))),
+        modelVersion: mainDeployedModel(e)?.modelVersionId,
+      };
+    };
+  }
+
+  private async endpointTarget(endpoint: VertexEndpoint, deployedModelId?: string): Promise<PredictionTarget> {
+    const cloud = await this.session.cloud();
+    const target = new EndpointPredictionTarget(cloud.apis.endpoints, endpoint, async d => {
+      const v = (await cloud.vertex.listModelVersions(d.model)).find(x => x.versionId === d.modelVersionId);
+      if (!v?.artifactUri) throw new UserError(`${d.model}@${d.modelVersionId} has no artifact to read the signatures from.`);
+      return (await cloud.apis.models.inspect(v.artifactUri, { labels: v.labels })).signatures;
+    }, undefined, deployedModelId);
+    return endpointPredictionTarget(target);
+  }
+
   private adopt(panel: vscode.WebviewPanel, target: PredictionTarget, reportMeta?: PanelDeps['reportMeta']): PredictPanel {
     const deps: PanelDeps = { session: this.session, logger: this.logger, store: this.store, extensionUri: this.extensionUri, reportMeta };
     return this.open.add(target.info.name, new PredictPanel(panel, target, deps));
@@ -72,23 +110,41 @@ export class PredictPanels implements vscode.Disposable {
     };
   }
 
-  /** Restores a panel after a reload. */
-  private async restore(panel: vscode.WebviewPanel, serviceName: string): Promise<void> {
-    let service: CloudRunService | undefined;
+  /**
+   * Restores a panel after a reload: its service or endpoint read again. One that is gone (or
+   * cannot be read, or an endpoint left with no deployed model) gets a page that says so.
+   */
+  private async restore(panel: vscode.WebviewPanel, target: PanelTarget): Promise<void> {
+    const what = target.kind === 'service' ? 'service' : 'Vertex AI endpoint';
+    let problem: string | undefined;
     try {
       const cloud = await this.session.cloud();
-      service = await cloud.run.getService(serviceName);
+      if (target.kind === 'service') {
+        const service = await cloud.run.getService(target.name);
+        if (service) return void this.adopt(panel, this.cloudRun(service), this.reportMetaOf(service));
+        problem = 'is gone';
+      } else {
+        const endpoint = await cloud.apis.endpoints.getEndpoint(target.name);
+        if (endpoint.deployedModels.length) {
+          // A deployed model undeployed since: the form comes from the endpoint's main model.
+          const kept = endpoint.deployedModels.some(d => d.id === target.deployedModelId) ? target.deployedModelId : undefined;
+          if (target.deployedModelId && !kept) this.logger.info(`predict: deployed model ${target.deployedModelId} is no longer on ${target.name}; the form uses the endpoint's main model`);
+          return void this.adopt(panel, await this.endpointTarget(endpoint, kept), this.endpointReportMeta(endpoint.name));
+        }
+        problem = 'has no deployed models any more';
+      }
     } catch (e) {
-      this.logger.warn(`predict: could not restore the panel of ${serviceName}: ${(e as Error).message}`);
+      const err = e as { code?: unknown; message?: unknown };
+      problem = err.code === 5 ? 'is gone' : `could not be read (${String(err.message ?? e)})`;
     }
-    if (!service) {
-      panel.webview.html = webviewPage({
-        cspSource: panel.webview.cspSource, title: 'Test Prediction',
-        body: `<p>The service ${serviceName.replace(/[<>&"']/g, '')} is gone or could not be read. Close this tab and run "ML Serving: Test Prediction" again.</p>`,
-      });
-      return;
-    }
-    this.adopt(panel, this.cloudRun(service), this.reportMetaOf(service));
+    this.logger.warn(`predict: could not restore the panel of the ${what} ${target.name}: it ${problem}`);
+    const esc = (t: string) => t.replace(/[<>&"']/g, '');
+    const again = target.kind === 'service' ? '"ML Serving: Test Prediction"' : 'Test Prediction on an endpoint in the Serving view';
+    panel.title = `Test ${esc(target.name.split('/').pop() ?? '')}`;
+    panel.webview.html = webviewPage({
+      cspSource: panel.webview.cspSource, title: 'Test Prediction',
+      body: `<main><p data-testid="restore-problem">The ${what} ${esc(target.name)} ${esc(problem)}. Close this tab and run ${again} again.</p></main>`,
+    });
   }
 
   dispose(): void {

@@ -23,7 +23,7 @@ export function payloadStoreFor(context: vscode.ExtensionContext): PayloadStore 
   return new PayloadStore(store, context.workspaceState);
 }
 
-export function register(context: vscode.ExtensionContext, services: Services): { serializer: vscode.WebviewPanelSerializer } {
+export function register(context: vscode.ExtensionContext, services: Services): { serializer: vscode.WebviewPanelSerializer; panels: PredictPanels } {
   const { session, logger } = services;
   const log = logger.child('predict');
   const panels = new PredictPanels(session, log, payloadStoreFor(context), context.extensionUri);
@@ -36,5 +36,5 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     registerCommand(CommandIds.compareReports, compareReports(), logger),
     registerCommand(CommandIds.testEndpointPrediction, testEndpointPrediction(session, panels), logger),
   );
-  return { serializer: panels.serializer };
+  return { serializer: panels.serializer, panels };
 }

@@ -4,6 +4,7 @@ import type { CloudRunService } from '../../serving/domain';
 
 export function serviceInfo(s: CloudRunService): ServiceInfo {
   return {
+    kind: 'service',
     name: s.name,
     id: s.id,
     region: s.region,

@@ -36,6 +36,8 @@ export interface PredictionTarget {
   readonly metadataPath: string;
   /** A shell command that sends `body` the same way. */
   curl(body: string): string;
+  /** A hint for a refused request when the target's own causes differ from Cloud Run's (checked first). */
+  hint?(status: number, error: string): string | undefined;
   dispose(): void;
 }
 

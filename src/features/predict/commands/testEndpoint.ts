@@ -7,7 +7,6 @@ import { UserError, ValidationError } from '../../../common/errors';
 import { ENDPOINT_NAME } from '../../../serving/resourceNames';
 import type { Session } from '../../shared/session';
 import { targetIn } from '../../shared/targets';
-import { EndpointPredictionTarget, endpointPredictionTarget } from '../endpointTarget';
 import type { PredictPanel } from '../panelHost';
 import type { PredictPanels } from '../panels';
 
@@ -20,11 +19,12 @@ export function testEndpointPrediction(session: Session, panels: PredictPanels) 
     // Always re-read: the row may be stale.
     const endpoint = await cloud.apis.endpoints.getEndpoint(name);
     if (!endpoint.deployedModels.length) throw new UserError(`Endpoint ${endpoint.displayName} has no deployed models to answer.`, 'Deploy a model version to it first.');
-    const target = new EndpointPredictionTarget(cloud.apis.endpoints, endpoint, async d => {
-      const v = (await cloud.vertex.listModelVersions(d.model)).find(x => x.versionId === d.modelVersionId);
-      if (!v?.artifactUri) throw new UserError(`${d.model}@${d.modelVersionId} has no artifact to read the signatures from.`);
-      return (await cloud.apis.models.inspect(v.artifactUri, { labels: v.labels })).signatures;
-    });
-    return panels.showTarget(endpointPredictionTarget(target));
+    // Opened on a deployed model's row: the form is that model's (requests still follow the endpoint's split).
+    const given = !node && arg && typeof arg === 'object' ? (arg as { deployedModelId?: unknown }).deployedModelId : undefined;
+    if (given !== undefined && (typeof given !== 'string' || !endpoint.deployedModels.some(d => d.id === given))) {
+      throw new ValidationError('deployedModelId', `expected the id of a model deployed to ${endpoint.displayName} (${endpoint.deployedModels.map(d => d.id).join(', ')})`);
+    }
+    const deployedModelId = node?.kind === 'deployedModel' ? node.deployedModelId : given;
+    return panels.showEndpoint(endpoint, deployedModelId);
   };
 }
