@@ -31,7 +31,9 @@ describe('emulator: batch prediction jobs with the official JobServiceClient', f
   const zoo = process.env.MLSERVING_ZOO;
 
   before(async () => {
-    const started = await startTestEmulator(python && zoo ? { python, zooDir: zoo, opsBuildDir: process.env.MLSERVING_DEMO_OPS_BUILD_DIR || undefined } : {});
+    // A job waits operationMs before it runs: long enough that "cancel a pending job" is not a race
+    // with the start on a loaded machine (30 ms was: the job had already failed once).
+    const started = await startTestEmulator({ operationMs: 2000, ...(python && zoo ? { python, zooDir: zoo, opsBuildDir: process.env.MLSERVING_DEMO_OPS_BUILD_DIR || undefined } : {}) });
     emu = started.emu;
     const v = bundle('vertex');
     jobs = new v.JobServiceClient(clientOptions(started.conn, 'vertex', v.grpc));
