@@ -49,6 +49,12 @@ export interface RealServerInput {
   extraModules?: string[];
   /** Container env the server reads besides the model location (MODEL_VERSION_LABELS, GUNICORN_THREADS). */
   env?: Record<string, string>;
+  /**
+   * Started as Vertex AI starts a custom container: no MODEL_BASE_PATH mount, MODEL_NAME or PORT;
+   * the server reads the AIP_* variables in `env` (the model from AIP_STORAGE_URI) and listens on
+   * AIP_HTTP_PORT, set here to the free port picked (Python image only).
+   */
+  aip?: boolean;
   probe: StartupProbe;
   /** How often the probe is polled (default 200 ms; the benchmark polls finer). */
   pollMs?: number;
@@ -166,10 +172,11 @@ export async function startRealServer(o: RealServerInput): Promise<RealServerRes
   const extraFlags = await gunicornExtraFlags(o.serving.python);
   const modules = o.image === 'python' ? [...o.serving.opModules, ...(o.extraModules ?? [])] : [...(o.extraModules ?? [])];
   const pythonPath = [o.serving.serverDir, ...(o.image === 'python' && o.serving.opPackagesDir ? [o.serving.opPackagesDir] : [])];
+  const aip = o.aip && o.image === 'python';
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir(), LANG: process.env.LANG ?? 'C.UTF-8',
     ...(o.image === 'python' ? { ...o.serving.env, ...o.env } : {}),
-    MODEL_NAME: o.modelName, MODEL_BASE_PATH: root, PORT: String(port),
+    ...(aip ? { AIP_HTTP_PORT: String(port) } : { MODEL_NAME: o.modelName, MODEL_BASE_PATH: root, PORT: String(port) }),
     EXTRA_OP_MODULES: modules.join(','),
     PYTHONPATH: pythonPath.join(path.delimiter),
     PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1',
