@@ -150,8 +150,10 @@ function probeOnce(port: number, probePath: string | undefined, timeoutMs: numbe
 
 /** The line that says why the server died: TensorFlow's or Python's error, else the last line. */
 export function failureReason(lines: string[]): string {
-  const errs = lines.filter(l => /^[\w.]+(?:Error|Exception): /.test(l) || /\[ERROR\]/.test(l) && !/Worker failed to boot|Exception in worker process|Shutting down: Master|Reason: Worker/.test(l));
-  const best = errs.find(l => /Op type not registered/.test(l)) ?? errs.find(l => /^[\w.]+(?:Error|Exception): /.test(l)) ?? errs[errs.length - 1] ?? lines[lines.length - 1];
+  const errs = lines.filter(l => /^[\w.]+(?:Error|Exception): /.test(l) || /\[ERROR\]/.test(l) && !/Worker failed to boot|Exception in worker process|Shutting down: Master|Reason: (?:Worker|App failed)/.test(l));
+  // server.py's own log line (logging's "LEVEL name: message") when the model fails to load.
+  const serverLine = lines.filter(l => /^\S+ \S+ ERROR [\w.]+: /.test(l)).pop();
+  const best = errs.find(l => /Op type not registered/.test(l)) ?? errs.find(l => /^[\w.]+(?:Error|Exception): /.test(l)) ?? serverLine ?? errs[errs.length - 1] ?? lines[lines.length - 1];
   return best ?? 'the server exited without output';
 }
 
