@@ -66,6 +66,9 @@ export async function startGcsProxy(upstream: string): Promise<GcsProxy> {
     const err = e as { stderr?: Buffer; message: string };
     throw new Error(`the GCS proxy could not make its certificates with openssl: ${String(err.stderr ?? '').trim() || err.message}`);
   }
+  // The CA's key must not outlive the process, even when close() is never called.
+  const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeDir);
   const up = new URL(upstream);
   const requests: ProxiedRequest[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
@@ -113,7 +116,7 @@ export async function startGcsProxy(upstream: string): Promise<GcsProxy> {
       agent.destroy();
       outer.closeAllConnections?.();
       inner.closeAllConnections?.();
-      outer.close(() => { fs.rmSync(dir, { recursive: true, force: true }); r(); });
+      outer.close(() => { process.off('exit', removeDir); removeDir(); r(); });
     }),
   };
 }
