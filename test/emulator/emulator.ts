@@ -25,6 +25,7 @@ import { Deployer } from './run/deployer';
 import { servicesService } from './run/services';
 import { revisionsService } from './run/revisions';
 import { startGcsServer } from './gcs/server';
+import { stopStorageFront } from './gcs/front';
 import { startAdminServer } from './admin/server';
 import { startServingStandIn } from './serving/standIn';
 import type { PythonServing } from './serving/pythonServer';
@@ -141,6 +142,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const closers: Array<() => Promise<void>> = [];
   const vertexEndpoints = new EndpointStore();
   closers.push(() => vertexEndpoints.stopAll());
+  closers.push(() => stopStorageFront(dataDir)); // the storage proxy custom containers read gs:// through
   try {
     const vertexAddr = await serve(0, [
       ['google.cloud.aiplatform.v1.ModelService', modelService(ctx, vertex, vertexOps, { operationMs: opts.operationMs ?? 200 })],
