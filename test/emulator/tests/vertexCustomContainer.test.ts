@@ -115,6 +115,14 @@ describe('emulator: a custom-op model in the Python image as a Vertex AI custom 
     assert.ok(endpointLogs(ep.split('/').pop()!).some(l => want.test(l)), 'the message is in the endpoint\'s container log');
     const [after] = await endpoints.getEndpoint({ name: ep });
     assert.deepEqual(after.deployedModels, [], 'a failed deploy changes nothing');
+
+    // A health route no request could carry: the same, server.py's message (not an emulator error).
+    const spaced = await uploadPythonVersion({ predictRoute: '/v1/models/model:predict', healthRoute: '/health check' });
+    const [d2] = await endpoints.deployModel({ endpoint: ep, deployedModel: { model: spaced.name, dedicatedResources: cpu }, trafficSplit: { 0: 100 } });
+    await assert.rejects(d2.promise(), (e: any) => {
+      assert.match(String(e.details ?? e.message), /Model server exited unexpectedly.*AIP_HEALTH_ROUTE: expected a URL path starting with '\/' without spaces/);
+      return true;
+    });
   });
 });
 

@@ -172,9 +172,11 @@ async function startCustomContainer(version: Proto, serving: PythonServing, gcsR
   // The port is picked free by startRealServer and passed as AIP_HTTP_PORT (it overrides this one).
   const env = { ...aipEnvironment(spec, artifactUri, ids, containerPortOf(spec)), ...front.env };
   const modelName = env.MODEL_NAME || 'model';
+  // A route no HTTP request can carry (server.py refuses it and exits, saying why): probe the port meanwhile.
+  const probePath = /^\/[\x21-\x7e]*$/.test(env.AIP_HEALTH_ROUTE) ? env.AIP_HEALTH_ROUTE : undefined;
   const r = await startRealServer({
     serving, image: 'python', modelName, containerBasePath: `/models/${modelName}`, aip: true, env,
-    probe: { path: env.AIP_HEALTH_ROUTE, initialDelaySeconds: 0, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 120 },
+    probe: { path: probePath, initialDelaySeconds: 0, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 120 },
     log: (line, stream) => log('prediction_container', stream === 'stderr' ? 'ERROR' : 'INFO', { textPayload: line }),
   });
   if (!r.ok) return { ok: false, reason: r.reason };
