@@ -28,6 +28,7 @@ import { startGcsServer } from './gcs/server';
 import { BigQueryStore } from './bigquery/store';
 import { startBigQueryServer } from './bigquery/server';
 import { seedBigQuery } from './demo/bigquery';
+import { stopStorageFront } from './gcs/front';
 import { startAdminServer } from './admin/server';
 import { startServingStandIn } from './serving/standIn';
 import type { PythonServing } from './serving/pythonServer';
@@ -148,6 +149,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const closers: Array<() => Promise<void>> = [];
   const vertexEndpoints = new EndpointStore();
   closers.push(() => vertexEndpoints.stopAll());
+  closers.push(() => stopStorageFront(dataDir)); // the storage proxy custom containers read gs:// through
   try {
     const vertexAddr = await serve(0, [
       ['google.cloud.aiplatform.v1.ModelService', modelService(ctx, vertex, vertexOps, { operationMs: opts.operationMs ?? 200 })],

@@ -45,7 +45,8 @@ function walk(dir: string, rel = '', out: string[] = []): string[] {
   return out;
 }
 
-export function startGcsServer(root: string, port = 0): Promise<GcsServer> {
+/** `unref`: the listener never keeps the process alive (a server started on demand). */
+export function startGcsServer(root: string, port = 0, opts: { unref?: boolean } = {}): Promise<GcsServer> {
   const hashCache = new Map<string, Hashes>();
   const hashes = (file: string, st: fs.Stats): Hashes => {
     const key = `${st.size}:${st.mtimeMs}`;
@@ -207,6 +208,7 @@ export function startGcsServer(root: string, port = 0): Promise<GcsServer> {
     server.listen(port, '127.0.0.1', () => {
       const p = (server.address() as { port: number }).port;
       base = `http://127.0.0.1:${p}`;
+      if (opts.unref) server.unref();
       resolve({ url: base, port: p, close: () => new Promise<void>(r => { server.closeAllConnections?.(); server.close(() => r()); }) });
     });
   });

@@ -49,6 +49,12 @@ export interface RealServerInput {
   extraModules?: string[];
   /** Container env the server reads besides the model location (MODEL_VERSION_LABELS, GUNICORN_THREADS). */
   env?: Record<string, string>;
+  /**
+   * Started as Vertex AI starts a custom container: no MODEL_BASE_PATH mount, MODEL_NAME or PORT;
+   * the server reads the AIP_* variables in `env` (the model from AIP_STORAGE_URI) and listens on
+   * AIP_HTTP_PORT, set here to the free port picked (Python image only).
+   */
+  aip?: boolean;
   probe: StartupProbe;
   /** How often the probe is polled (default 200 ms; the benchmark polls finer). */
   pollMs?: number;
@@ -144,8 +150,10 @@ function probeOnce(port: number, probePath: string | undefined, timeoutMs: numbe
 
 /** The line that says why the server died: TensorFlow's or Python's error, else the last line. */
 export function failureReason(lines: string[]): string {
-  const errs = lines.filter(l => /^[\w.]+(?:Error|Exception): /.test(l) || /\[ERROR\]/.test(l) && !/Worker failed to boot|Exception in worker process|Shutting down: Master|Reason: Worker/.test(l));
-  const best = errs.find(l => /Op type not registered/.test(l)) ?? errs.find(l => /^[\w.]+(?:Error|Exception): /.test(l)) ?? errs[errs.length - 1] ?? lines[lines.length - 1];
+  const errs = lines.filter(l => /^[\w.]+(?:Error|Exception): /.test(l) || /\[ERROR\]/.test(l) && !/Worker failed to boot|Exception in worker process|Shutting down: Master|Reason: (?:Worker|App failed)/.test(l));
+  // server.py's own log line (logging's "LEVEL name: message") when the model fails to load.
+  const serverLine = lines.filter(l => /^\S+ \S+ ERROR [\w.]+: /.test(l)).pop();
+  const best = errs.find(l => /Op type not registered/.test(l)) ?? errs.find(l => /^[\w.]+(?:Error|Exception): /.test(l)) ?? serverLine ?? errs[errs.length - 1] ?? lines[lines.length - 1];
   return best ?? 'the server exited without output';
 }
 
@@ -166,10 +174,11 @@ export async function startRealServer(o: RealServerInput): Promise<RealServerRes
   const extraFlags = await gunicornExtraFlags(o.serving.python);
   const modules = o.image === 'python' ? [...o.serving.opModules, ...(o.extraModules ?? [])] : [...(o.extraModules ?? [])];
   const pythonPath = [o.serving.serverDir, ...(o.image === 'python' && o.serving.opPackagesDir ? [o.serving.opPackagesDir] : [])];
+  const aip = o.aip && o.image === 'python';
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir(), LANG: process.env.LANG ?? 'C.UTF-8',
     ...(o.image === 'python' ? { ...o.serving.env, ...o.env } : {}),
-    MODEL_NAME: o.modelName, MODEL_BASE_PATH: root, PORT: String(port),
+    ...(aip ? { AIP_HTTP_PORT: String(port) } : { MODEL_NAME: o.modelName, MODEL_BASE_PATH: root, PORT: String(port) }),
     EXTRA_OP_MODULES: modules.join(','),
     PYTHONPATH: pythonPath.join(path.delimiter),
     PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1',

@@ -202,7 +202,7 @@ export function endpointService(ctx: CallContext, vertex: VertexStore, store: En
           log('prediction_container', 'ERROR', { textPayload: startFault });
           started = { ok: false as const, reason: startFault };
         } else {
-          started = await startDeployedModel(version, opts, log);
+          started = await startDeployedModel(version, opts, log, { endpointId: rec.proto.name.split('/').pop()!, deployedModelId: id });
         }
         // Cancelled meanwhile (CancelOperation), or the endpoint is gone: nothing changes.
         const cancelled = (ops.get(op.name) as { done?: boolean } | undefined)?.done;

@@ -1,9 +1,13 @@
 /**
  * A model deployed to a Vertex AI endpoint, running: the same real server Cloud Run revisions use
- * (serving/pythonServer.ts), one per deployed model, on the model's artifact folder. The prebuilt
- * TF serving container stands for the stock binary (no op packages: a custom-op model fails with
- * TensorFlow's own text); the project's Python image, registered as a custom container, imports
- * its op packages. Without Python and TensorFlow the TypeScript stand-in answers.
+ * (serving/pythonServer.ts), one per deployed model. The prebuilt TF serving container stands for
+ * the stock binary (no op packages: a custom-op model fails with TensorFlow's own text), started on
+ * the model's artifact folder. The project's Python image, registered as a custom container, is
+ * started the way Vertex AI starts one: the AIP_* variables from the Model's containerSpec (ports,
+ * routes, env) and AIP_STORAGE_URI = the model's artifactUri, a gs:// URI its TensorFlow reads
+ * through its own GCS filesystem from the emulator's Cloud Storage (gcs/front.ts). Vertex AI copies
+ * the artifacts to a bucket of its own first; the emulator points at artifactUri itself (same bytes).
+ * Without Python and TensorFlow the TypeScript stand-in answers.
  * Its output goes to the endpoint's logs (resource aiplatform.googleapis.com/Endpoint).
  */
 import * as fs from 'node:fs';
@@ -14,6 +18,7 @@ import { isCustomOp } from '../../../src/serving/savedModel/customOps';
 import { isPrebuiltTfImage } from '../../../src/serving/endpoints/deployPlan';
 import type { LogStore } from '../logging/store';
 import { startRealServer, type PythonServing } from '../serving/pythonServer';
+import { storageFront } from '../gcs/front';
 import type { DemoPredictor, startServingStandIn } from '../serving/standIn';
 import type { Proto } from './store';
 
@@ -71,10 +76,40 @@ export function localDirOf(gcsRoot: string, uri: string): string | undefined {
   return path.join(gcsRoot, m[1], ...m[2].split('/').filter(Boolean));
 }
 
-export async function startDeployedModel(version: Proto, deps: ModelRuntimeDeps, log: EndpointLogger): Promise<StartResult> {
+/** Where the deployed model runs: Vertex AI's defaults for the routes name them. */
+export interface DeployedIds { endpointId: string; deployedModelId: string }
+
+/** Vertex AI's container port: containerSpec.ports[0], else 8080. */
+export function containerPortOf(spec: Proto): number {
+  const p = Number(spec?.ports?.[0]?.containerPort);
+  return Number.isInteger(p) && p > 0 ? p : 8080;
+}
+
+/**
+ * The variables Vertex AI sets in a custom container, from the Model's containerSpec: its env
+ * first, the AIP_* contract over it. Routes default as Vertex AI documents them
+ * (/v1/endpoints/ENDPOINT/deployedModels/DEPLOYED_MODEL[:predict]).
+ */
+export function aipEnvironment(spec: Proto, artifactUri: string, ids: DeployedIds, port: number): Record<string, string> {
+  const base = `/v1/endpoints/${ids.endpointId}/deployedModels/${ids.deployedModelId}`;
+  const env: Record<string, string> = {};
+  for (const e of spec?.env ?? []) if (e && typeof e.name === 'string' && typeof e.value === 'string') env[e.name] = e.value;
+  return {
+    ...env,
+    AIP_MODE: 'PREDICTION', AIP_MODE_VERSION: '1.0.0',
+    AIP_HTTP_PORT: String(port),
+    AIP_HEALTH_ROUTE: typeof spec?.healthRoute === 'string' && spec.healthRoute ? spec.healthRoute : base,
+    AIP_PREDICT_ROUTE: typeof spec?.predictRoute === 'string' && spec.predictRoute ? spec.predictRoute : `${base}:predict`,
+    AIP_STORAGE_URI: artifactUri,
+    AIP_ENDPOINT_ID: ids.endpointId, AIP_DEPLOYED_MODEL_ID: ids.deployedModelId,
+  };
+}
+
+export async function startDeployedModel(version: Proto, deps: ModelRuntimeDeps, log: EndpointLogger, ids: DeployedIds = { endpointId: '0', deployedModelId: '0' }): Promise<StartResult> {
   const spec = version.containerSpec ?? {};
   const image: string = spec.imageUri ?? '';
   const prebuilt = isPrebuiltTfImage(image);
+  if (deps.serving && !prebuilt) return startCustomContainer(version, deps.serving, deps.gcsRoot, log, ids);
   const envName = (spec.env ?? []).find((e: Proto) => e.name === 'MODEL_NAME')?.value;
   const modelName: string = prebuilt ? 'model' : envName ?? 'model';
   const predictRoute: string = prebuilt ? `/v1/models/${modelName}:predict` : spec.predictRoute || `/v1/models/${modelName}:predict`;
@@ -112,4 +147,38 @@ export async function startDeployedModel(version: Proto, deps: ModelRuntimeDeps,
     log: e => { if (e.logName !== 'requests') log('prediction_container', e.severity, { textPayload: e.textPayload, jsonPayload: e.jsonPayload }); },
   });
   return { ok: true, model: { url: instance.url, modelName, predictRoute, close: () => instance.close() } };
+}
+
+/**
+ * The project's Python image as Vertex AI runs a custom container: server.py with the AIP_*
+ * variables of the Model's containerSpec, loading the model itself from AIP_STORAGE_URI (gs://,
+ * through TensorFlow's GCS filesystem and the emulator's storage proxy). Health and predict go to
+ * the spec's routes; a route server.py refuses fails the deploy with server.py's own message.
+ */
+async function startCustomContainer(version: Proto, serving: PythonServing, gcsRoot: string, log: EndpointLogger, ids: DeployedIds): Promise<StartResult> {
+  const spec = version.containerSpec ?? {};
+  const artifactUri = String(version.artifactUri ?? '').replace(/\/+$/, '');
+  if (!localDirOf(gcsRoot, artifactUri)) {
+    const reason = `artifact_uri: expected a gs:// URI of the model's artifacts, got ${JSON.stringify(version.artifactUri ?? '')}`;
+    log('prediction_container', 'ERROR', { textPayload: reason });
+    return { ok: false, reason };
+  }
+  let front;
+  try { front = await storageFront(gcsRoot); } catch (e) {
+    const reason = `emulator: Cloud Storage is not reachable for the model server: ${e instanceof Error ? e.message : String(e)}`;
+    log('prediction_container', 'ERROR', { textPayload: reason });
+    return { ok: false, reason };
+  }
+  // The port is picked free by startRealServer and passed as AIP_HTTP_PORT (it overrides this one).
+  const env = { ...aipEnvironment(spec, artifactUri, ids, containerPortOf(spec)), ...front.env };
+  const modelName = env.MODEL_NAME || 'model';
+  // A route no HTTP request can carry (server.py refuses it and exits, saying why): probe the port meanwhile.
+  const probePath = /^\/[\x21-\x7e]*$/.test(env.AIP_HEALTH_ROUTE) ? env.AIP_HEALTH_ROUTE : undefined;
+  const r = await startRealServer({
+    serving, image: 'python', modelName, containerBasePath: `/models/${modelName}`, aip: true, env,
+    probe: { path: probePath, initialDelaySeconds: 0, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 120 },
+    log: (line, stream) => log('prediction_container', stream === 'stderr' ? 'ERROR' : 'INFO', { textPayload: line }),
+  });
+  if (!r.ok) return { ok: false, reason: r.reason };
+  return { ok: true, model: { url: r.server.url, modelName, predictRoute: env.AIP_PREDICT_ROUTE, close: () => r.server.close() } };
 }
