@@ -11,6 +11,7 @@ import { webviewPage } from '../../common/webviewPage';
 import type { IdTokenApi } from '../../gcp/apis';
 import { parsePanelState, PREDICT_VIEW_TYPE, type PanelTarget } from '../../protocol/predict';
 import { UserError } from '../../common/errors';
+import { idOf } from '../../serving/resourceNames';
 import type { VertexEndpoint } from '../../serving/endpoints/types';
 import { EndpointPredictionTarget, endpointPredictionTarget, mainDeployedModel } from './endpointTarget';
 import type { CloudRunService } from '../../serving/domain';
@@ -140,7 +141,7 @@ export class PredictPanels implements vscode.Disposable {
     this.logger.warn(`predict: could not restore the panel of the ${what} ${target.name}: it ${problem}`);
     const esc = (t: string) => t.replace(/[<>&"']/g, '');
     const again = target.kind === 'service' ? '"ML Serving: Test Prediction"' : 'Test Prediction on an endpoint in the Serving view';
-    panel.title = `Test ${esc(target.name.split('/').pop() ?? '')}`;
+    panel.title = `Test ${esc(idOf(target.name))}`;
     panel.webview.html = webviewPage({
       cspSource: panel.webview.cspSource, title: 'Test Prediction',
       body: `<main><p data-testid="restore-problem">The ${what} ${esc(target.name)} ${esc(problem)}. Close this tab and run ${again} again.</p></main>`,
