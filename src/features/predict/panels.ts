@@ -11,6 +11,7 @@ import { webviewPage } from '../../common/webviewPage';
 import type { IdTokenApi } from '../../gcp/apis';
 import { parsePanelState, PREDICT_VIEW_TYPE, type PanelTarget } from '../../protocol/predict';
 import { UserError } from '../../common/errors';
+import { idOf } from '../../serving/resourceNames';
 import type { VertexEndpoint } from '../../serving/endpoints/types';
 import { EndpointPredictionTarget, endpointPredictionTarget, mainDeployedModel } from './endpointTarget';
 import type { CloudRunService } from '../../serving/domain';
