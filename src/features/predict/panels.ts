@@ -16,7 +16,6 @@ import type { VertexEndpoint } from '../../serving/endpoints/types';
 import { EndpointPredictionTarget, endpointPredictionTarget, mainDeployedModel } from './endpointTarget';
 import type { CloudRunService } from '../../serving/domain';
 import { SERVICE_LABELS } from '../../serving/deploy/serviceLabels';
-import { idOf } from '../../serving/resourceNames';
 import { servingRevisions } from '../../serving/reports/savedReport';
 import { PredictPanel, type PanelDeps } from './panelHost';
 import type { PayloadStore } from '../shared/payloadStore';
