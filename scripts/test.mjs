@@ -170,7 +170,7 @@ async function integrationStage(server, workspace) {
     });
   });
   page.on('pageerror', e => log(`workbench page error: ${e.message}`));
-  const limit = Number(process.env.MLSERVING_INTEGRATION_TIMEOUT_MS ?? 10 * 60_000);
+  const limit = Number(process.env.MLSERVING_INTEGRATION_TIMEOUT_MS ?? 20 * 60_000);
   await page.goto(url);
   const code = await Promise.race([exited, new Promise(r => setTimeout(() => r('timeout'), limit))]);
   await chain;
