@@ -1,6 +1,7 @@
 /** Change Traffic Split of an endpoint: input boxes and the modal around src/operations/endpoints.ts. */
 import * as vscode from 'vscode';
 import { CancelledError, ValidationError } from '../../../common/errors';
+import { chatDecision } from '../../../common/chatConfirmation';
 import { unattendedAllowed } from '../../../common/unattended';
 import { changeEndpointTraffic, deployedName } from '../../../operations/endpoints';
 import type { TrafficSplit } from '../../../serving/endpoints/traffic';
@@ -29,6 +30,10 @@ export function changeTraffic({ session, ops }: EndpointDeps) {
       },
       async confirm(c) {
         if (opts?.confirmed === true && unattendedAllowed()) return true;
+        // A language model tool: previews the modal's text, or moves what the user accepted in chat.
+        const chat = chatDecision(opts?.confirmed, `${c.question}\n${c.detail}`);
+        if (chat === 'preview') return false;
+        if (chat === 'confirmed') return true;
         return (await vscode.window.showWarningMessage(c.question, { modal: true, detail: c.detail }, 'Change Traffic')) === 'Change Traffic';
       },
       busy: (key, m) => ops.start(key, m), idle: key => ops.done(key),

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../../../common/errors';
+import { chatDecision } from '../../../common/chatConfirmation';
 import { unattendedAllowed } from '../../../common/unattended';
 import { imageFor } from '../../../serving/images';
 import { DEFAULT_MACHINE_TYPE } from '../../../serving/endpoints/machineTypes';
@@ -14,7 +15,8 @@ import { targetIn } from '../../shared/targets';
 import { stageText, type EndpointDeps } from '../deps';
 import { CommandIds } from '../../../serving/commandIds';
 
-export type { EndpointDeployAnswers };
+/** `chat`: a chat confirmation token (src/common/chatConfirmation); anything else means "ask". */
+export type EndpointCommandAnswers = EndpointDeployAnswers & { chat?: unknown };
 
 export interface EndpointDeployResult {
   endpoint: VertexEndpoint;
@@ -55,9 +57,9 @@ const askers: Omit<EndpointDeployHooks, 'confirm'> = {
 };
 
 export function deployToEndpoint({ session, ops, logger }: EndpointDeps) {
-  return async (arg?: unknown, answers?: EndpointDeployAnswers): Promise<EndpointDeployResult | undefined> => {
+  return async (arg?: unknown, answers?: EndpointCommandAnswers): Promise<EndpointDeployResult | undefined> => {
     const node = targetIn(arg, 'modelVersion');
-    const a: EndpointDeployAnswers = answers && typeof answers === 'object' ? answers : (arg && typeof arg === 'object' && !node ? arg as EndpointDeployAnswers : {});
+    const a: EndpointCommandAnswers = answers && typeof answers === 'object' ? answers : (arg && typeof arg === 'object' && !node ? arg as EndpointCommandAnswers : {});
     // Bad answers are rejected before any call, naming the field.
     checkDeployAnswers(a, node?.model.region ?? /\/locations\/([^/]+)\//.exec(String(a.model ?? ''))?.[1]);
     const cloud = await session.cloud();
@@ -66,9 +68,14 @@ export function deployToEndpoint({ session, ops, logger }: EndpointDeps) {
       { apis: cloud.apis, pythonImage: region => imageFor('python', session.settings, cloud.project, region), serviceAccount: session.settings.deployServiceAccount || undefined },
       source, a,
       {
-        ...askers,
+        // A chat tool's call never pops pickers: what it leaves open gets the defaults, or names the field.
+        ...(a.chat !== undefined ? { inspecting: askers.inspecting } : askers),
         async confirm(p) {
           if (a.yes === true && unattendedAllowed()) return true;
+          // A language model tool: previews the modal's text, or deploys what the user accepted in chat.
+          const chat = chatDecision(a.chat, `${p.question}\n${p.detail}`);
+          if (chat === 'preview') return false;
+          if (chat === 'confirmed') return true;
           return (await vscode.window.showWarningMessage(p.question, { modal: true, detail: p.detail }, 'Deploy')) === 'Deploy';
         },
       },
