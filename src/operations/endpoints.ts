@@ -56,6 +56,12 @@ export interface EndpointDeployAnswers {
   yes?: boolean;
 }
 
+/** The plan checks' problems ("field: message"): one names its field (a flag in the CLI); several are listed. */
+function checkFailure(errors: string[]): UserError {
+  const m = errors.length === 1 ? /^([A-Za-z]+): ([\s\S]*)$/.exec(errors[0]) : null;
+  return m ? new ValidationError(m[1], m[2]) : new UserError(errors.join('; '));
+}
+
 const intOrUndefined = (v: unknown, field: string): number | undefined => {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new ValidationError(field, `expected an integer, got ${JSON.stringify(v)}`);
@@ -73,7 +79,7 @@ export function checkDeployAnswers(a: EndpointDeployAnswers, region: string | un
   }
   if (region && a.machineType !== undefined) {
     const pre = checkEndpointDeploy({ region, machineType: a.machineType, acceleratorType: a.acceleratorType, acceleratorCount: a.acceleratorCount, minReplicas: a.minReplicas ?? 1, maxReplicas: a.maxReplicas ?? a.minReplicas ?? 1, trafficShare: a.trafficShare ?? 100, currentSplit: {} });
-    if (pre.errors.length) throw new UserError(pre.errors.join('; '));
+    if (pre.errors.length) throw checkFailure(pre.errors);
   }
 }
 
@@ -188,7 +194,7 @@ export async function prepareEndpointDeploy(ctx: EndpointDeployContext, source: 
   }
 
   const check = checkEndpointDeploy({ region, machineType: machineType!, acceleratorType, acceleratorCount, minReplicas, maxReplicas, trafficShare, currentSplit });
-  if (check.errors.length) throw new UserError(check.errors.join('; '));
+  if (check.errors.length) throw checkFailure(check.errors);
   const container = endpointContainer(kind, ctx.pythonImage(region), { gpu: !!acceleratorType });
   // A plain model keeps its prebuilt container; a custom-op model needs the Python image registered as its container.
   const reuse = kind === 'native' ? !!version.containerImage && isPrebuiltTfImage(version.containerImage) || !version.containerImage : version.containerImage === container.imageUri;

@@ -83,8 +83,8 @@ describe('ml-serving endpoint commands against the emulator', function () {
 
   it('bad arguments name the flag and change nothing', async () => {
     const r = await run(['endpoint-deploy', `${model}@${versions[0]}`, '--new-endpoint', EP, '--machine-type', 'n1-ultra-999', '--yes']);
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /machineType/);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--machine-type: "n1-ultra-999" is not offered in us-central1/);
     const t = await run(['endpoint-traffic', 'projects/demo-project/locations/us-central1/endpoints/123', '--split', '1=60,2=30']);
     assert.equal(t.code, 2);
     assert.match(t.stderr, /--split: the shares sum to 90, not 100/);
