@@ -3,6 +3,8 @@ import { parseGcsUri } from '../gcp/storageSource';
 import type { ContainerKind } from '../serving/routing/chooseContainer';
 import { CLOUD_COMMANDS, isCloudCommand, parseCloudArgs, type CloudCommand } from './cloudArgs';
 import { last, readFlags, UsageError } from './flags';
+import { ENDPOINT_COMMANDS, isEndpointCommand, parseEndpointArgs, type EndpointCommand } from './endpointArgs';
+import { COMMAND_HELP } from './help';
 import { isOperationCommand, OPERATION_COMMANDS, parseOperationArgs, type OperationCommand } from './operationArgs';
 
 export { UsageError };
@@ -25,6 +27,16 @@ Commands:
   compare <service> --a REV --b REV --requests FILE.jsonl
                                       Send the same requests to two revisions (through tag URLs)
                                       and compare their top-K answers, errors and latency.
+  endpoints                           Vertex AI endpoints: deployed models, traffic, machines.
+  endpoint-deploy <model> --endpoint ID|--new-endpoint NAME
+                                      Deploy a Model Registry version to a Vertex AI endpoint
+                                      (--machine-type, --min-replicas, --max-replicas, --traffic N).
+  endpoint-traffic <endpoint> --split DEPLOYED_ID=PCT,...
+                                      Set an endpoint's traffic split (summing to 100).
+  endpoint-undeploy <endpoint> <deployedModelId>
+                                      Undeploy a model; its share goes to the others.
+
+"ml-serving <command> --help" shows a command's own options.
 
 Options for inspect:
   --json                  print one JSON object instead of the report
@@ -43,7 +55,7 @@ Options for the cloud commands (all but inspect):
   --body JSON|@file|@-    predict: the request, e.g. '{"instances":[{"x":1}]}'
   --minutes N             logs: how far back (default 60)
   --follow                logs: keep printing new entries until interrupted
-  --yes                   deploy, traffic, compare: confirm without asking (pipelines). Without
+  --yes                   deploy, traffic, compare, endpoint-*: confirm without asking. Without
                           it the plan is printed and a terminal is asked; with no terminal the
                           command refuses (exit 5) and changes nothing.
 
@@ -73,7 +85,8 @@ gs:// paths and the cloud commands use Application Default Credentials, or the l
 when MLSERVING_EMULATOR=http://127.0.0.1:PORT (its admin URL) is set. Progress goes to stderr.`;
 
 export type Command =
-  | { command: 'help' }
+  | { command: 'help'; topic?: string }
+  | EndpointCommand
   | CloudCommand
   | OperationCommand
   | { command: 'inspect'; path: string; json: boolean; labels: Record<string, string>; override?: ContainerKind };
@@ -84,14 +97,14 @@ export function parseArgs(argv: readonly string[]): Command {
   if (argv.length === 0) throw new UsageError('missing command (try: ml-serving inspect <folder|gs://bucket/path>)');
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
-  // "ml-serving deploy --help" is help, whatever else the line holds.
-  if (rest.some(a => a === '-h' || a === '--help')) return { command: 'help' };
+  // "ml-serving deploy --help" is deploy's help, whatever else the line holds.
+  if (rest.some(a => a === '-h' || a === '--help')) return command in COMMAND_HELP ? { command: 'help', topic: command } : { command: 'help' };
+  if (isEndpointCommand(command)) return parseEndpointArgs(command, rest);
   if (isCloudCommand(command)) return parseCloudArgs(command, rest);
   if (isOperationCommand(command)) return parseOperationArgs(command, rest);
-  if (command !== 'inspect') throw new UsageError(`unknown command "${command}" (commands: inspect, ${[...CLOUD_COMMANDS, ...OPERATION_COMMANDS].join(', ')})`);
+  if (command !== 'inspect') throw new UsageError(`unknown command "${command}" (commands: inspect, ${[...CLOUD_COMMANDS, ...OPERATION_COMMANDS, ...ENDPOINT_COMMANDS].join(', ')})`);
 
   const r = readFlags('inspect', rest, { '--json': 'flag', '--label': 'value', '--container': 'value' });
-  if (r.help) return { command: 'help' };
   const labels: Record<string, string> = {};
   for (const v of r.values.get('--label') ?? []) {
     const m = LABEL.exec(v);

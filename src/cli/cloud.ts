@@ -3,8 +3,7 @@
  * code the extension's language model tools use, connected to Google with ADC or to the emulator.
  */
 import { readFileSync } from 'node:fs';
-import { buildCloudApis, type CloudApis } from '../gcp/apis';
-import { gcloudProject } from '../gcp/connection';
+import type { CloudApis } from '../gcp/apis';
 import { predictOnce } from '../gcp/predictCall';
 import { normalizeEntry, type LogLine } from '../serving/logs/entry';
 import { formatLine } from '../serving/logs/format';
@@ -13,7 +12,7 @@ import { formatRows, listRows } from '../serving/inventory/listing';
 import { validatePredictRequest } from '../serving/predict/validate';
 import { UsageError } from './usageError';
 import type { CloudCommand } from './cloudArgs';
-import { connectionFromEnv } from './modelSource';
+import { connect, ConnectError } from './connect';
 import type { CliIo } from './io';
 
 export const EXIT_OK = 0;
@@ -22,7 +21,6 @@ export const EXIT_USAGE = 2;
 export const EXIT_CONNECT = 3;
 export const EXIT_NOT_FOUND = 4;
 
-class ConnectError extends Error {}
 
 export interface CloudIo extends CliIo {
   /** predict --body @-: the standard input. */
@@ -36,14 +34,8 @@ export interface CloudIo extends CliIo {
 export async function runCloud(cmd: CloudCommand, io: CloudIo): Promise<number> {
   let apis: CloudApis | undefined;
   try {
-    const connection = await connectionFromEnv(io.env).catch(e => { throw new ConnectError((e as Error).message); });
-    const project = cmd.project ?? io.env.GOOGLE_CLOUD_PROJECT ?? io.env.CLOUDSDK_CORE_PROJECT ?? (connection.kind === 'google' ? await gcloudProject() : undefined);
-    if (!project) throw new UsageError('--project: required (no GOOGLE_CLOUD_PROJECT and no gcloud default project)');
-    const api = (apis = buildCloudApis(connection, project));
-    if (connection.kind === 'google') {
-      await api.checkCredentials().catch(e => { throw new ConnectError(`not signed in to Google Cloud (${(e as Error).message}); run "gcloud auth application-default login", or set GOOGLE_APPLICATION_CREDENTIALS`); });
-    }
-    io.stderr(`ml-serving: ${cmd.command} in ${project} (${cmd.regions.join(', ')}) via ${connection.kind === 'emulator' ? 'the emulator' : 'Google Cloud'}\n`);
+    const api = (apis = await connect(io, cmd));
+    const project = api.project;
     const serviceName = cmd.service && !cmd.service.startsWith('projects/') ? `projects/${project}/locations/${cmd.regions[0]}/services/${cmd.service}` : cmd.service;
 
     if (cmd.command === 'runs' || cmd.command === 'models' || cmd.command === 'services') {

@@ -4,8 +4,7 @@
  * typed at a terminal; anything else is refused and nothing changes. Results on stdout (text, or
  * JSON with --json), progress on stderr.
  */
-import { buildCloudApis, type CloudApis } from '../gcp/apis';
-import { gcloudProject } from '../gcp/connection';
+import type { CloudApis } from '../gcp/apis';
 import { CancelledError, UserError, ValidationError } from '../common/errors';
 import { readFailureCause, explainFailure } from '../operations/deployFailure';
 import { executeDeploy, prepareDeploy, refuseProblems, type DeploySource } from '../operations/deploy';
@@ -14,9 +13,11 @@ import { idOf } from '../serving/domain';
 import { defaultImage } from '../serving/images';
 import { planDetail } from '../serving/deploy/planText';
 import { UsageError } from './flags';
-import { connectionFromEnv } from './modelSource';
+import { connect, ConnectError } from './connect';
 import type { OperationCommand } from './operationArgs';
 import { runCompare } from './compare';
+import { isEndpointCommand, type EndpointCommand } from './endpointArgs';
+import { EndpointNotFound, runEndpoints } from './endpoints';
 import type { OperationIo } from './io';
 import { idOrUndefined } from '../serving/resourceNames';
 
@@ -30,24 +31,15 @@ export const EXIT_NOT_FOUND = 4;
 export const EXIT_REFUSED = 5;
 
 
-class ConnectError extends Error {}
 class NotFoundError extends Error {}
 class RefusedError extends Error {}
 
-export async function runOperation(cmd: OperationCommand, io: OperationIo): Promise<number> {
+export async function runOperation(cmd: OperationCommand | EndpointCommand, io: OperationIo): Promise<number> {
   let apis: CloudApis | undefined;
   try {
-    const connection = await connectionFromEnv(io.env).catch(e => {
-      if (e instanceof UsageError) throw e;
-      throw new ConnectError((e as Error).message);
-    });
-    const project = cmd.project ?? io.env.GOOGLE_CLOUD_PROJECT ?? io.env.CLOUDSDK_CORE_PROJECT ?? (connection.kind === 'google' ? await gcloudProject() : undefined);
-    if (!project) throw new UsageError('--project: required (no GOOGLE_CLOUD_PROJECT and no gcloud default project)');
-    apis = buildCloudApis(connection, project);
-    if (connection.kind === 'google') {
-      await apis.checkCredentials().catch(e => { throw new ConnectError(`not signed in to Google Cloud (${(e as Error).message}); run "gcloud auth application-default login", or set GOOGLE_APPLICATION_CREDENTIALS`); });
-    }
-    io.stderr(`ml-serving: ${cmd.command} in ${project} (${cmd.regions.join(', ')}) via ${connection.kind === 'emulator' ? 'the emulator' : 'Google Cloud'}\n`);
+    apis = await connect(io, cmd);
+    const project = apis.project;
+    if (isEndpointCmd(cmd)) return await runEndpoints(cmd, apis, io, confirmer(cmd.yes, io));
     if (cmd.command === 'deploy') return await deploy(cmd, apis, io);
     const service = cmd.service.startsWith('projects/') ? cmd.service : `projects/${project}/locations/${cmd.regions[0]}/services/${cmd.service}`;
     if (!(await apis.run.getService(service))) throw new NotFoundError(`service ${service} does not exist`);
@@ -62,7 +54,7 @@ export async function runOperation(cmd: OperationCommand, io: OperationIo): Prom
       io.stderr(`ml-serving: ${e.message}\n`);
       return EXIT_CONNECT;
     }
-    if (e instanceof NotFoundError) {
+    if (e instanceof NotFoundError || e instanceof EndpointNotFound) {
       io.stderr(`ml-serving: ${e.message}\n`);
       return EXIT_NOT_FOUND;
     }
@@ -85,6 +77,8 @@ export async function runOperation(cmd: OperationCommand, io: OperationIo): Prom
     await apis?.dispose();
   }
 }
+
+const isEndpointCmd = (c: OperationCommand | EndpointCommand): c is EndpointCommand => isEndpointCommand(c.command);
 
 /** The confirmation in a terminal: the text on stderr, then --yes, a typed "y", or a refusal. */
 function confirmer(yes: boolean, io: OperationIo) {
@@ -167,6 +161,10 @@ async function traffic(cmd: Extract<OperationCommand, { command: 'traffic' }>, s
 
 /** The CLI's name for a plan field a ValidationError names (minInstances → --min-instances). */
 export function flagOf(field: string): string {
-  const named: Record<string, string> = { serviceName: '--service', modelUri: '<model>', serviceAccount: '--service-account', isPublic: '--public' };
+  const named: Record<string, string> = {
+    serviceName: '--service', modelUri: '<model>', serviceAccount: '--service-account', isPublic: '--public',
+    // endpoint-deploy / endpoint-traffic / endpoint-undeploy
+    trafficShare: '--traffic', trafficSplit: '--split', acceleratorType: '--accelerator', model: '<model>', version: '<model>', deployedModelId: '<deployedModelId>',
+  };
   return named[field] ?? `--${field.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`;
 }

@@ -5,8 +5,11 @@ import { parseArgs, USAGE, UsageError } from './args';
 import { sourceFor } from './modelSource';
 import { formatReport } from './report';
 import { runCloud, type CloudIo } from './cloud';
+import type { CloudCommand } from './cloudArgs';
 import type { CliIo } from './io';
 import { runOperation, type OperationIo } from './operations';
+import { isEndpointCommand } from './endpointArgs';
+import { COMMAND_HELP } from './help';
 
 
 export const EXIT_SERVABLE = 0;
@@ -21,11 +24,11 @@ export async function runCli(argv: readonly string[], io: CliIo & Omit<CloudIo, 
     return usageFailure(e, io);
   }
   if (cmd.command === 'help') {
-    io.stdout(USAGE + '\n');
+    io.stdout(((cmd.topic ? COMMAND_HELP[cmd.topic] : undefined) ?? USAGE) + '\n');
     return EXIT_SERVABLE;
   }
-  if (cmd.command === 'deploy' || cmd.command === 'traffic' || cmd.command === 'compare') return runOperation(cmd, io);
-  if (cmd.command !== 'inspect') return runCloud(cmd, io);
+  if (cmd.command === 'deploy' || cmd.command === 'traffic' || cmd.command === 'compare' || isEndpointCommand(cmd.command)) return runOperation(cmd as Parameters<typeof runOperation>[0], io);
+  if (cmd.command !== 'inspect') return runCloud(cmd as CloudCommand, io);
 
   let ins: ModelInspection;
   try {

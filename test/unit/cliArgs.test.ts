@@ -12,7 +12,7 @@ describe('ml-serving argument parsing', function () {
 
   it('help', function () {
     assert.deepEqual(parseArgs(['--help']), { command: 'help' });
-    assert.deepEqual(parseArgs(['inspect', '-h']), { command: 'help' });
+    assert.deepEqual(parseArgs(['inspect', '-h']), { command: 'help', topic: 'inspect' });
   });
 
   it('bad usage names the argument', function () {
@@ -52,7 +52,7 @@ describe('ml-serving deploy/traffic/compare arguments', () => {
     assert.deepEqual(parseArgs(['traffic', 'ranking', '--region', 'us-central1', '--canary', 'ranking-00002-abc', '--percent', '10']), {
       command: 'traffic', json: false, project: undefined, regions: ['us-central1'], yes: false, service: 'ranking', action: { kind: 'canary', revision: 'ranking-00002-abc', percent: 10 },
     });
-    assert.deepEqual(parseArgs(['deploy', '--help']), { command: 'help' });
+    assert.deepEqual(parseArgs(['deploy', '--help']), { command: 'help', topic: 'deploy' });
   });
 
   it('bad deploy/traffic arguments name the flag', () => {

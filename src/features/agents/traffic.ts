@@ -5,11 +5,12 @@ import type { CloudRunService } from '../../serving/domain';
 import { trafficLine } from '../../serving/inventory/listing';
 import { inputObject, int, oneOf, SERVICE_HINT, Shown, str, text, ToolInputError } from './tool';
 import { CommandIds } from '../../serving/commandIds';
-import { SERVICE_NAME, REVISION_ID, idOf } from '../../serving/resourceNames';
+import { SERVICE_NAME, REVISION_ID, ENDPOINT_NAME, idOf } from '../../serving/resourceNames';
+import type { VertexEndpoint } from '../../serving/endpoints/types';
 
 export const TRAFFIC_TOOL = 'mlServing_moveTraffic';
 
-const ACTIONS = ['canary', 'promote', 'endCanary', 'rollback'] as const;
+const ACTIONS = ['canary', 'promote', 'endCanary', 'rollback', 'endpointSplit'] as const;
 type Action = (typeof ACTIONS)[number];
 /** The commands the Serving view runs: the tool goes through them, their locks and checks. */
 const COMMAND: Record<Action, string> = {
@@ -17,6 +18,7 @@ const COMMAND: Record<Action, string> = {
   promote: CommandIds.promote,
   endCanary: CommandIds.endCanary,
   rollback: CommandIds.rollback,
+  endpointSplit: CommandIds.changeEndpointTraffic,
 };
 
 interface Move {
@@ -24,11 +26,29 @@ interface Move {
   service: string;
   revision?: string;
   percent?: number;
+  /** endpointSplit: a Vertex AI endpoint's new split {deployedModelId: percent}. */
+  split?: Record<string, number>;
+}
+
+function parseSplit(o: Record<string, unknown>): Move {
+  for (const k of ['service', 'revision', 'percent']) if (o[k] !== undefined) throw new ToolInputError(k, 'not used by endpointSplit (give endpoint and split)');
+  const endpoint = str(o, 'endpoint', ENDPOINT_NAME, 'a Vertex AI endpoint projects/P/locations/R/endpoints/ID', true);
+  const split = o.split;
+  if (!split || typeof split !== 'object' || Array.isArray(split)) throw new ToolInputError('split', 'required: {deployedModelId: percent}, summing to 100');
+  for (const [id, p] of Object.entries(split)) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new ToolInputError('split', `${JSON.stringify(id)} is not a deployed model id`);
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 100) throw new ToolInputError(`split.${id}`, `expected a whole number from 0 to 100, got ${JSON.stringify(p)}`);
+  }
+  const sum = Object.values(split as Record<string, number>).reduce((a, b) => a + b, 0);
+  if (sum !== 100) throw new ToolInputError('split', `the shares sum to ${sum}, not 100`);
+  return { action: 'endpointSplit', service: endpoint, split: split as Record<string, number> };
 }
 
 function parse(input: unknown): Move {
-  const o = inputObject(input, ['service', 'action', 'revision', 'percent']);
+  const o = inputObject(input, ['service', 'action', 'revision', 'percent', 'endpoint', 'split']);
   const action = oneOf(o, 'action', ACTIONS, true)!;
+  if (action === 'endpointSplit') return parseSplit(o);
+  if (o.endpoint !== undefined || o.split !== undefined) throw new ToolInputError(o.endpoint !== undefined ? 'endpoint' : 'split', 'only with action endpointSplit');
   const service = str(o, 'service', SERVICE_NAME, SERVICE_HINT, true);
   const needsRevision = action === 'canary' || action === 'rollback';
   const revision = str(o, 'revision', REVISION_ID, 'a revision id such as my-model-00002-abc', needsRevision);
@@ -40,6 +60,7 @@ function parse(input: unknown): Move {
 }
 
 function run(m: Move, confirmed: unknown): Thenable<CloudRunService | undefined> {
+  if (m.action === 'endpointSplit') return vscode.commands.executeCommand<CloudRunService | undefined>(COMMAND.endpointSplit, { endpoint: m.service }, { split: m.split, confirmed });
   const opts: Record<string, unknown> = { confirmed };
   if (m.revision !== undefined) opts.revision = m.revision;
   if (m.percent !== undefined) opts.percent = m.percent;
@@ -61,7 +82,7 @@ export function trafficTool(session: Session, shown = new Shown()): vscode.Langu
       const t = preview.text();
       if (t === undefined) {
         // The command refused before asking (its notification says why); nothing to confirm.
-        const s = await (await session.cloud()).run.getService(m.service);
+        const s = m.action === 'endpointSplit' ? await (await session.cloud()).apis.endpoints.getEndpoint(m.service).catch(() => undefined) : await (await session.cloud()).run.getService(m.service);
         shown.remember(options.input, `refused:${s ? '' : 'missing'}`);
         return { invocationMessage: `ML Serving refused ${m.action} on ${m.service}` };
       }
@@ -81,6 +102,10 @@ export function trafficTool(session: Session, shown = new Shown()): vscode.Langu
       // No confirmation shown for this input: no token, so the command asks with its own modal.
       const updated = await run(m, t === undefined ? undefined : confirmedToken(t));
       if (!updated) return text(`Traffic of ${m.service} was not changed (declined, or refused: see the notification in VS Code).`);
+      if (m.action === 'endpointSplit') {
+        const e = updated as unknown as VertexEndpoint;
+        return text(`Traffic of endpoint ${e.displayName} now: ${e.deployedModels.map(d => `${d.displayName} v${d.modelVersionId} (deployed model ${d.id}) ${e.trafficSplit[d.id] ?? 0}%`).join(', ')}.`);
+      }
       return text(`${m.action} done on ${updated.id}. Traffic now: ${trafficLine(updated)}.`);
     },
   };

@@ -3,15 +3,26 @@ import { ValidationError } from '../../common/errors';
 import type { CloudContext } from '../shared/session';
 import type { DeployedModelInfo, VertexEndpoint } from '../../serving/endpoints/types';
 import { targetIn } from '../shared/targets';
-import { ENDPOINT_NAME, idOf } from '../../serving/resourceNames';
+import { ENDPOINT_NAME } from '../../serving/resourceNames';
+import { deployedName } from '../../operations/endpoints';
 
+
+/** The endpoint's full name from a tree node or `{endpoint}` args (unchecked: the operation checks it). */
+export function endpointNameOf(arg: unknown): unknown {
+  const node = targetIn(arg, 'endpoint', 'deployedModel');
+  if (node) return node.endpoint.name;
+  return arg && typeof arg === 'object' ? (arg as { endpoint?: unknown }).endpoint : undefined;
+}
+
+/** The deployed model id from a tree node or `{deployedModelId}` args (unchecked). */
+export function deployedModelIdOf(arg: unknown): unknown {
+  const node = targetIn(arg, 'deployedModel');
+  return node ? node.deployedModelId : arg && typeof arg === 'object' ? (arg as { deployedModelId?: unknown }).deployedModelId : undefined;
+}
 
 /** Always re-read: the node may be stale, and traffic moves are computed from what is there now. */
 export async function resolveEndpoint(arg: unknown, cloud: CloudContext): Promise<VertexEndpoint> {
-  let name: unknown;
-  const node = targetIn(arg, 'endpoint', 'deployedModel');
-  if (node) name = node.endpoint.name;
-  else if (arg && typeof arg === 'object') name = (arg as { endpoint?: unknown }).endpoint;
+  const name = endpointNameOf(arg);
   if (typeof name !== 'string' || !ENDPOINT_NAME.test(name)) throw new ValidationError('endpoint', 'expected projects/P/locations/R/endpoints/ID (right-click an endpoint in the Serving view)');
   return cloud.apis.endpoints.getEndpoint(name);
 }
@@ -26,4 +37,4 @@ export async function resolveDeployedModel(arg: unknown, cloud: CloudContext): P
   return { endpoint, deployed };
 }
 
-export const deployedName = (d: DeployedModelInfo) => `${d.displayName || idOf(d.model)} v${d.modelVersionId}`;
+export { deployedName };
