@@ -46,7 +46,7 @@ describe('settings changes and the session', function () {
     const before = a.services.session.settings.latencyTargetMs;
     const settings = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ ...settings, 'mlServing.latencyTargetMs': before + 7, 'editor.tabSize': 3 }, null, 2));
+    fs.writeFileSync(file, JSON.stringify({ ...settings, 'mlServing.predict.latencyTargetMs': before + 7, 'editor.tabSize': 3 }, null, 2));
     await until(() => a.services.session.settings.latencyTargetMs === before + 7, 'the rewritten settings to be read', 10_000);
     assert.ok(a.services.operations.inProgress().has(NAME), 'the rewrite landed while the deploy was still running');
 
