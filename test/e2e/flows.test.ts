@@ -437,9 +437,7 @@ describe('ML Serving user flows in the workbench', function () {
     await wb.answerInput('10');
     await wb.answerDialog('Send Canary Traffic');
     await descriptionOf(first.label, /^10% · #canary/);
-    // Let the Serving view finish the refresh the traffic move started: a row right-clicked while VS
-    // Code re-reads the tree's children reaches the command without its node (seen once under load).
-    await sleep(1000);
+    // No wait: a traffic move refreshes only its service's row, with its revisions read before.
     await wb.contextMenu(await row(first.label), 'Promote Canary to All Traffic');
     const promoted = await wb.answerDialog('Promote');
     assert.ok(promoted.includes(`${serving.label} 90% → 0%, ${first.label} 10% → 100%`), promoted);
