@@ -1,8 +1,9 @@
 // What every UI test file needs besides the Workbench driver: polling without timed assertions,
-// and the workspace settings a test changes (selecting the project writes them) put back after it,
-// so the next file sees the workspace as it would alone.
+// the workspace settings a test changes (selecting the project writes them) put back after it, so
+// the next file sees the workspace as it would alone, and the setup each file starts from.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Workbench } from './workbench';
 
 export const WAIT = 30_000;
 
@@ -44,4 +45,37 @@ export function workspaceSettings(url: string): { file?: string; restore(): void
       else fs.writeFileSync(file, before);
     },
   };
+}
+
+const NO_PROJECT = 'No Google Cloud project selected';
+
+/**
+ * What a UI test file starts from: the workbench at `url` with no editor open, the ML Serving
+ * container showing Models, and `project` selected (through Select Project when the welcome asks
+ * for one). `settings.restore()` in after() puts back the workspace settings selecting it wrote;
+ * when the setup itself fails they are put back here.
+ */
+export async function openProject(url: string, project = 'demo-project'): Promise<{ wb: Workbench; settings: ReturnType<typeof workspaceSettings> }> {
+  const settings = workspaceSettings(url);
+  const wb = await Workbench.open(url);
+  try {
+    await wb.runCommand('View: Close All Editors');
+    await wb.openContainer('ML Serving');
+    await wb.soloView('Models');
+    const state = await eventually('the Models view to show models or its welcome', async () => {
+      if (await wb.view('Models').locator('.welcome-view-content', { hasText: NO_PROJECT }).isVisible()) return 'welcome';
+      return (await wb.treeRows('Models').count()) > 0 ? 'models' : undefined;
+    }, 60_000);
+    if (state === 'welcome') {
+      await wb.runCommand('ML Serving: Select Project');
+      await wb.quickPickRow(project).waitFor({ timeout: WAIT });
+      await wb.pick(project);
+      await wb.treeRows('Models').first().waitFor({ timeout: 60_000 });
+    }
+    return { wb, settings };
+  } catch (e) {
+    await wb.close();
+    settings.restore();
+    throw e;
+  }
 }
