@@ -41,6 +41,8 @@ module.exports = {
     layer('features-not-each-other', 'src/features/<a> never imports src/features/<b>; shared code goes to src/features/shared.',
       { path: '^src/features/([^/]+)/' },
       { path: '^src/features/', pathNot: ['^src/features/$1/', '^src/features/shared/'] }),
+    layer('features-not-cli', 'src/features never imports src/cli: what both need goes to src/serving (pure) or src/operations.',
+      { path: '^src/features/' }, { path: '^src/cli/' }),
     layer('cli-no-vscode-features', 'The CLI runs without VS Code: no vscode, no src/features.',
       { path: '^src/cli/' }, { path: [...VSCODE, '^src/features/'] }),
     layer('cli-never-reaches-vscode', 'Nor through another module (a src/common file that imports vscode, say).',

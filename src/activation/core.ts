@@ -16,8 +16,8 @@ export function createServices(context: vscode.ExtensionContext): Services {
   initUnattended(context.extensionMode);
   const channel = vscode.window.createOutputChannel('ML Serving', { log: true });
   const logger = createLogger(channel);
-  const session = new Session(logger.child('session'));
   const operations = new Operations();
+  const session = new Session(logger.child('session'), () => operations.whenIdle());
   context.subscriptions.push(channel, session, operations);
   void reportIgnoredWorkspaceValues();
   logger.info(`activated ${context.extension.packageJSON.version}`);

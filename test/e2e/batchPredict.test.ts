@@ -2,13 +2,11 @@
 // Start; Serving → Batch Jobs shows the job until it says Succeeded; right-click → Open Output shows
 // the first predictions as the ranked top-K table the zoo says TensorFlow computes.
 import { strict as assert } from 'node:assert';
-import { WAIT, eventually, workbenchUrl, workspaceSettings } from './support';
-import { Workbench } from './workbench';
+import { WAIT, eventually, openProject, workbenchUrl, type workspaceSettings } from './support';
+import type { Workbench } from './workbench';
 import { zooManifest, zooModel } from '../integration/support/zoo';
 
 const CONTAINER = 'ML Serving';
-const NO_PROJECT = 'No Google Cloud project selected';
-const DEMO_PROJECT = 'demo-project';
 const MODEL = 'recsys-retrieval';
 const BUCKET = 'demo-project-models';
 
@@ -20,21 +18,7 @@ describe('Batch Predict in the workbench (issue 17)', function () {
   before(async function () {
     const url = workbenchUrl();
     if (!process.env.MLSERVING_EMULATOR || !zooManifest()) this.skip();
-    settings = workspaceSettings(url);
-    wb = await Workbench.open(url);
-    await wb.runCommand('View: Close All Editors');
-    await wb.openContainer(CONTAINER);
-    await wb.expandView('Models');
-    const state = await eventually('the Models view to show models or its welcome', async () => {
-      if (await wb.view('Models').locator('.welcome-view-content', { hasText: NO_PROJECT }).isVisible()) return 'welcome';
-      return (await wb.treeRows('Models').count()) > 0 ? 'models' : undefined;
-    }, 60_000);
-    if (state === 'welcome') {
-      await wb.runCommand('ML Serving: Select Project');
-      await wb.quickPickRow(DEMO_PROJECT).waitFor({ timeout: WAIT });
-      await wb.pick(DEMO_PROJECT);
-      await wb.treeRows('Models').first().waitFor({ timeout: 60_000 });
-    }
+    ({ wb, settings } = await openProject(url));
   });
 
   afterEach(async function () {

@@ -6,8 +6,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { eventually as poll, sleep, workbenchUrl, workspaceSettings } from './support';
-import { Workbench } from './workbench';
+import { eventually as poll, openProject, sleep, workbenchUrl, type workspaceSettings } from './support';
+import type { Workbench } from './workbench';
 import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
 import { zooManifest } from '../integration/support/zoo';
 
@@ -49,7 +49,6 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
     assert.equal(endpoints.serving, 'tensorflow', 'the emulator serves with real TensorFlow, not the stand-in');
     const ws = new URL(url).searchParams.get('folder');
     assert.ok(ws, 'the e2e workbench opens a workspace folder');
-    settings = workspaceSettings(url);
     // The payloads the user saved in Test Prediction earlier (the comparison and load test send them).
     requestsFile = path.join(ws!, '.vscode', 'ml-serving', 'requests.json');
     requestsBefore = fs.existsSync(requestsFile) ? fs.readFileSync(requestsFile, 'utf8') : undefined;
@@ -58,19 +57,7 @@ describe('evidence before moving traffic: Compare with… and the open-loop load
     fs.mkdirSync(path.dirname(requestsFile), { recursive: true });
     fs.writeFileSync(requestsFile, JSON.stringify(saved, null, 2));
 
-    wb = await Workbench.open(url);
-    await wb.runCommand('View: Close All Editors');
-    await wb.openContainer(CONTAINER);
-    await wb.soloView('Models');
-    const state = await eventually('the Models view to show models or its welcome', async () => {
-      if (await wb.view('Models').locator('.welcome-view-content').isVisible()) return 'welcome';
-      return (await wb.treeRows('Models').count()) > 0 ? 'models' : undefined;
-    });
-    if (state === 'welcome') {
-      await wb.runCommand('ML Serving: Select Project');
-      await wb.quickPickRow('demo-project').waitFor({ timeout: WAIT });
-      await wb.pick('demo-project');
-    }
+    ({ wb, settings } = await openProject(url));
     await wb.exactTreeRow('Models', MODEL).waitFor({ timeout: WAIT });
 
     // The user's deploy of the retrieval model.

@@ -5,13 +5,11 @@
 // about what the user sees in the workbench.
 import { strict as assert } from 'node:assert';
 import type { Locator } from 'playwright-core';
-import { WAIT, eventually, sleep, workbenchUrl, workspaceSettings } from './support';
+import { WAIT, eventually, openProject, sleep, workbenchUrl, type workspaceSettings } from './support';
 import { Workbench } from './workbench';
 import { zooManifest, zooModel } from '../integration/support/zoo';
 
 const CONTAINER = 'ML Serving';
-const NO_PROJECT = 'No Google Cloud project selected';
-const DEMO_PROJECT = 'demo-project';
 const RANKING_MODEL = 'recsys-ranking';
 const RETRIEVAL_MODEL = 'recsys-retrieval';
 const SERVICE = 'e2e-retrieval';
@@ -36,23 +34,9 @@ describe('ML Serving user flows in the workbench', function () {
     if (!process.env.MLSERVING_EMULATOR) this.skip();
     // Selecting the project writes the workspace settings; put them back afterwards so the other
     // e2e files see the workspace as they would without this one.
-    settings = workspaceSettings(url);
-    wb = await Workbench.open(url);
-    // Editors a previous session left open (a restored panel) must not stand in for the ones these tests open.
-    await wb.runCommand('View: Close All Editors');
-    await wb.openContainer(CONTAINER);
-    await wb.expandView('Training Runs');
-    // Either the runs load (a project is already selected) or the welcome asks for one.
-    const state = await eventually('the Training Runs view to show runs or its welcome', async () => {
-      if (await wb.view('Training Runs').locator('.welcome-view-content', { hasText: NO_PROJECT }).isVisible()) return 'welcome';
-      return (await wb.treeRows('Training Runs').count()) > 0 ? 'runs' : undefined;
-    }, 60_000);
-    if (state === 'welcome') {
-      await wb.runCommand('ML Serving: Select Project');
-      await wb.quickPickRow(DEMO_PROJECT).waitFor({ timeout: WAIT });
-      await wb.pick(DEMO_PROJECT);
-      await wb.treeRows('Training Runs').first().waitFor({ timeout: 60_000 });
-    }
+    // Closes the editors a previous session left open (a restored panel must not stand in for the
+    // ones these tests open); either the runs load (a project is already selected) or the welcome asks for one.
+    ({ wb, settings } = await openProject(url, { view: 'Training Runs', solo: false }));
   });
 
   afterEach(async function () {
@@ -437,9 +421,7 @@ describe('ML Serving user flows in the workbench', function () {
     await wb.answerInput('10');
     await wb.answerDialog('Send Canary Traffic');
     await descriptionOf(first.label, /^10% · #canary/);
-    // Let the Serving view finish the refresh the traffic move started: a row right-clicked while VS
-    // Code re-reads the tree's children reaches the command without its node (seen once under load).
-    await sleep(1000);
+    // No wait: a traffic move refreshes only its service's row, with its revisions read before.
     await wb.contextMenu(await row(first.label), 'Promote Canary to All Traffic');
     const promoted = await wb.answerDialog('Promote');
     assert.ok(promoted.includes(`${serving.label} 90% → 0%, ${first.label} 10% → 100%`), promoted);

@@ -8,8 +8,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WAIT, eventually, sleep, workbenchUrl, workspaceSettings } from './support';
-import { Workbench } from './workbench';
+import { WAIT, eventually, openProject, sleep, workbenchUrl, type workspaceSettings } from './support';
+import type { Workbench } from './workbench';
 import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
 import { startEmulator } from '../emulator/emulator';
 import { zooManifest, zooModel, type ZooManifest } from '../integration/support/zoo';
@@ -32,20 +32,7 @@ describe('a custom-op model served by real TensorFlow, from the failure to the f
     manifest = m!;
     const endpoints = await (await fetch(`${process.env.MLSERVING_EMULATOR}/endpoints`)).json() as { serving?: string };
     assert.equal(endpoints.serving, 'tensorflow', 'the emulator serves with real TensorFlow, not the stand-in');
-    settings = workspaceSettings(url);
-    wb = await Workbench.open(url);
-    await wb.runCommand('View: Close All Editors');
-    await wb.openContainer(CONTAINER);
-    await wb.soloView('Models');
-    const state = await eventually('the Models view to show models or its welcome', async () => {
-      if (await wb.view('Models').locator('.welcome-view-content').isVisible()) return 'welcome';
-      return (await wb.treeRows('Models').count()) > 0 ? 'models' : undefined;
-    }, 60_000);
-    if (state === 'welcome') {
-      await wb.runCommand('ML Serving: Select Project');
-      await wb.quickPickRow('demo-project').waitFor({ timeout: WAIT });
-      await wb.pick('demo-project');
-    }
+    ({ wb, settings } = await openProject(url));
     await wb.exactTreeRow('Models', MODEL).waitFor({ timeout: 60_000 });
   });
 

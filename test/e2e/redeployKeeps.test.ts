@@ -6,11 +6,9 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { fetchEmulatorEndpoints } from '../../src/gcp/connection';
 import { grpcClientOptions } from '../../src/gcp/endpoints';
-import { WAIT, eventually, workbenchUrl, workspaceSettings } from './support';
-import { Workbench } from './workbench';
+import { WAIT, eventually, openProject, workbenchUrl, type workspaceSettings } from './support';
+import type { Workbench } from './workbench';
 
-const CONTAINER = 'ML Serving';
-const NO_PROJECT = 'No Google Cloud project selected';
 const DEMO_PROJECT = 'demo-project';
 const SERVICE = 'e2e-keeps';
 const PARENT = `projects/${DEMO_PROJECT}/locations/us-central1`;
@@ -41,7 +39,6 @@ describe('a redeploy keeps the secret, service account and VPC access (issue 14)
     const url = workbenchUrl();
     const admin = process.env.MLSERVING_EMULATOR;
     if (!admin) this.skip();
-    settings = workspaceSettings(url);
     run = await runClients(admin!);
     const [op] = await run.services.createService({ parent: PARENT, serviceId: SERVICE, service: {
       labels: { 'managed-by': 'ml-serving' },
@@ -59,20 +56,7 @@ describe('a redeploy keeps the secret, service account and VPC access (issue 14)
       },
     } });
     await op.promise();
-    wb = await Workbench.open(url);
-    await wb.runCommand('View: Close All Editors');
-    await wb.openContainer(CONTAINER);
-    await wb.soloView('Models');
-    const state = await eventually('the Models view to show models or its welcome', async () => {
-      if (await wb.view('Models').locator('.welcome-view-content', { hasText: NO_PROJECT }).isVisible()) return 'welcome';
-      return (await wb.treeRows('Models').count()) > 0 ? 'models' : undefined;
-    }, 60_000);
-    if (state === 'welcome') {
-      await wb.runCommand('ML Serving: Select Project');
-      await wb.quickPickRow(DEMO_PROJECT).waitFor({ timeout: WAIT });
-      await wb.pick(DEMO_PROJECT);
-      await wb.treeRows('Models').first().waitFor({ timeout: 60_000 });
-    }
+    ({ wb, settings } = await openProject(url));
   });
 
   afterEach(async function () {

@@ -1,8 +1,9 @@
 // What every UI test file needs besides the Workbench driver: polling without timed assertions,
-// and the workspace settings a test changes (selecting the project writes them) put back after it,
-// so the next file sees the workspace as it would alone.
+// the workspace settings a test changes (selecting the project writes them) put back after it, so
+// the next file sees the workspace as it would alone, and the setup each file starts from.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Workbench } from './workbench';
 
 export const WAIT = 30_000;
 
@@ -44,4 +45,40 @@ export function workspaceSettings(url: string): { file?: string; restore(): void
       else fs.writeFileSync(file, before);
     },
   };
+}
+
+const NO_PROJECT = 'No Google Cloud project selected';
+
+/**
+ * What a UI test file starts from: the workbench at `url` with no editor open, the ML Serving
+ * container showing `view` (alone, or expanded among the others), and `project` selected (through
+ * Select Project when the welcome asks for one; the pick closes once the project is set, and the
+ * view's first row waits for that). `settings.restore()` in after() puts back the workspace
+ * settings selecting it wrote; when the setup itself fails they are put back here.
+ */
+export async function openProject(url: string, o: { view?: string; solo?: boolean; project?: string } = {}): Promise<{ wb: Workbench; settings: ReturnType<typeof workspaceSettings> }> {
+  const { view = 'Models', solo = true, project = 'demo-project' } = o;
+  const settings = workspaceSettings(url);
+  const wb = await Workbench.open(url);
+  try {
+    await wb.runCommand('View: Close All Editors');
+    await wb.openContainer('ML Serving');
+    if (solo) await wb.soloView(view);
+    else await wb.expandView(view);
+    const state = await eventually(`the ${view} view to show rows or its welcome`, async () => {
+      if (await wb.view(view).locator('.welcome-view-content', { hasText: NO_PROJECT }).isVisible()) return 'welcome';
+      return (await wb.treeRows(view).count()) > 0 ? 'rows' : undefined;
+    }, 60_000);
+    if (state === 'welcome') {
+      await wb.runCommand('ML Serving: Select Project');
+      await wb.quickPickRow(project).waitFor({ timeout: WAIT });
+      await wb.pick(project);
+      await wb.treeRows(view).first().waitFor({ timeout: 60_000 });
+    }
+    return { wb, settings };
+  } catch (e) {
+    await wb.close();
+    settings.restore();
+    throw e;
+  }
 }

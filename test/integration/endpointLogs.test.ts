@@ -10,8 +10,8 @@ import type { LogsFeature } from '../../src/features/logs/register';
 import { DEMO_PROJECT, emulatorAdmin, emulatorPost, until, useDemoProject, type ExtensionApi } from './support/extension';
 import { captureMessages } from './support/messages';
 import { zooManifest, zooModel } from './support/zoo';
+import { deployToNewEndpoint, modelVersions, removeEndpoint } from './support/endpoints';
 
-type DeployResult = { endpoint: VertexEndpoint; deployedModelId: string } | undefined;
 
 function logsOf(a: ExtensionApi): LogsFeature {
   const logs = (a as { logs?: LogsFeature }).logs;
@@ -58,25 +58,13 @@ describe('Vertex AI endpoints: Tail Endpoint Logs', function () {
   after(async () => {
     if (!a) return;
     if (tailName) await vscode.commands.executeCommand('mlServing.logs.stop', tailName).then(undefined, () => undefined);
-    if (!endpoint) return;
-    const api = (await a.services.session.cloud()).apis.endpoints;
-    const fresh = await api.getEndpoint(endpoint.name).catch(() => undefined);
-    for (const d of fresh?.deployedModels ?? []) await api.undeployModel(endpoint.name, d.id, undefined).catch(() => undefined);
-    await api.deleteEndpoint(endpoint.name).catch(() => undefined);
+    await removeEndpoint(a, endpoint);
   });
 
   it('right-click a deployed model → Tail Endpoint Logs: the channel shows the prediction\'s log line, not another deployed model\'s', async () => {
     // A zoo model's version, deployed to a new endpoint (as endpoints.test.ts does).
-    a.trees.models.reset();
-    const models = await a.trees.models.getChildren();
-    const mItems = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
-    const model = models[mItems.findIndex(i => i.label === 'recsys-ranking')];
-    assert.ok(model, `recsys-ranking in the Models tree (have ${mItems.map(i => i.label).join(', ')})`);
-    const versions = await a.trees.models.getChildren(model);
-    assert.ok(versions.length >= 1);
-    const deployed = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[versions.length - 1],
-      { newEndpoint: NAME, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, yes: true });
-    assert.ok(deployed, 'the deploy returned a result (see the ML Serving log if not)');
+    const { versions } = await modelVersions(a, 'recsys-ranking');
+    const deployed = await deployToNewEndpoint(versions[0], NAME);
     endpoint = deployed.endpoint;
     const dmId = deployed.deployedModelId;
 

@@ -10,20 +10,9 @@ import type { HostMessage } from '../../src/protocol/predict';
 import { emulatorAdmin, useDemoProject, type ExtensionApi } from './support/extension';
 import { captureMessages } from './support/messages';
 import { zooManifest, zooModel, type ZooManifest } from './support/zoo';
+import { deployToNewEndpoint, modelVersions, removeEndpoint, type EndpointDeployResult } from './support/endpoints';
 
-type DeployResult = { endpoint: VertexEndpoint; deployedModelId: string } | undefined;
-
-async function versionNodes(a: ExtensionApi, model: string) {
-  a.trees.models.reset();
-  const models = await a.trees.models.getChildren();
-  const items = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
-  const node = models[items.findIndex(i => i.label === model)];
-  assert.ok(node, `model ${model} in the Models tree (have ${items.map(i => i.label).join(', ')})`);
-  const versions = await a.trees.models.getChildren(node);
-  assert.ok(versions.length >= 2, `${model} has two versions`);
-  // newest first: the oldest is the first deploy, the next one the canary
-  return { versions: versions.slice().reverse(), items: async () => Promise.all((await a.trees.models.getChildren(node)).map(v => a.trees.models.getTreeItem(v))) };
-}
+type DeployResult = EndpointDeployResult;
 
 describe('Vertex AI endpoints: deploy, canary, predict, undeploy', function () {
   this.timeout(240_000);
@@ -41,20 +30,13 @@ describe('Vertex AI endpoints: deploy, canary, predict, undeploy', function () {
     a = await useDemoProject();
   });
 
-  after(async () => {
-    if (!endpoint || !a) return;
-    const cloud = await a.services.session.cloud();
-    const api = cloud.apis.endpoints;
-    const fresh = await api.getEndpoint(endpoint.name).catch(() => undefined);
-    for (const d of fresh?.deployedModels ?? []) await api.undeployModel(endpoint.name, d.id, undefined).catch(() => undefined);
-    await api.deleteEndpoint(endpoint.name).catch(() => undefined);
-  });
+  after(async () => { if (a) await removeEndpoint(a, endpoint); });
 
   it('deploys v1 to a new endpoint (100%), then v2 as a 10% canary: 90/10 in the trees; predictions answer through the endpoint', async () => {
-    const { versions, items } = await versionNodes(a, 'recsys-ranking');
-    const first = await vscode.commands.executeCommand<DeployResult>('mlServing.endpoints.deploy', versions[0],
-      { newEndpoint: NAME, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 2, yes: true });
-    assert.ok(first, 'the deploy returned a result (see the ML Serving log if not)');
+    // The oldest version is the first deploy, the next one the canary.
+    const { versions, items } = await modelVersions(a, 'recsys-ranking');
+    assert.ok(versions.length >= 2, 'recsys-ranking has two versions');
+    const first = await deployToNewEndpoint(versions[0], NAME, 2);
     endpoint = first.endpoint;
     assert.deepEqual(Object.values(first.endpoint.trafficSplit), [100]);
 

@@ -34,23 +34,10 @@ describe('Open-loop Load Test (issue 18)', function () {
   });
 
   it('sends every Poisson arrival of the mix and reports p50/p95/p99, throughput, errors, goodput and a timeline', async () => {
-    a.trees.models.reset();
-    const models = await a.trees.models.getChildren();
-    const items = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
-    const node = models[items.findIndex(i => i.label === 'recsys-retrieval')];
-    const v = (await a.trees.models.getChildren(node))[0];
-    const d = await vscode.commands.executeCommand<{ service: { state: string } }>('mlServing.deploy', v, { yes: true, serviceName: SVC });
-    assert.equal(d?.service.state, 'ready');
-
-    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'ml-serving', 'requests.json');
-    let saved: { version: 1; services: Record<string, unknown[]> } = { version: 1, services: {} };
-    try { saved = JSON.parse(readFileSync(file, 'utf8')); } catch { /* none yet */ }
-    saved.services[NAME] = [
-      { name: 'one', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_1', hour_of_day: 8 }] }), savedAt: '' },
-      { name: 'two', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_2', hour_of_day: 9 }, { user_id: 'user_3', hour_of_day: 10 }] }), savedAt: '' },
-    ];
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(saved, null, 2));
+    await deployWithPayloads(a, SVC, NAME, {
+      one: [{ user_id: 'user_1', hour_of_day: 8 }],
+      two: [{ user_id: 'user_2', hour_of_day: 9 }, { user_id: 'user_3', hour_of_day: 10 }],
+    });
 
     const opts = { rate: 4, durationSec: 4, targetMs: 60_000, seed: 11, confirmed: true };
     const expected = poissonSchedule({ ratePerSec: opts.rate, durationMs: opts.durationSec * 1000, seed: opts.seed, weights: [1, 1] }).length;
@@ -143,17 +130,7 @@ describe('Test Prediction: the open loop in the panel, and Save Report (issue 18
       this.skip();
     }
     a = await useDemoProject();
-    const d = await vscode.commands.executeCommand<{ service: { state: string } }>('mlServing.deploy', (await retrievalVersion(a)), { yes: true, serviceName: PANEL_SVC });
-    assert.equal(d?.service.state, 'ready');
-    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'ml-serving', 'requests.json');
-    let saved: { version: 1; services: Record<string, unknown[]> } = { version: 1, services: {} };
-    try { saved = JSON.parse(readFileSync(file, 'utf8')); } catch { /* none yet */ }
-    saved.services[PANEL_NAME] = [
-      { name: 'one', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_1', hour_of_day: 8 }] }), savedAt: '' },
-      { name: 'two', signature: 'serving_default', body: JSON.stringify({ instances: [{ user_id: 'user_2', hour_of_day: 9 }] }), savedAt: '' },
-    ];
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(saved, null, 2));
+    await deployWithPayloads(a, PANEL_SVC, PANEL_NAME, { one: [{ user_id: 'user_1', hour_of_day: 8 }], two: [{ user_id: 'user_2', hour_of_day: 9 }] });
   });
   after(async () => {
     if (emulatorAdmin() && a) await vscode.commands.executeCommand('mlServing.undeploy', { service: PANEL_NAME }, { confirmed: true }).then(undefined, () => undefined);
@@ -216,10 +193,25 @@ describe('Test Prediction: the open loop in the panel, and Save Report (issue 18
   });
 });
 
-async function retrievalVersion(a: ExtensionApi): Promise<unknown> {
+/**
+ * The arrangement of both suites: recsys-retrieval's newest version deployed as `service`, and
+ * `payloads` (name → instances) saved for it in the workspace's requests.json as Test Prediction
+ * saves them.
+ */
+async function deployWithPayloads(a: ExtensionApi, service: string, name: string, payloads: Record<string, unknown[]>): Promise<void> {
   a.trees.models.reset();
   const models = await a.trees.models.getChildren();
   const items = await Promise.all(models.map(m => a.trees.models.getTreeItem(m)));
   const node = models[items.findIndex(i => i.label === 'recsys-retrieval')];
-  return (await a.trees.models.getChildren(node))[0];
+  assert.ok(node, 'recsys-retrieval in the Models tree');
+  const version = (await a.trees.models.getChildren(node))[0];
+  const d = await vscode.commands.executeCommand<{ service: { state: string } }>('mlServing.deploy', version, { yes: true, serviceName: service });
+  assert.equal(d?.service.state, 'ready');
+
+  const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'ml-serving', 'requests.json');
+  let saved: { version: 1; services: Record<string, unknown[]> } = { version: 1, services: {} };
+  try { saved = JSON.parse(readFileSync(file, 'utf8')); } catch { /* none yet */ }
+  saved.services[name] = Object.entries(payloads).map(([payload, instances]) => ({ name: payload, signature: 'serving_default', body: JSON.stringify({ instances }), savedAt: '' }));
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(saved, null, 2));
 }

@@ -10,7 +10,8 @@ import { executeDeploy, prepareDeploy, type DeployHooks, type DeploySource } fro
 import type { Json, OperationApis } from '../../src/operations/ports';
 import { changeTraffic } from '../../src/operations/traffic';
 import { planFor, proposalFor } from '../../src/serving/deploy/planFor';
-import { cpuCores, maxMemory, memoryMiB } from '../../src/serving/deploy/quantities';
+import { cpuCores, maxMemory, memoryMiB, PYTHON_MIN_MEMORY } from '../../src/serving/deploy/quantities';
+import { planProblems } from '../../src/serving/deploy/plan';
 import type { CloudRunService, Revision, TrafficTarget } from '../../src/serving/domain';
 import { emptyInspection, type ModelInspection } from '../../src/serving/savedModel/inspection';
 import { servingSpecOf } from '../../src/gcp/runSpec';
@@ -170,14 +171,16 @@ describe('planFor', () => {
     const p = planFor({ ...base, inspection: inspection('python'), answers: { cpu: '4' } });
     assert.deepEqual([p.cpu, p.memory, p.image, p.update], ['4', '4Gi', 'img-python', false]);
   });
-  it('a redeploy keeps the service\'s resources; moving it to the Python server brings at least 4Gi', () => {
+  it('a redeploy keeps the service\'s resources; moving it to the Python server brings at least its minimum (2Gi), and a plan below it is refused', () => {
     const raw = runningService();
     raw.template.containers[0].resources.limits.memory = '1Gi';
     const existing = { raw, spec: servingSpecOf(raw) };
     const p = planFor({ ...base, inspection: inspection('native'), existing, wasPublic: true, answers: {} });
     assert.deepEqual([p.cpu, p.memory, p.minInstances, p.maxInstances, p.concurrency, p.isPublic, p.update], ['4', '1Gi', 2, 30, 8, true, true]);
     const py = planFor({ ...base, inspection: inspection('python'), existing, source: { ...base.source, container: 'python' }, answers: {} });
-    assert.equal(py.memory, '4Gi');
+    assert.equal(py.memory, PYTHON_MIN_MEMORY);
+    assert.deepEqual(planProblems({ ...py, memory: '1536Mi' }).filter(x => x.startsWith('memory')), ['memory: the Python server needs at least 2Gi']);
+    assert.deepEqual(planProblems(py).filter(x => x.startsWith('memory')), [], 'the raised memory is accepted');
     assert.equal(proposalFor(p, existing).review!.changes.some(c => /memory|cpu/.test(c.field)), false, 'nothing the user did not change');
   });
 });

@@ -52,6 +52,7 @@ const PLANTED: Record<string, Record<string, string>> = {
     'src/features/logs/plant.ts': "import { a } from '../a/clean';\nexport const x = a;\n",
     'src/features/deploy/newFile.ts': "import { tree } from '../explorer/servicesTree';\nexport const x = tree;\n",
   },
+  'features-not-cli': { 'src/features/a/plantCli.ts': "import { c } from '../../cli/clean';\nexport const x = c;\n" },
   'cli-no-vscode-features': { 'src/cli/plant.ts': "import { a } from '../features/a/clean';\nexport const x = a;\n" },
   // No direct import: vscode is reached through a src/common file.
   'cli-never-reaches-vscode': { 'src/cli/plantReach.ts': "import { w } from '../common/usesVscode';\nexport const x = w;\n" },

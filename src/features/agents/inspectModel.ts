@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatReport } from '../../cli/report';
+import { formatReport } from '../../serving/savedModel/report';
 import type { Session } from '../shared/session';
 import { inputObject, oneOf, str, text } from './tool';
 

@@ -11,6 +11,9 @@ import { NodeKind } from '../../common/contextValues';
 import type { Target, Targeted } from '../shared/targets';
 import { EndpointsGroupNode } from './endpointNodes';
 
+/** How long revisions read ahead of a row's refresh stay good for VS Code's re-read of it. */
+const PREFETCH_MS = 5000;
+
 export class ServiceNode extends Node implements Targeted {
   readonly id: string;
   get target(): Target {
@@ -23,9 +26,18 @@ export class ServiceNode extends Node implements Targeted {
   view(): ItemView {
     return serviceView(this.service, { busy: this.tree.busyText(this.service.name) });
   }
+  /**
+   * Revisions read just before this row was refreshed (ServicesTree.reload), used once and only
+   * soon after: a collapsed row is not re-read by the refresh, and expanding it later reads afresh.
+   */
+  private prefetched?: { revisions: Revision[]; until: number };
+  prefetch(revisions: Revision[] | undefined): void {
+    this.prefetched = revisions && { revisions, until: Date.now() + PREFETCH_MS };
+  }
   override async children(): Promise<Node[]> {
-    const cloud = await this.tree.cloud();
-    const revisions = await cloud.run.listRevisions(this.service.name);
+    const p = this.prefetched;
+    this.prefetched = undefined;
+    const revisions = p && Date.now() < p.until ? p.revisions : await (await this.tree.cloud()).run.listRevisions(this.service.name);
     if (!revisions.length) return [new MessageNode(`${this.id}/none`, { label: 'No revisions yet', icon: { id: 'info' }, contextValue: NodeKind.info, collapsible: 'none' })];
     return revisions.map(r => new RevisionNode(this, r));
   }
@@ -70,11 +82,56 @@ export class ServicesTree extends ExplorerTree {
     return this.busy.get(name);
   }
 
-  /** Marks a service as having an operation in progress ("Deploying…"), or clears it. */
+  /**
+   * Marks a service as having an operation in progress ("Deploying…"), or clears it. A service the
+   * view shows gets only its row refreshed, and re-read when done (reload): a root refresh makes
+   * VS Code forget every row's handle until it has re-read the tree, and a row right-clicked in
+   * that window reaches its command without its node. Anything else (a new service, an endpoint,
+   * batch jobs) reloads the whole view.
+   */
   setBusy(name: string, text: string | undefined): void {
     if (text) this.busy.set(name, text);
     else this.busy.delete(name);
-    this.reset();
+    void this.shown().then(nodes => {
+      const node = nodes?.find(n => n.service.name === name);
+      if (!node) return this.reset();
+      if (text) {
+        this.refresh(node);
+        this.schedulePoll(nodes!);
+      } else {
+        return this.reload();
+      }
+    });
+  }
+
+  /** The service rows loaded, if a load finished (undefined while loading or after a failure). */
+  private async shown(): Promise<ServiceNode[] | undefined> {
+    return this.cache?.catch(() => undefined);
+  }
+
+  /**
+   * Re-reads the services and refreshes only what changed: a changed service's row keeps its node
+   * and gets its revisions read before the refresh (VS Code re-reads the children with no wait
+   * in between); the root refreshes only when services came or went.
+   */
+  async reload(): Promise<void> {
+    const nodes = await this.shown();
+    if (!nodes) return this.reset();
+    let fresh: CloudRunService[];
+    try {
+      fresh = await this.fetch();
+    } catch {
+      return this.reset(); // the root shows the error
+    }
+    if (fresh.map(s => s.name).join('\n') !== nodes.map(n => n.service.name).join('\n')) return this.reset();
+    const cloud = await this.session.cloud();
+    for (const [i, n] of nodes.entries()) {
+      if (JSON.stringify(fresh[i]) === JSON.stringify(n.service)) continue;
+      n.prefetch(await cloud.run.listRevisions(fresh[i].name).catch(() => undefined));
+      n.service = fresh[i];
+      this.refresh(n);
+    }
+    this.schedulePoll(nodes);
   }
 
   protected clear(): void {
@@ -101,13 +158,16 @@ export class ServicesTree extends ExplorerTree {
   }
 
   private async load(): Promise<ServiceNode[]> {
+    return (await this.fetch()).map(s => new ServiceNode(s, this));
+  }
+
+  private async fetch(): Promise<CloudRunService[]> {
     const cloud = await this.session.cloud();
     const all = this.session.settings.showAllServices;
     const lists = await Promise.all(cloud.regions.map(r => cloud.run.listServices(r)));
     return lists.flat()
       .filter(s => all || s.labels[SERVICE_LABELS.managedBy] === SERVICE_LABELS.managedByValue)
-      .sort((a, b) => a.id.localeCompare(b.id))
-      .map(s => new ServiceNode(s, this));
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Poll only while a service is reconciling or marked busy; re-read just those services. */
@@ -120,7 +180,9 @@ export class ServicesTree extends ExplorerTree {
       if (!cloud) return;
       for (const n of active) {
         const fresh = await cloud.run.getService(n.service.name).catch(() => undefined);
-        if (fresh) {
+        // Unchanged: no refresh (each one makes VS Code re-read the row's revisions).
+        if (fresh && JSON.stringify(fresh) !== JSON.stringify(n.service)) {
+          n.prefetch(await cloud.run.listRevisions(fresh.name).catch(() => undefined));
           n.service = fresh;
           this.refresh(n);
         }

@@ -23,6 +23,22 @@ export class Operations implements vscode.Disposable {
     return this.busy;
   }
 
+  /**
+   * Resolves once no operation is in progress. Checked a tick after each "done", so an operation
+   * that hands over to the next key (done, then start) does not count as idle.
+   */
+  whenIdle(): Promise<void> {
+    return new Promise(resolve => {
+      const check = () => {
+        if (this.busy.size) return;
+        sub.dispose();
+        resolve();
+      };
+      const sub = this.emitter.event(e => { if (e.state === 'done') setTimeout(check, 0); });
+      check();
+    });
+  }
+
   start(service: string, text: string): void {
     this.busy.set(service, text);
     this.emitter.fire({ service, state: 'busy', text });

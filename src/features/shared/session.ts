@@ -35,6 +35,16 @@ export class SignedOutError extends UserError {
   }
 }
 
+/** The settings the clients are built from: only a change of these rebuilds them. */
+function connectionOf(s: Settings): string {
+  return JSON.stringify([s.project, s.regions, s.emulator]);
+}
+
+/** Settings the trees read when they load: a change reloads them, on the same clients. */
+function viewOf(s: Settings): string {
+  return JSON.stringify([s.showAllServices, s.runsPageSize]);
+}
+
 /**
  * Settings, connection, project and clients, with one change event. Nothing here does I/O at
  * construction: the first feature that needs the cloud resolves it.
@@ -49,12 +59,19 @@ export class Session implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private gcloudProjectValue?: Promise<string | undefined>;
 
-  constructor(private readonly logger: Logger) {
+  /**
+   * @param idle resolves when no operation started on the current clients is still running
+   *   (Operations.whenIdle): clients are closed only then, so a settings change never cuts a deploy.
+   */
+  constructor(private readonly logger: Logger, private readonly idle: () => Promise<void> = async () => undefined) {
     this.settingsValue = this.readAndReport();
     this.disposables.push(this.changed, vscode.workspace.onDidChangeConfiguration(e => {
       if (!affectsSettings(e)) return;
+      const before = this.settingsValue;
       this.settingsValue = this.readAndReport();
-      void this.reset();
+      // VS Code reports a section as changed when its file is rewritten, even with the same values.
+      if (connectionOf(before) !== connectionOf(this.settingsValue)) void this.reset();
+      else if (viewOf(before) !== viewOf(this.settingsValue)) this.changed.fire();
     }));
   }
 
@@ -138,7 +155,10 @@ export class Session implements vscode.Disposable {
     return ctx;
   }
 
-  /** Drops clients and cached lookups; listeners reload. */
+  /**
+   * Drops clients and cached lookups; listeners reload. The old clients are closed once the
+   * operations running on them finish (a deploy in flight completes on the clients it started with).
+   */
   async reset(): Promise<void> {
     const old = this.built;
     this.current = undefined;
@@ -146,7 +166,9 @@ export class Session implements vscode.Disposable {
     this.gcloudProjectValue = undefined;
     await this.refreshContextKeys();
     this.changed.fire();
-    await old?.apis.dispose();
+    if (!old) return;
+    await this.idle();
+    await old.apis.dispose();
   }
 
   dispose(): void {

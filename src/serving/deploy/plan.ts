@@ -7,7 +7,7 @@ import type { ContainerKind } from '../routing/chooseContainer';
 import { DEFAULT_DEPLOY, type DeployOptions } from './serviceSpec';
 import { serviceNameProblem } from './names';
 import { isKnownRegion } from '../regions';
-import { cpuCores, isMemoryLimit, memoryMiB } from './quantities';
+import { cpuCores, isMemoryLimit, memoryMiB, PYTHON_MIN_MEMORY } from './quantities';
 
 export interface DeployPlan extends DeployOptions {
   isPublic: boolean;
@@ -44,7 +44,7 @@ export function planProblems(p: DeployPlan): string[] {
   if (!Number.isInteger(p.concurrency) || p.concurrency < 1 || p.concurrency > 1000) out.push('concurrency: a whole number from 1 to 1000');
   if (!Number.isInteger(p.timeoutSeconds) || p.timeoutSeconds < 1 || p.timeoutSeconds > 3600) out.push('timeoutSeconds: 1 to 3600');
   if (!/^gs:\/\/[a-z0-9][a-z0-9._-]+[a-z0-9](\/.*)?$/.test(p.modelUri)) out.push(`modelUri: "${p.modelUri}" is not a gs:// folder`);
-  if (p.container === 'python' && mib !== undefined && mib < 2048) out.push('memory: the Python server needs at least 2Gi');
+  if (p.container === 'python' && mib !== undefined && mib < memoryMiB(PYTHON_MIN_MEMORY)!) out.push(`memory: the Python server needs at least ${PYTHON_MIN_MEMORY}`);
   return out;
 }
 
@@ -61,7 +61,6 @@ export function defaultPlan(args: {
     ...DEFAULT_DEPLOY,
     serviceName: args.serviceName, region: args.region, project: args.project, image: args.image, container: args.container,
     modelName: args.modelName, modelUri: ins.modelDir ?? ins.path, version: ins.version ?? numericFolder(ins.modelDir ?? ins.path), links: args.links,
-    memory: args.container === 'python' ? '4Gi' : DEFAULT_DEPLOY.memory,
     isPublic: false, update: args.update, reasons: ins.reasons, warnings: ins.warnings, willFail,
     ...(args.serviceAccount ? { serviceAccount: args.serviceAccount } : {}),
   };

@@ -12,13 +12,11 @@ import type { ServingSpec } from '../servingSpec';
 import { diffService, keptSummary, mergeService, type FieldChange, type Json, type UserChanges } from './mergeService';
 import { deriveModelName } from './names';
 import { defaultPlan, type DeployPlan } from './plan';
-import { maxMemory } from './quantities';
+import { maxMemory, PYTHON_MIN_MEMORY } from './quantities';
 import { buildService, type DeployOptions } from './serviceSpec';
 
 /** Cloud Run's values when a template leaves them unset: the baseline a redeploy keeps. */
 export const RUN_DEFAULTS = { cpu: '1', memory: '512Mi', minInstances: 0, maxInstances: 100, concurrency: 80 } as const;
-/** The Python server loads TensorFlow and the op packages: less than this and it does not start. */
-export const PYTHON_MIN_MEMORY = '4Gi';
 
 /** Resources and scaling a service runs with (Cloud Run's defaults where its template is silent). */
 export interface Baseline {

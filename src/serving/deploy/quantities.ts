@@ -3,6 +3,15 @@
  * "GiB" spellings Cloud Run's own messages use) and CPU limits ("1", "2", "0.5", "500m"). Pure.
  */
 
+/**
+ * The least memory the Python server is deployed with: below it a deploy is refused, and moving a
+ * service to the Python server raises its memory to it. Measured: the server (gunicorn, one
+ * worker, TensorFlow 2.21, the op package) serving the zoo's 20,000-candidate custom-op retrieval
+ * model peaks at about 545 MiB RSS under load, so 2Gi leaves room for larger indices; a new Python
+ * deploy still defaults to DEFAULT_DEPLOY's 4Gi.
+ */
+export const PYTHON_MIN_MEMORY = '2Gi';
+
 const MEMORY = /^(\d+(?:\.\d+)?) ?(Mi|Gi|MiB|GiB|M|G)$/i;
 
 /** Mebibytes of a memory quantity, or undefined when it is not one. */
