@@ -6,11 +6,10 @@
 // Needs scripts/test.mjs (MLSERVING_E2E_URL, MLSERVING_EMULATOR).
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { WAIT, eventually, workbenchUrl, workspaceSettings } from './support';
+import { eventually, workbenchUrl, workspaceSettings, openProject } from './support';
 import { Workbench } from './workbench';
 import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
 
-const CONTAINER = 'ML Serving';
 const PROJECT = 'demo-project';
 const REGION = 'us-central1';
 
@@ -47,20 +46,7 @@ describe('Vertex AI endpoints: the logs panel in the workbench', function () {
     const [ep] = await op.promise();
     endpointName = ep.name;
 
-    wb = await Workbench.open(url);
-    await wb.runCommand('View: Close All Editors');
-    await wb.openContainer(CONTAINER);
-    await wb.soloView('Serving');
-    const state = await eventually('the Serving view to show its rows or its welcome', async () => {
-      if (await wb.view('Serving').locator('.welcome-view-content').isVisible()) return 'welcome';
-      return (await wb.treeRows('Serving').count()) > 0 ? 'rows' : undefined;
-    }, 60_000);
-    if (state === 'welcome') {
-      await wb.runCommand('ML Serving: Select Project');
-      await wb.quickPickRow(PROJECT).waitFor({ timeout: WAIT });
-      await wb.pick(PROJECT);
-      await wb.treeRows('Serving').first().waitFor({ timeout: 60_000 });
-    }
+    ({ wb, settings } = await openProject(url, { view: 'Serving' }));
   });
 
   afterEach(async function () {

@@ -5,11 +5,9 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
-import { WAIT, eventually, workbenchUrl, workspaceSettings } from './support';
+import { WAIT, eventually, workbenchUrl, workspaceSettings, openProject } from './support';
 import { Workbench } from './workbench';
 
-const CONTAINER = 'ML Serving';
-const NO_PROJECT = 'No Google Cloud project selected';
 const PROJECT = 'demo-project';
 const REGION = 'us-central1';
 
@@ -36,21 +34,7 @@ describe('logs panel: a long line expands on click', function () {
     const [op] = await services.createService({ parent: `projects/${PROJECT}/locations/${REGION}`, serviceId: svc, service: { labels: { 'managed-by': 'ml-serving' }, template: { containers: [{ image: 'gcr.io/cloudrun/hello' }] } } });
     await op.promise();
 
-    wb = await Workbench.open(url);
-    await wb.runCommand('View: Close All Editors');
-    await wb.openContainer(CONTAINER);
-    await wb.soloView('Serving');
-    const state = await eventually('the Serving view to show services or its welcome', async () => {
-      if (await wb.view('Serving').locator('.welcome-view-content', { hasText: NO_PROJECT }).isVisible()) return 'welcome';
-      return (await wb.treeRows('Serving').count()) > 0 ? 'services' : undefined;
-    }, 60_000);
-    if (state === 'welcome') {
-      await wb.runCommand('ML Serving: Select Project');
-      await wb.quickPickRow(PROJECT).waitFor({ timeout: WAIT });
-      await wb.pick(PROJECT);
-      // The pick closes once the project is set; a command run before that would type into it.
-      await wb.treeRows('Serving').first().waitFor({ timeout: 60_000 });
-    }
+    ({ wb, settings } = await openProject(url, { view: 'Serving' }));
   });
 
   afterEach(async function () {

@@ -7,12 +7,11 @@
 // Needs scripts/test.mjs (MLSERVING_E2E_URL, MLSERVING_EMULATOR; MLSERVING_ZOO for the prediction).
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { WAIT, eventually, workbenchUrl, workspaceSettings } from './support';
+import { WAIT, eventually, workbenchUrl, workspaceSettings, openProject } from './support';
 import { Workbench } from './workbench';
 import { grpcClientOptions, parseEndpoints } from '../../src/gcp/endpoints';
 import { zooManifest, zooModel } from '../integration/support/zoo';
 
-const CONTAINER = 'ML Serving';
 // The two-tower retrieval model: its answer is a ranked list (product_ids, scores), the top-K table.
 const MODEL = 'recsys-retrieval';
 const ENDPOINT = 'e2e-retrieval-endpoint';
@@ -26,20 +25,7 @@ describe('Vertex AI endpoints in the workbench', function () {
   before(async function () {
     const url = workbenchUrl();
     if (!process.env.MLSERVING_EMULATOR) this.skip();
-    settings = workspaceSettings(url);
-    wb = await Workbench.open(url);
-    await wb.runCommand('View: Close All Editors');
-    await wb.openContainer(CONTAINER);
-    await wb.soloView('Models');
-    const state = await eventually('the Models view to show models or its welcome', async () => {
-      if (await wb.view('Models').locator('.welcome-view-content').isVisible()) return 'welcome';
-      return (await wb.treeRows('Models').count()) > 0 ? 'models' : undefined;
-    }, 60_000);
-    if (state === 'welcome') {
-      await wb.runCommand('ML Serving: Select Project');
-      await wb.quickPickRow('demo-project').waitFor({ timeout: WAIT });
-      await wb.pick('demo-project');
-    }
+    ({ wb, settings } = await openProject(url, { view: 'Models' }));
     await wb.exactTreeRow('Models', MODEL).waitFor({ timeout: 60_000 });
   });
 
