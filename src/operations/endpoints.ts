@@ -10,7 +10,7 @@ import { classifyGcpError } from '../gcp/errors';
 import type { VertexEndpointsApi } from '../gcp/vertexEndpoints';
 import type { UploadModelRequest } from '../gcp/types';
 import type { ModelVersion } from '../serving/domain';
-import { checkEndpointDeploy, endpointContainer, isPrebuiltTfImage, NEW_MODEL_KEY, type ContainerSpecChoice } from '../serving/endpoints/deployPlan';
+import { checkEndpointDeploy, endpointContainer, isPrebuiltTfImage, NEW_MODEL_KEY, type ContainerSpecChoice, type EndpointDeployInput } from '../serving/endpoints/deployPlan';
 import { DEFAULT_MACHINE_TYPE, regionOffer, type RegionOffer } from '../serving/endpoints/machineTypes';
 import { checkTrafficSplit, describeTrafficChange, splitAfterUndeploy, type TrafficSplit } from '../serving/endpoints/traffic';
 import { ENDPOINT_LABELS, type DeployedModelInfo, type VertexEndpoint } from '../serving/endpoints/types';
@@ -108,18 +108,12 @@ export interface EndpointDeployHooks {
   confirm(plan: EndpointDeployPlan): Promise<boolean>;
 }
 
-export interface EndpointDeployPlan {
+/** The checked input (deployPlan's fields, said once) and what the deploy will do with it. */
+export interface EndpointDeployPlan extends Omit<EndpointDeployInput, 'currentSplit'> {
   version: ModelVersion;
-  region: string;
   /** The existing endpoint, or undefined for a new one named `newEndpoint`. */
   endpoint?: VertexEndpoint;
   newEndpoint?: string;
-  machineType: string;
-  acceleratorType?: string;
-  acceleratorCount?: number;
-  minReplicas: number;
-  maxReplicas: number;
-  trafficShare: number;
   splitAfter: TrafficSplit;
   container: ContainerSpecChoice;
   /** The version's container does not fit: a new version with `container` is registered first. */

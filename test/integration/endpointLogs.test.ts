@@ -7,10 +7,9 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { VertexEndpoint } from '../../src/serving/endpoints/types';
 import type { LogsFeature } from '../../src/features/logs/register';
-import { DEMO_PROJECT, emulatorAdmin, emulatorPost, until, useDemoProject, type ExtensionApi } from './support/extension';
+import { emulatorAdmin, until, useDemoProject, type ExtensionApi } from './support/extension';
 import { captureMessages } from './support/messages';
-import { zooManifest, zooModel } from './support/zoo';
-import { deployToNewEndpoint, modelVersions, removeEndpoint } from './support/endpoints';
+import { deployToNewEndpoint, modelVersions, predictRanking, removeEndpoint, writeOtherModelLine } from './support/endpoints';
 
 
 function logsOf(a: ExtensionApi): LogsFeature {
@@ -92,20 +91,10 @@ describe('Vertex AI endpoints: Tail Endpoint Logs', function () {
       assert.ok(logs.channels.isFollowing(tailName), 'the output channel follows the deployed model');
 
       // Another deployed model's line on the same endpoint: must not reach this channel.
-      const endpointId = endpoint.name.split('/').pop()!;
-      await emulatorPost('/logs', [{
-        logName: `projects/${DEMO_PROJECT}/logs/${encodeURIComponent('aiplatform.googleapis.com/prediction_container')}`,
-        resource: { type: 'aiplatform.googleapis.com/Endpoint', labels: { endpoint_id: endpointId, deployed_model_id: '999', location: endpoint.region } },
-        severity: 'INFO',
-        textPayload: 'line of another deployed model',
-      }]);
+      await writeOtherModelLine(endpoint, 'line of another deployed model');
 
       // A prediction through the endpoint: Vertex AI's access log names the deployed model.
-      const manifest = zooManifest();
-      const sample = manifest ? zooModel(manifest, 'ranking').samples[0] : undefined;
-      const instances = (sample?.request.instances as unknown[]) ?? [{ customer_id: 'c1', product_id: 'p1' }];
-      const cloud = await a.services.session.cloud();
-      const p = await cloud.apis.endpoints.predict(endpoint.name, instances);
+      const p = await predictRanking(a, endpoint);
       assert.equal(p.deployedModelId, dmId);
       await until(() => text.includes(`{"deployedModelId":"${dmId}","status":200}`), `the prediction's access line in the channel (have:\n${text})`);
       assert.match(text, new RegExp(`^\\S+ \\S+ INFO +- \\{"deployedModelId":"${dmId}","status":200\\}$`, 'm'), text);

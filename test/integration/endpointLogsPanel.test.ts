@@ -14,7 +14,7 @@ import type { RecognizedFailure } from '../../src/features/logs/failureWatcher';
 import type { LogsPanel } from '../../src/features/logs/logsPanel';
 import type { EntryItem, HostToWebview, LogItem, MarkerItem } from '../../src/protocol/logs';
 import { DEMO_PROJECT, DEMO_REGION, emulatorAdmin, emulatorDelete, emulatorPost, until, useDemoProject, type ExtensionApi } from './support/extension';
-import { zooManifest, zooModel } from './support/zoo';
+import { predictRanking, writeOtherModelLine } from './support/endpoints';
 
 type DeployResult = { endpoint: VertexEndpoint; deployedModelId: string } | undefined;
 
@@ -117,20 +117,10 @@ describe('Vertex AI endpoints: the serving-logs panel', function () {
       assert.equal(init.console, true, 'the Cloud Console button is offered');
 
       // Another deployed model's line on the same endpoint must not reach this panel.
-      const endpointId = endpoint.name.split('/').pop()!;
-      await emulatorPost('/logs', [{
-        logName: `projects/${DEMO_PROJECT}/logs/${encodeURIComponent('aiplatform.googleapis.com/prediction_container')}`,
-        resource: { type: 'aiplatform.googleapis.com/Endpoint', labels: { endpoint_id: endpointId, deployed_model_id: '999', location: endpoint.region } },
-        severity: 'INFO',
-        textPayload: 'panel: line of another deployed model',
-      }]);
+      await writeOtherModelLine(endpoint, 'panel: line of another deployed model');
 
       // A prediction through the endpoint: Vertex AI's access log is a request row of this deployed model.
-      const manifest = zooManifest();
-      const sample = manifest ? zooModel(manifest, 'ranking').samples[0] : undefined;
-      const instances = (sample?.request.instances as unknown[]) ?? [{ customer_id: 'c1', product_id: 'p1' }];
-      const cloud = await a.services.session.cloud();
-      const p = await cloud.apis.endpoints.predict(endpoint.name, instances);
+      const p = await predictRanking(a, endpoint);
       assert.equal(p.deployedModelId, dmId);
       const request = await until(() => rec.items.find((i): i is EntryItem => i.kind === 'entry' && !!i.request && i.request.url.endsWith(`${endpoint.name}:predict`)), 'the prediction\'s request row in the panel');
       assert.equal(request.request!.method, 'POST');

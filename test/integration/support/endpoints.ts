@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { VertexEndpoint } from '../../../src/serving/endpoints/types';
-import type { ExtensionApi } from './extension';
+import { DEMO_PROJECT, emulatorPost, type ExtensionApi } from './extension';
+import { zooManifest, zooModel } from './zoo';
 
 export type EndpointDeployResult = { endpoint: VertexEndpoint; deployedModelId: string } | undefined;
 
@@ -36,4 +37,23 @@ export async function removeEndpoint(a: ExtensionApi, endpoint: VertexEndpoint |
   const fresh = await api.getEndpoint(endpoint.name).catch(() => undefined);
   for (const d of fresh?.deployedModels ?? []) await api.undeployModel(endpoint.name, d.id, undefined).catch(() => undefined);
   await api.deleteEndpoint(endpoint.name).catch(() => undefined);
+}
+
+/** A log line of another deployed model ('999') on `endpoint`, as Vertex AI writes its container's output. */
+export async function writeOtherModelLine(endpoint: VertexEndpoint, text: string): Promise<void> {
+  await emulatorPost('/logs', [{
+    logName: `projects/${DEMO_PROJECT}/logs/${encodeURIComponent('aiplatform.googleapis.com/prediction_container')}`,
+    resource: { type: 'aiplatform.googleapis.com/Endpoint', labels: { endpoint_id: endpoint.name.split('/').pop()!, deployed_model_id: '999', location: endpoint.region } },
+    severity: 'INFO',
+    textPayload: text,
+  }]);
+}
+
+/** One prediction through the endpoint with the ranking model's zoo sample; returns who answered. */
+export async function predictRanking(a: ExtensionApi, endpoint: VertexEndpoint): Promise<{ deployedModelId: string }> {
+  const manifest = zooManifest();
+  const sample = manifest ? zooModel(manifest, 'ranking').samples[0] : undefined;
+  const instances = (sample?.request.instances as unknown[]) ?? [{ customer_id: 'c1', product_id: 'p1' }];
+  const cloud = await a.services.session.cloud();
+  return cloud.apis.endpoints.predict(endpoint.name, instances);
 }
