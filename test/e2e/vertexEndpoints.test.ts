@@ -135,6 +135,8 @@ describe('Vertex AI endpoints in the workbench', function () {
     for (const f of ['user_id', 'hour_of_day']) await view.locator(`[data-field="${f}"]`).waitFor({ timeout: 60_000 });
     await view.locator('[data-field="user_id"] input').fill(input.user_id);
     await view.locator('[data-field="hour_of_day"] input').fill(String(input.hour_of_day));
+    // A tree row's hover can still be open over the panel and take the click: move the pointer off it.
+    await wb.page.mouse.move(0, 0);
     await view.locator('[data-testid="send"]').click();
 
     // Any answer first (an error shows its status and body at once), then the table.
@@ -192,6 +194,8 @@ describe('Vertex AI endpoints in the workbench', function () {
     }, 60_000);
     assert.equal(restored, 'form');
     assert.equal(await again.locator('[data-field="user_id"] input').inputValue(), input.user_id, 'the form as the user left it');
+    // A tree row's hover can still be open over the panel and take the click: move the pointer off it.
+    await wb.page.mouse.move(0, 0);
     await again.locator('[data-testid="send"]').click();
     const after = again.locator('[data-testid="ranked-table"]').first();
     await after.waitFor({ timeout: 120_000 });

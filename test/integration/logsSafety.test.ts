@@ -109,14 +109,19 @@ describe('serving logs: regions, limits and reconnects', function () {
     const before = cfg.inspect<number>('predict.latencyTargetMs')?.workspaceValue;
     try {
       await until(() => sub.session.state === 'live', 'live');
-      const changed = new Promise<void>(r => { const d = a.services.session.onDidChange(() => { d.dispose(); r(); }); });
+      // Such a change no longer resets the session at all (its clients stay): wait for the setting itself.
+      const changed = new Promise<void>(r => { const d = vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('mlServing.predict.latencyTargetMs')) { d.dispose(); r(); } }); });
+      let sessionReset = false;
+      const watch = a.services.session.onDidChange(() => { sessionReset = true; });
       await cfg.update('predict.latencyTargetMs', 37, vscode.ConfigurationTarget.Workspace);
       await changed;
+      watch.dispose();
       // A line written after the change arrives through the same stream.
       await write(svc, DEMO_REGION, [`${run} after the change`]);
       await until(() => items.some(i => i.kind === 'entry' && i.message === `${run} after the change`), 'the line');
       assert.equal(sub.session.stats.reconnects, 0, 'no reconnect');
       assert.equal(sub.session.stats.connects, 1);
+      assert.equal(sessionReset, false, 'the session kept its clients');
       assert.deepEqual(items.filter(i => i.kind === 'marker').map(i => (i as MarkerItem).text), [], 'no marker');
     } finally {
       sub.dispose();
